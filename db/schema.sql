@@ -1,0 +1,163 @@
+-- councilwatch schema v1. Applied by councilwatch.db.schema.ensure_schema().
+-- Table names are plural snake_case; every fact row points to its article and
+-- carries the sentence and character offsets into articles.body it came from.
+
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,
+    title TEXT,
+    homepage TEXT,
+    notes TEXT
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL UNIQUE,
+    source TEXT REFERENCES sources(name),
+    title TEXT,
+    standfirst TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',   -- JSON list of names
+    published TEXT,                       -- ISO 8601
+    modified TEXT,
+    section TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',      -- JSON list
+    language TEXT,
+    body TEXT NOT NULL,
+    content_hash TEXT NOT NULL,           -- sha256 of the normalised body
+    fetched_at TEXT NOT NULL,
+    nlp_version TEXT,                     -- NULL until the NLP stage has run
+    processed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS idx_articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS idx_articles_nlp_version ON articles(nlp_version);
+
+-- Other URLs under which the same story was seen (tracking parameters,
+-- syndication, AMP): stored once, aliases kept.
+CREATE TABLE IF NOT EXISTS article_aliases (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS idx_article_aliases_article ON article_aliases(article_id);
+
+-- The page as fetched, gzip-compressed, so extraction can be re-run later.
+CREATE TABLE IF NOT EXISTS raw_pages (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    content_type TEXT,
+    html_gz BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS councils (
+    code TEXT PRIMARY KEY,
+    gss_code TEXT,
+    official_name TEXT NOT NULL,
+    nice_name TEXT NOT NULL,
+    type TEXT,
+    nation TEXT,
+    region TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    replaced_by TEXT,
+    latitude REAL,
+    longitude REAL
+);
+
+CREATE TABLE IF NOT EXISTS services (
+    id TEXT PRIMARY KEY,
+    service_group TEXT NOT NULL,
+    label TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS council_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    code TEXT NOT NULL REFERENCES councils(code),
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    nlp_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_council_mentions_article ON council_mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_council_mentions_code ON council_mentions(code, article_id);
+
+CREATE TABLE IF NOT EXISTS money_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    amount_gbp REAL NOT NULL,
+    period TEXT NOT NULL,
+    years INTEGER,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    nlp_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_money_mentions_article ON money_mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_money_mentions_role ON money_mentions(role, amount_gbp);
+
+CREATE TABLE IF NOT EXISTS service_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    service TEXT NOT NULL REFERENCES services(id),
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    nlp_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_service_mentions_article ON service_mentions(article_id);
+CREATE INDEX IF NOT EXISTS idx_service_mentions_service ON service_mentions(service, article_id);
+
+CREATE TABLE IF NOT EXISTS arrangements (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    vehicle TEXT,
+    saving_gbp REAL,
+    period TEXT,
+    status TEXT,
+    partners TEXT NOT NULL DEFAULT '[]',  -- JSON list of other bodies, by name
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    nlp_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_arrangements_article ON arrangements(article_id);
+
+CREATE TABLE IF NOT EXISTS arrangement_councils (
+    arrangement_id INTEGER NOT NULL REFERENCES arrangements(id) ON DELETE CASCADE,
+    code TEXT NOT NULL REFERENCES councils(code),
+    PRIMARY KEY (arrangement_id, code)
+);
+CREATE INDEX IF NOT EXISTS idx_arrangement_councils_code ON arrangement_councils(code);
+
+CREATE TABLE IF NOT EXISTS arrangement_services (
+    arrangement_id INTEGER NOT NULL REFERENCES arrangements(id) ON DELETE CASCADE,
+    service TEXT NOT NULL REFERENCES services(id),
+    PRIMARY KEY (arrangement_id, service)
+);
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',   -- running, finished, failed
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    articles_updated INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    stats TEXT NOT NULL DEFAULT '{}'          -- JSON: Scrapy stats, per-source counts
+);
+
+CREATE TABLE IF NOT EXISTS crawl_errors (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    url TEXT NOT NULL,
+    stage TEXT NOT NULL,                      -- fetch, discover, extract, store
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_crawl_errors_run ON crawl_errors(run_id);

@@ -1,0 +1,46 @@
+"""Scrapy settings for councilwatch. Project settings are prefixed ``COUNCILWATCH_``
+and can be overridden with ``-s NAME=VALUE`` like any Scrapy setting."""
+
+BOT_NAME = "councilwatch"
+SPIDER_MODULES = ["councilwatch.spiders.news"]
+NEWSPIDER_MODULE = "councilwatch.spiders"
+
+# Who we are: an honest User-Agent with a contact URL, never a browser disguise.
+COUNCILWATCH_CONTACT_URL = "https://github.com/councilwatch/councilwatch"
+USER_AGENT = f"councilwatch/0.1 (+{COUNCILWATCH_CONTACT_URL})"
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "councilwatch.pipeline.pipelines.ValidateArticlePipeline": 100,
+    "councilwatch.pipeline.pipelines.StoreArticlePipeline": 300,
+}
+
+# Where articles go; the CLI sets it from --db / COUNCILWATCH_DB.
+COUNCILWATCH_DB = "data/councilwatch.db"
+# Fetch articles again even when already stored.
+COUNCILWATCH_REFRESH = False
+# The crawl_runs row this crawl reports into (0: the store pipeline starts one).
+COUNCILWATCH_RUN_ID = 0
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,198 @@
+"""The one generic news spider: discover article URLs from feeds, sitemaps and
+index pages, fetch each article once and turn it into an item with
+:func:`councilwatch.spiders.extract.extract_article`.
+
+Run it through ``councilwatch crawl`` (which also stores the items), or from the
+repository root with ``scrapy crawl news -a start_urls=http://127.0.0.1:8000/robots.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from .discovery import (
+    MalformedDocument,
+    feed_entries,
+    kind_of,
+    sitemap_entries,
+    sitemaps_from_robots,
+)
+from .extract import NotAnArticle, extract_article
+from .urls import canonicalize
+
+#: Fallback for sites without a registered pattern: paths that look like stories.
+DEFAULT_ARTICLE_PATTERN = r"/(news|articles?|story|\d{4}/\d{2}/\d{2})/[^?#]+"
+NEXT_PAGE_XPATH = (
+    '//link[@rel="next"]/@href | //a[@rel="next"]/@href | '
+    '//a[contains(@class, "next")]/@href'
+)
+
+
+def article_item(article: dict, response: Response, source: str | None) -> dict:
+    return {
+        "kind": "article",
+        **article,
+        "source": source,
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "raw_html": response.body,
+        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+    }
+
+
+def error_item(url: str, stage: str, reason: str, source: str | None = None) -> dict:
+    return {"kind": "error", "url": url, "stage": stage, "reason": reason, "source": source}
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl feeds, sitemaps or robots.txt given as start URLs.
+
+    Arguments (``-a`` on the command line): ``start_urls`` (comma-separated),
+    ``source`` (name recorded on each article), ``article_pattern`` (regex an
+    article URL must match when found on an index page), ``since`` (ISO date:
+    skip feed entries and articles published before it), ``max_articles``.
+    """
+
+    name = "news"
+
+    def __init__(
+        self,
+        start_urls: str | Iterable[str] = (),
+        source: str | None = None,
+        article_pattern: str | None = None,
+        since: str | None = None,
+        max_articles: int | str | None = None,
+        *args,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if isinstance(start_urls, str):
+            start_urls = [u for u in start_urls.split(",") if u.strip()]
+        self.start_urls = [u.strip() for u in start_urls]
+        self.source = source
+        self.article_pattern = re.compile(article_pattern or DEFAULT_ARTICLE_PATTERN)
+        self.since = since or None
+        self.max_articles = int(max_articles) if max_articles else None
+        self.articles_requested = 0
+        self.articles_seen = 0
+        self.requested_articles: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield self.discovery_request(url)
+
+    # -- requests ----------------------------------------------------------
+
+    def discovery_request(self, url: str) -> Request:
+        return Request(
+            url,
+            callback=self.parse_discovery,
+            errback=self.on_error,
+            meta={"stage": "discover"},
+            priority=10,
+        )
+
+    def article_request(self, url: str) -> Request | None:
+        key = canonicalize(url)
+        if key in self.requested_articles:
+            return None
+        if self.max_articles is not None and self.articles_requested >= self.max_articles:
+            return None
+        self.requested_articles.add(key)
+        self.articles_requested += 1
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"stage": "fetch", "article": True},
+        )
+
+    def too_old(self, published: str | None) -> bool:
+        return bool(self.since and published and published[:10] < self.since[:10])
+
+    # -- callbacks ---------------------------------------------------------
+
+    def parse_discovery(self, response: Response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        kind = kind_of(response.body, response.url, content_type)
+        try:
+            if kind == "robots":
+                for url in sitemaps_from_robots(response.body, response.url):
+                    yield self.discovery_request(url)
+            elif kind == "sitemap":
+                pages, nested = sitemap_entries(response.body, response.url)
+                for url in nested:
+                    yield self.discovery_request(url)
+                yield from self.follow_entries(pages)
+            elif kind == "feed":
+                yield from self.follow_entries(feed_entries(response.body, response.url))
+            else:
+                yield from self.parse_index(response)
+        except MalformedDocument as exc:
+            self.logger.warning("Skipping %s: %s", response.url, exc)
+            yield error_item(response.url, "discover", str(exc), self.source)
+
+    def follow_entries(self, entries):
+        for entry in entries:
+            if self.too_old(entry.published):
+                continue
+            request = self.article_request(entry.url)
+            if request is not None:
+                yield request
+
+    def parse_index(self, response: Response):
+        """An HTML page given as a start URL: an article, or an index to follow."""
+        if self.looks_like_article(response):
+            yield from self.parse_article(response)
+            return
+        host = urlsplit(response.url).netloc
+        for href in response.xpath("//a/@href").getall():
+            url = response.urljoin(href)
+            if urlsplit(url).netloc == host and self.article_pattern.search(url):
+                request = self.article_request(url)
+                if request is not None:
+                    yield request
+        for href in response.xpath(NEXT_PAGE_XPATH).getall()[:1]:
+            yield self.discovery_request(response.urljoin(href))
+
+    @staticmethod
+    def looks_like_article(response: Response) -> bool:
+        og_type = response.xpath('//meta[@property="og:type"]/@content').get("")
+        return og_type.lower() == "article"
+
+    def parse_article(self, response: Response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            article = extract_article(response.body, response.url, content_type=content_type)
+        except NotAnArticle as exc:
+            yield error_item(response.url, "extract", str(exc), self.source)
+            return
+        if not article.body.strip():
+            yield error_item(response.url, "extract", "no article body found", self.source)
+            return
+        if self.too_old(article.published):
+            return
+        self.articles_seen += 1
+        yield article_item(article.as_dict(), response, self.source)
+        if self.max_articles is not None and self.articles_seen >= self.max_articles:
+            raise CloseSpider("max_articles")
+
+    def on_error(self, failure: Failure):
+        request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt or already stored: not an error
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("Failed %s: %s", request.url, reason)
+        yield error_item(request.url, request.meta.get("stage", "fetch"), reason, self.source)

@@ -1,0 +1,48 @@
+"""Shared fixtures: paths, the reference material beside the checkout, temp databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file in ../shared, or skip the test with the reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference material not available: {path} (../shared beside the checkout)")
+    return path
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300, input: str | None = None):
+    """Run the installed ``councilwatch`` command in a subprocess; return CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "councilwatch", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+        env={**os.environ, **(env or {})},
+        cwd=REPO,
+    )
+
+
+#: Scrapy settings that drop the politeness delays for crawls of our own loopback servers.
+FAST_CRAWL = (
+    "-s", "AUTOTHROTTLE_ENABLED=false",
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "-s", "LOG_LEVEL=WARNING",
+)  # fmt: skip
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "councilwatch.db"
