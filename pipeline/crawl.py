@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from councilwatch.spiders.news import NewsSpider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-
-from councilwatch.spiders.news import NewsSpider
 
 
 def project_settings(db_path: str | Path, overrides: Mapping | None = None) -> Settings:
@@ -37,7 +36,7 @@ def run_crawl(
     so it can be called once per process.
     """
     overrides = {"COUNCILWATCH_REFRESH": refresh, **(settings or {})}
-    process = CrawlerProcess(project_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(project_settings(db_path, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import click
-
 from councilwatch.db.schema import connect
 from councilwatch.pipeline.crawl import run_crawl
 from councilwatch.pipeline.process import process_articles
@@ -36,7 +35,7 @@ def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> No
     click.echo(
         f"Crawled {stats.get('downloader/response_count', 0)} pages: "
         f"{stats.get('councilwatch/articles_new', 0)} new articles, "
-        f"{stats.get('councilwatch/articles_unchanged', 0)} already stored.",
+        f"{stats.get('councilwatch/skipped_stored', 0)} already stored (not fetched again).",
         err=True,
     )
     conn = connect(db_path)

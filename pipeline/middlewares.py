@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Request
-
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.spiders.urls import canonicalize
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request
 
 
 class SkipStoredArticlesMiddleware:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.spiders.urls import canonicalize
-
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 #: Crawl finish reasons that mean the run ended normally.
 FINISHED_REASONS = (None, "finished", "max_articles")

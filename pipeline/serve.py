@@ -12,7 +12,6 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
-
 from councilwatch.db.schema import check_database_file
 
 SQL_TIME_LIMIT_MS = 3000
@@ -59,9 +58,7 @@ def datasette_metadata(db_path: Path) -> dict:
     return metadata
 
 
-def datasette_args(
-    db_path: Path, *, host: str, port: int, immutable: bool = False
-) -> list[str]:
+def datasette_args(db_path: Path, *, host: str, port: int, immutable: bool = False) -> list[str]:
     """Command line that serves ``db_path`` with councilwatch's metadata."""
     paths = datasette_files()
     args = [sys.executable, "-m", "datasette", "serve"]

@@ -82,6 +82,24 @@ def _parse_xml(body: bytes, url: str) -> etree._Element:
     return root
 
 
+def xml_problem(body: bytes) -> str | None:
+    """Why ``body`` is not well-formed XML, or ``None`` when it is.
+
+    Feeds and sitemaps are parsed leniently (what can be recovered is followed);
+    this says whether the crawl should record the document as malformed.
+
+    >>> xml_problem(b"<rss><channel>") is not None
+    True
+    """
+    try:
+        etree.fromstring(
+            maybe_gunzip(body), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except etree.XMLSyntaxError as exc:
+        return f"not well-formed XML ({exc})"
+    return None
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -113,7 +131,9 @@ def sitemap_entries(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
             for sub in element.iter():
                 if _local(sub.tag) == "publication_date" and sub.text:
                     date = sub.text.strip()
-            pages.append(Entry(urljoin(url, loc), normalise_date(date or _child_text(element, "lastmod"))))
+            pages.append(
+                Entry(urljoin(url, loc), normalise_date(date or _child_text(element, "lastmod")))
+            )
     if _local(root.tag) not in ("urlset", "sitemapindex"):
         raise MalformedDocument(f"{url}: not a sitemap (root element <{_local(root.tag)}>)")
     return pages, nested

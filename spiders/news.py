@@ -25,6 +25,7 @@ from .discovery import (
     kind_of,
     sitemap_entries,
     sitemaps_from_robots,
+    xml_problem,
 )
 from .extract import NotAnArticle, extract_article
 from .urls import canonicalize
@@ -32,8 +33,7 @@ from .urls import canonicalize
 #: Fallback for sites without a registered pattern: paths that look like stories.
 DEFAULT_ARTICLE_PATTERN = r"/(news|articles?|story|\d{4}/\d{2}/\d{2})/[^?#]+"
 NEXT_PAGE_XPATH = (
-    '//link[@rel="next"]/@href | //a[@rel="next"]/@href | '
-    '//a[contains(@class, "next")]/@href'
+    '//link[@rel="next"]/@href | //a[@rel="next"]/@href | //a[contains(@class, "next")]/@href'
 )
 
 
@@ -91,12 +91,12 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests ----------------------------------------------------------
 
-    def discovery_request(self, url: str) -> Request:
+    def discovery_request(self, url: str, expect: str | None = None) -> Request:
         return Request(
             url,
             callback=self.parse_discovery,
             errback=self.on_error,
-            meta={"stage": "discover"},
+            meta={"stage": "discover", "expect": expect},
             priority=10,
         )
 
@@ -123,22 +123,34 @@ class NewsSpider(scrapy.Spider):
     def parse_discovery(self, response: Response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = kind_of(response.body, response.url, content_type)
+        expected = response.meta.get("expect")
+        if kind == "robots":
+            for url in sitemaps_from_robots(response.body, response.url):
+                yield self.discovery_request(url, expect="sitemap")
+            return
+        if expected and kind != expected:
+            yield error_item(
+                response.url, "discover", f"expected a {expected}, got {kind}", self.source
+            )
+            return
+        if kind == "html":
+            yield from self.parse_index(response)
+            return
+        problem = xml_problem(response.body)
+        if problem:
+            self.logger.warning("Malformed %s %s: %s", kind, response.url, problem)
+            yield error_item(response.url, "discover", problem, self.source)
         try:
-            if kind == "robots":
-                for url in sitemaps_from_robots(response.body, response.url):
-                    yield self.discovery_request(url)
-            elif kind == "sitemap":
+            if kind == "sitemap":
                 pages, nested = sitemap_entries(response.body, response.url)
                 for url in nested:
-                    yield self.discovery_request(url)
+                    yield self.discovery_request(url, expect="sitemap")
                 yield from self.follow_entries(pages)
-            elif kind == "feed":
-                yield from self.follow_entries(feed_entries(response.body, response.url))
             else:
-                yield from self.parse_index(response)
+                yield from self.follow_entries(feed_entries(response.body, response.url))
         except MalformedDocument as exc:
-            self.logger.warning("Skipping %s: %s", response.url, exc)
-            yield error_item(response.url, "discover", str(exc), self.source)
+            if not problem:
+                yield error_item(response.url, "discover", str(exc), self.source)
 
     def follow_entries(self, entries):
         for entry in entries:
@@ -154,13 +166,20 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_article(response)
             return
         host = urlsplit(response.url).netloc
-        for href in response.xpath("//a/@href").getall():
-            url = response.urljoin(href)
-            if urlsplit(url).netloc == host and self.article_pattern.search(url):
-                request = self.article_request(url)
-                if request is not None:
-                    yield request
-        for href in response.xpath(NEXT_PAGE_XPATH).getall()[:1]:
+        links = {
+            url
+            for href in response.xpath("//a/@href").getall()
+            if urlsplit(url := response.urljoin(href)).netloc == host
+            and self.article_pattern.search(url)
+        }
+        next_pages = response.xpath(NEXT_PAGE_XPATH).getall()[:1]
+        if not links and not next_pages:
+            yield error_item(response.url, "discover", "no article links found", self.source)
+        for url in sorted(links):
+            request = self.article_request(url)
+            if request is not None:
+                yield request
+        for href in next_pages:
             yield self.discovery_request(response.urljoin(href))
 
     @staticmethod
@@ -187,11 +206,10 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure):
         request = failure.request
-        if failure.check(IgnoreRequest):  # robots.txt or already stored: not an error
-            return
         if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"HTTP {status}"
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):  # robots.txt or already stored: not an error
+            return
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, reason)

@@ -46,3 +46,13 @@ FAST_CRAWL = (
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "councilwatch.db"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A database built once by ``councilwatch demo --no-serve``: a real crawl of the
+    sample site over loopback, the NLP stage and the load into SQLite."""
+    path = tmp_path_factory.mktemp("demo") / "councilwatch.db"
+    result = run_cli("demo", "--no-serve", "--db", str(path), timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from councilwatch.db import store
 from councilwatch.db.schema import NotACouncilwatchDatabase, check_database_file, connect
 
@@ -65,7 +64,11 @@ def conn(db_path):
         "councils",
         [
             {"code": "CMD", "official_name": "London Borough of Camden", "nice_name": "Camden"},
-            {"code": "ISL", "official_name": "London Borough of Islington", "nice_name": "Islington"},
+            {
+                "code": "ISL",
+                "official_name": "London Borough of Islington",
+                "nice_name": "Islington",
+            },
         ],
         key="code",
     )
@@ -101,7 +104,8 @@ def test_storing_twice_keeps_one_row_and_the_alias(conn):
 def test_same_text_at_another_url_becomes_an_alias(conn):
     store.store_article(conn, article())
     outcome = store.store_article(
-        conn, article(url="https://syndicated.example/x", canonical_url="https://syndicated.example/x")
+        conn,
+        article(url="https://syndicated.example/x", canonical_url="https://syndicated.example/x"),
     )
     assert outcome == ("alias", 1)
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
@@ -154,7 +158,9 @@ def test_full_text_search_follows_updates(conn):
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'islington'"
     ).fetchall()
     assert len(hits) == 1
-    assert not conn.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH 'body:saves'").fetchall()
+    assert not conn.execute(
+        "SELECT 1 FROM articles_fts WHERE articles_fts MATCH 'body:saves'"
+    ).fetchall()
 
 
 def test_runs_and_errors_are_recorded(conn):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 
 import pytest
-
 from councilwatch.spiders.discovery import (
     MalformedDocument,
     feed_entries,
@@ -88,7 +87,9 @@ def test_kind_of(body, url, kind):
     assert kind_of(body, url) == kind
 
 
-@pytest.mark.parametrize("body", [b"", b"<rss><channel><item>", b"\x00\x01binary", b"<html>x</html>"])
+@pytest.mark.parametrize(
+    "body", [b"", b"<rss><channel><item>", b"\x00\x01binary", b"<html>x</html>"]
+)
 def test_malformed_feeds_raise_a_clear_error(body):
     try:
         entries = feed_entries(body, "https://x/feed")

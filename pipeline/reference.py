@@ -1,0 +1,36 @@
+"""Load the reference tables (councils gazetteer, service taxonomy) into a database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from councilwatch.db.store import load_reference_rows
+from councilwatch.nlp.gazetteer import load_councils
+from councilwatch.nlp.taxonomy import taxonomy
+
+
+def council_rows() -> list[dict]:
+    """Gazetteer entries as ``councils`` rows (coordinates as latitude/longitude for maps)."""
+    return [
+        {
+            "code": c["code"],
+            "gss_code": c["gss_code"],
+            "official_name": c["official_name"],
+            "nice_name": c["nice_name"],
+            "type": c["type"],
+            "nation": c["nation"],
+            "region": c["region"],
+            "start_date": c["start_date"],
+            "end_date": c["end_date"],
+            "replaced_by": c["replaced_by"],
+            "latitude": c["lat"],
+            "longitude": c["lon"],
+        }
+        for c in load_councils()
+    ]
+
+
+def load_reference_data(conn: sqlite3.Connection) -> None:
+    """Upsert the gazetteer and the taxonomy (idempotent)."""
+    load_reference_rows(conn, "councils", council_rows(), key="code")
+    load_reference_rows(conn, "services", taxonomy(), key="id")
