@@ -1,0 +1,552 @@
+"""Render the sample site's pages, feed and sitemaps from article data.
+
+Rendering uses :class:`string.Template` files from ``templates/`` and escapes every piece
+of text itself. It takes any list of article dicts (see :mod:`.data`), so generated
+articles can be rendered next to the shipped ones.
+
+>>> pages = build_site("http://127.0.0.1:8000")
+>>> pages["/robots.txt"][0]
+'text/plain; charset=utf-8'
+>>> any(p.startswith("/news/2015/11/02/") for p in pages)
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from email.utils import format_datetime
+from functools import cache
+from importlib import resources
+from string import Template
+from typing import Any
+
+from .data import Article, block_text, block_type, parse_datetime, sample_articles
+
+Page = tuple[str, bytes]
+
+HTML = "text/html; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+RSS = "application/rss+xml; charset=utf-8"
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".js": "text/javascript; charset=utf-8",
+    ".png": "image/png",
+}
+AD_AFTER_PARAGRAPH = 2
+RELATED_AFTER_PARAGRAPH = 3
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML or XML content and attribute values.
+
+    >>> esc('H&F <"tri-borough">')
+    'H&amp;F &lt;&quot;tri-borough&quot;&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def json_for_script(data: Any) -> str:
+    """Serialise JSON for a ``<script>`` element: ``<``, ``>`` and ``&`` become escapes.
+
+    >>> json_for_script({"headline": "</script>"})
+    '{"headline": "\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def slugify(text: str) -> str:
+    """A URL slug: lower case, runs of other characters become one hyphen.
+
+    >>> slugify("Skills & training")
+    'skills-training'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@cache
+def template(name: str) -> Template:
+    """A template file from ``templates/``."""
+    folder = resources.files("councilwatch.sample_site") / "templates"
+    return Template((folder / name).read_text(encoding="utf-8"))
+
+
+@cache
+def site_config() -> dict[str, Any]:
+    """The site's settings and chrome data (``templates/site.json``)."""
+    folder = resources.files("councilwatch.sample_site") / "templates"
+    return json.loads((folder / "site.json").read_text(encoding="utf-8"))
+
+
+def article_path(article: Article) -> str:
+    """The URL path of an article: ``/news/YYYY/MM/DD/<slug>/`` (local publication date).
+
+    >>> article_path({"slug": "x", "published": "2015-11-02T12:41:00+00:00"})
+    '/news/2015/11/02/x/'
+    """
+    day = parse_datetime(article["published"])
+    return f"/news/{day:%Y/%m/%d}/{article['slug']}/"
+
+
+def section_label(section: str) -> str:
+    """The display name of a section slug."""
+    return site_config()["sections"].get(section, section.replace("-", " ").title())
+
+
+def display_date(value: str) -> str:
+    """A human-readable date such as ``2 November 2015, 12:41``."""
+    moment = parse_datetime(value)
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
+
+
+def page_path(prefix: str, number: int) -> str:
+    """Path of page ``number`` of a listing at ``prefix`` (page 1 is the prefix itself)."""
+    return prefix if number == 1 else f"{prefix}page/{number}/"
+
+
+class SiteRenderer:
+    """Renders every page of the site for one base URL and one list of articles.
+
+    >>> r = SiteRenderer("http://127.0.0.1:8000/", sample_articles())
+    >>> r.base_url
+    'http://127.0.0.1:8000'
+    """
+
+    def __init__(self, base_url: str, articles: Sequence[Article]) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.articles = list(articles)
+        self.config = site_config()
+        self.per_page = int(self.config["per_page"])
+
+    # -- shared chrome -------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def layout(
+        self,
+        *,
+        title: str,
+        description: str,
+        path: str,
+        main: str,
+        head_extra: str = "",
+        body_class: str = "",
+    ) -> bytes:
+        nav = "\n".join(
+            f'      <li><a href="{esc(self.url(f"/section/{slug}/"))}">{esc(label)}</a></li>'
+            for slug, label in self.config["sections"].items()
+        )
+        page = template("base.html").substitute(
+            language=esc(self.config["language"]),
+            page_title=esc(title),
+            description=esc(description),
+            canonical=esc(self.url(path)),
+            base_url=esc(self.base_url),
+            site_name=esc(self.config["name"]),
+            tagline=esc(self.config["tagline"]),
+            head_extra=head_extra,
+            body_class=esc(body_class),
+            nav_items=nav,
+            main=main,
+            year=max((a["published"][:4] for a in self.articles), default="2015"),
+        )
+        return page.encode("utf-8")
+
+    # -- articles ------------------------------------------------------------------------
+
+    def author_link(self, name: str) -> str:
+        href = self.url(f"/author/{slugify(name)}/")
+        return f'<a rel="author" class="author" href="{esc(href)}">{esc(name)}</a>'
+
+    def related_for(self, index: int) -> list[Article]:
+        article = self.articles[index]
+        same = [a for a in self.articles if a["section"] == article["section"]]
+        other = [a for a in self.articles if a["section"] != article["section"]]
+        return [a for a in same + other if a["slug"] != article["slug"]][:3]
+
+    def render_body(self, article: Article, inline_related: Article | None) -> str:
+        parts: list[str] = []
+        paragraphs = 0
+        for block in article.get("body") or []:
+            kind = block_type(block)
+            if kind == "subheading":
+                parts.append(f"    <h2>{esc(block_text(block))}</h2>")
+            elif kind == "figure":
+                caption = esc(block.get("caption", "")) if isinstance(block, dict) else ""
+                parts.append(
+                    '    <figure class="inline-image">'
+                    f'<img src="{esc(self.url("/static/placeholder.svg"))}" alt="{caption}">'
+                    f"<figcaption>{caption}</figcaption></figure>"
+                )
+            else:
+                parts.append(f"    <p>{esc(block_text(block))}</p>")
+                paragraphs += 1
+                if paragraphs == AD_AFTER_PARAGRAPH:
+                    parts.append(
+                        '    <div class="ad-slot" data-ad-unit="mpu-1">'
+                        "<span>Advertisement</span></div>"
+                    )
+                if paragraphs == RELATED_AFTER_PARAGRAPH and inline_related is not None:
+                    parts.append(self.inline_related(inline_related))
+        if paragraphs < RELATED_AFTER_PARAGRAPH and inline_related is not None:
+            parts.append(self.inline_related(inline_related))
+        return "\n".join(parts)
+
+    def inline_related(self, other: Article) -> str:
+        href = esc(self.url(article_path(other)))
+        return (
+            f'    <aside class="inline-related"><strong>Related:</strong> '
+            f'<a href="{href}">{esc(other["title"])}</a></aside>'
+        )
+
+    def article_head(self, article: Article, url: str) -> str:
+        label = section_label(article["section"])
+        authors = [
+            {"@type": "Person", "name": name, "url": self.url(f"/author/{slugify(name)}/")}
+            for name in article["authors"]
+        ]
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article["title"],
+            "description": article["standfirst"],
+            "datePublished": article["published"],
+            "dateModified": article["modified"],
+            "author": authors,
+            "publisher": {
+                "@type": "Organization",
+                "name": self.config["name"],
+                "url": self.url("/"),
+                "logo": {"@type": "ImageObject", "url": self.url("/static/logo.svg")},
+            },
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "articleSection": label,
+            "keywords": article.get("tags", []),
+            "inLanguage": self.config["language"],
+            "image": self.url("/static/placeholder.svg"),
+        }
+        meta = [
+            ("property", "og:site_name", self.config["name"]),
+            ("property", "og:type", "article"),
+            ("property", "og:title", article["title"]),
+            ("property", "og:description", article["standfirst"]),
+            ("property", "og:url", url),
+            ("property", "og:image", self.url("/static/placeholder.svg")),
+            ("property", "article:published_time", article["published"]),
+            ("property", "article:modified_time", article["modified"]),
+            *(("property", "article:author", name) for name in article["authors"]),
+            ("property", "article:section", label),
+            *(("property", "article:tag", tag) for tag in article.get("tags", [])),
+            ("name", "author", ", ".join(article["authors"])),
+            ("name", "twitter:card", "summary_large_image"),
+        ]
+        lines = [f'<meta {attr}="{esc(key)}" content="{esc(value)}">' for attr, key, value in meta]
+        lines.append(f'<script type="application/ld+json">{json_for_script(ld)}</script>')
+        return "\n".join(lines)
+
+    def comments_for(self, index: int, article: Article) -> list[dict[str, str]]:
+        if "comments" in article:
+            return list(article["comments"])
+        pool = self.config["comments"]
+        picks = [pool[index % len(pool)], pool[(index + 3) % len(pool)]]
+        return [dict(c, date=article["published"]) for c in picks]
+
+    def render_article(self, index: int) -> bytes:
+        article = self.articles[index]
+        path = article_path(article)
+        url = self.url(path)
+        label = section_label(article["section"])
+        related = self.related_for(index)
+        inline = self.articles[(index + 1) % len(self.articles)] if len(self.articles) > 1 else None
+        modified_html = ""
+        if article["modified"] != article["published"]:
+            modified_html = (
+                f' <span class="updated">Updated <time class="modified" '
+                f'datetime="{esc(article["modified"])}">{esc(display_date(article["modified"]))}'
+                "</time></span>"
+            )
+        lead = ""
+        if article.get("image"):
+            image = article["image"]
+            lead = (
+                '  <figure class="lead-image">'
+                f'<img src="{esc(self.url("/static/placeholder.svg"))}" '
+                f'alt="{esc(image.get("alt", ""))}">'
+                f"<figcaption>{esc(image.get('caption', ''))}</figcaption></figure>"
+            )
+        source_note = ""
+        if article.get("source_note"):
+            source_note = f'  <p class="source-note">{esc(article["source_note"])}</p>'
+        tags = "\n".join(
+            f'      <li><a rel="tag" href="{esc(self.url(f"/tag/{slugify(t)}/"))}">{esc(t)}</a></li>'
+            for t in article.get("tags", [])
+        )
+        bios = "\n".join(
+            f'    <section class="author-bio"><h2>About {esc(name)}</h2>'
+            f"<p>{esc(self.config['author_bios'].get(name, ''))}</p></section>"
+            for name in article["authors"]
+        )
+        related_items = "\n".join(
+            f'    <li><a href="{esc(self.url(article_path(a)))}">{esc(a["title"])}</a> '
+            f'<time datetime="{esc(a["published"])}">{esc(display_date(a["published"]))}</time></li>'
+            for a in related
+        )
+        comments = self.comments_for(index, article)
+        comment_items = "\n".join(
+            f'    <li class="comment" id="comment-{n}">'
+            f'<p class="comment-author">{esc(c["author"])}</p>'
+            f'<time datetime="{esc(c.get("date", article["published"]))}">'
+            f"{esc(display_date(c.get('date', article['published'])))}</time>"
+            f'<div class="comment-text"><p>{esc(c["text"])}</p></div></li>'
+            for n, c in enumerate(comments, 1)
+        )
+        main = template("article.html").substitute(
+            base_url=esc(self.base_url),
+            slug=esc(article["slug"]),
+            section_url=esc(self.url(f"/section/{article['section']}/")),
+            section_label=esc(label),
+            title=esc(article["title"]),
+            standfirst=esc(article["standfirst"]),
+            author_links=" and ".join(self.author_link(n) for n in article["authors"]),
+            published=esc(article["published"]),
+            published_display=esc(display_date(article["published"])),
+            modified_html=modified_html,
+            comment_count=len(comments),
+            lead_figure=lead,
+            body=self.render_body(article, inline),
+            source_note=source_note,
+            tag_items=tags,
+            author_bios=bios,
+            related_items=related_items,
+            comment_items=comment_items,
+        )
+        return self.layout(
+            title=f"{article['title']} | {self.config['name']}",
+            description=article["standfirst"],
+            path=path,
+            main=main,
+            head_extra=self.article_head(article, url),
+            body_class="single-article",
+        )
+
+    # -- listings ------------------------------------------------------------------------
+
+    def render_listing(
+        self, prefix: str, heading: str, articles: Sequence[Article], crumbs: list[tuple[str, str]]
+    ) -> dict[str, Page]:
+        """All pages of one paginated listing (home, section, tag or author)."""
+        pages: dict[str, Page] = {}
+        count = max(1, math.ceil(len(articles) / self.per_page))
+        for number in range(1, count + 1):
+            chunk = articles[(number - 1) * self.per_page : number * self.per_page]
+            path = page_path(prefix, number)
+            teasers = "\n".join(self.teaser(a) for a in chunk)
+            links, head = [], []
+            if number > 1:
+                prev_url = esc(self.url(page_path(prefix, number - 1)))
+                links.append(f'    <a rel="prev" class="newer" href="{prev_url}">Newer stories</a>')
+                head.append(f'<link rel="prev" href="{prev_url}">')
+            links.append(f'    <span class="page-count">Page {number} of {count}</span>')
+            if number < count:
+                next_url = esc(self.url(page_path(prefix, number + 1)))
+                links.append(f'    <a rel="next" class="older" href="{next_url}">Older stories</a>')
+                head.append(f'<link rel="next" href="{next_url}">')
+            crumb_items = [
+                f'    <li><a href="{esc(self.url(href))}">{esc(text)}</a></li>'
+                for href, text in crumbs
+            ]
+            crumb_items.append(f'    <li aria-current="page">{esc(heading)}</li>')
+            title = heading if number == 1 else f"{heading} – page {number}"
+            head += [
+                '<meta property="og:type" content="website">',
+                f'<meta property="og:title" content="{esc(title)}">',
+                f'<meta property="og:url" content="{esc(self.url(path))}">',
+            ]
+            main = template("list.html").substitute(
+                crumbs="\n".join(crumb_items),
+                heading=esc(title),
+                teasers=teasers,
+                pagination="\n".join(links),
+            )
+            body = self.layout(
+                title=f"{title} | {self.config['name']}",
+                description=f"{heading}: latest stories from {self.config['name']}",
+                path=path,
+                main=main,
+                head_extra="\n".join(head),
+                body_class="article-listing",
+            )
+            pages[path] = (HTML, body)
+        return pages
+
+    def teaser(self, article: Article) -> str:
+        href = esc(self.url(article_path(article)))
+        authors = ", ".join(esc(n) for n in article["authors"])
+        return (
+            f'    <li class="teaser"><h2><a href="{href}">{esc(article["title"])}</a></h2>'
+            f'<p class="teaser-standfirst">{esc(article["standfirst"])}</p>'
+            f'<p class="teaser-meta">By {authors} · <time datetime="{esc(article["published"])}">'
+            f"{esc(display_date(article['published']))}</time></p></li>"
+        )
+
+    def listings(self) -> dict[str, Page]:
+        pages = self.render_listing("/", "Latest news", self.articles, [])
+        home = [("/", "Home")]
+        groups: dict[str, dict[str, Any]] = {}
+        for article in self.articles:
+            keys = [(f"/section/{article['section']}/", section_label(article["section"]))]
+            keys += [(f"/tag/{slugify(t)}/", f"Tag: {t}") for t in article.get("tags", [])]
+            keys += [(f"/author/{slugify(n)}/", f"Stories by {n}") for n in article["authors"]]
+            for prefix, heading in keys:
+                groups.setdefault(prefix, {"heading": heading, "articles": []})
+                groups[prefix]["articles"].append(article)
+        for slug in self.config["sections"]:
+            groups.setdefault(f"/section/{slug}/", {"heading": section_label(slug), "articles": []})
+        for prefix, group in groups.items():
+            pages.update(self.render_listing(prefix, group["heading"], group["articles"], home))
+        return pages
+
+    # -- feeds, sitemaps, robots ---------------------------------------------------------
+
+    def rss(self) -> bytes:
+        items = []
+        for article in self.articles:
+            url = self.url(article_path(article))
+            items.append(
+                template("rss_item.xml").substitute(
+                    title=esc(article["title"]),
+                    url=esc(url),
+                    pub_date=format_datetime(parse_datetime(article["published"])),
+                    creators="\n".join(
+                        f"<dc:creator>{esc(n)}</dc:creator>" for n in article["authors"]
+                    ),
+                    section_label=esc(section_label(article["section"])),
+                    standfirst=esc(article["standfirst"]),
+                )
+            )
+        latest = max((parse_datetime(a["modified"]) for a in self.articles), default=None)
+        return (
+            template("rss.xml")
+            .substitute(
+                site_name=esc(self.config["name"]),
+                base_url=esc(self.base_url),
+                tagline=esc(self.config["tagline"]),
+                language=esc(self.config["language"]),
+                last_build=format_datetime(latest) if latest else "",
+                items="\n".join(items),
+            )
+            .encode("utf-8")
+        )
+
+    def sitemap(self, listing_paths: Iterable[str]) -> bytes:
+        latest = max((a["modified"] for a in self.articles), default="")
+        entries = [(p, latest) for p in listing_paths]
+        entries += [(article_path(a), a["modified"]) for a in self.articles]
+        urls = "\n".join(
+            f"<url><loc>{esc(self.url(path))}</loc><lastmod>{esc(lastmod)}</lastmod></url>"
+            for path, lastmod in entries
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{urls}\n</urlset>\n"
+        ).encode()
+
+    def news_sitemap(self) -> bytes:
+        urls = []
+        for a in self.articles:
+            urls.append(
+                f"<url><loc>{esc(self.url(article_path(a)))}</loc><news:news>"
+                f"<news:publication><news:name>{esc(self.config['name'])}</news:name>"
+                f"<news:language>en</news:language></news:publication>"
+                f"<news:publication_date>{esc(a['published'])}</news:publication_date>"
+                f"<news:title>{esc(a['title'])}</news:title></news:news></url>"
+            )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+            + "\n".join(urls)
+            + "\n</urlset>\n"
+        ).encode("utf-8")
+
+    def static_files(self) -> dict[str, Page]:
+        folder = resources.files("councilwatch.sample_site") / "static"
+        pages: dict[str, Page] = {}
+        for entry in folder.iterdir():
+            suffix = "." + entry.name.rsplit(".", 1)[-1]
+            if entry.is_file() and suffix in STATIC_TYPES:
+                pages[f"/static/{entry.name}"] = (STATIC_TYPES[suffix], entry.read_bytes())
+        return pages
+
+    def not_found(self, path: str) -> bytes:
+        main = template("not_found.html").substitute(path=esc(path), base_url=esc(self.base_url))
+        return self.layout(
+            title=f"Page not found | {self.config['name']}",
+            description="Page not found",
+            path=path,
+            main=main,
+            head_extra='<meta name="robots" content="noindex">',
+            body_class="error404",
+        )
+
+    def build(self) -> dict[str, Page]:
+        pages = self.listings()
+        listing_paths = sorted(p for p in pages if "/page/" not in p)
+        about = template("about.html").substitute(site_name=esc(self.config["name"]))
+        pages["/about/"] = (
+            HTML,
+            self.layout(
+                title=f"About | {self.config['name']}",
+                description="About this site",
+                path="/about/",
+                main=about,
+                body_class="page",
+            ),
+        )
+        for index in range(len(self.articles)):
+            pages[article_path(self.articles[index])] = (HTML, self.render_article(index))
+        pages["/feed/"] = (RSS, self.rss())
+        pages["/sitemap.xml"] = (XML, self.sitemap(listing_paths + ["/about/"]))
+        pages["/sitemap-news.xml"] = (XML, self.news_sitemap())
+        robots = template("robots.txt").substitute(base_url=self.base_url)
+        pages["/robots.txt"] = ("text/plain; charset=utf-8", robots.encode("utf-8"))
+        pages.update(self.static_files())
+        return pages
+
+
+def build_site(base_url: str, articles: Sequence[Article] | None = None) -> dict[str, Page]:
+    """Render the whole site: URL path -> (content type, body bytes).
+
+    ``articles`` defaults to :func:`sample_articles`; absolute URLs use ``base_url``.
+
+    >>> pages = build_site("http://127.0.0.1:8000")
+    >>> b"http://127.0.0.1:8000/sitemap.xml" in pages["/robots.txt"][1]
+    True
+    """
+    chosen = sample_articles() if articles is None else list(articles)
+    paths = [article_path(a) for a in chosen]
+    if len(set(paths)) != len(paths):
+        raise ValueError("two articles share a URL path")
+    return SiteRenderer(base_url, chosen).build()
+
+
+def render_not_found(base_url: str, path: str) -> bytes:
+    """The body of the 404 page for ``path``.
+
+    >>> b"Page not found" in render_not_found("http://127.0.0.1:8000", "/nope/")
+    True
+    """
+    return SiteRenderer(base_url, sample_articles()).not_found(path)
+
+
+def last_modified(articles: Sequence[Article]) -> datetime | None:
+    """The latest modification time among ``articles`` (None for an empty list)."""
+    return max((parse_datetime(a["modified"]) for a in articles), default=None)

@@ -1,0 +1,177 @@
+"""Article body text from a parsed page.
+
+trafilatura is the base extractor. The page's own structure is used where it
+helps: when the page marks its article container (``[itemprop=articleBody]``,
+``.entry-content``, ``.article-body``, ``div#body``, a single ``<article>`` ...),
+trafilatura runs on that container alone, so related-story boxes, teasers and
+comments outside it cannot leak in; a JSON-LD ``articleBody`` is the fallback
+when the HTML yields much less text. Boilerplate blocks (share buttons,
+newsletter sign-ups, related stories, cookie banners, comments, adverts) are
+pruned by class/id before extraction.
+
+>>> import lxml.html
+>>> page = ("<html><body><nav>Home News</nav><article><h1>T</h1>"
+...         + "<p>Islington and Camden councils agreed to share ICT services.</p>" * 3
+...         + "<div class='related-stories'><p>Barnet saves £4m</p></div></article></body></html>")
+>>> "Barnet" in extract_body(lxml.html.fromstring(page))
+False
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+# A class or id token (split on spaces) naming a boilerplate block: related-story
+# boxes, share buttons, newsletter sign-ups, cookie banners, comments, adverts.
+BOILERPLATE_TOKEN = re.compile(
+    r"(?:^|[-_])(?:related|newsletters?|signup|subscribe|share|sharing|social|cookies?|consent"
+    r"|gdpr|comments?|disqus|adverts?|advertisement|ads?|sponsored|promo|outbrain|taboola"
+    r"|recommended|recirculation|more-stories|morestories|most-popular|mostpopular|trending"
+    r"|breadcrumbs?|read-?more|also-read|author-bio|paywall)(?:$|[-_])",
+    re.I,
+)
+_BODY_CLASS = re.compile(
+    r"\b(?:entry-content|article-body|article__body|article-content|story-body|post-content"
+    r"|content-body|articleBody)\b"
+)
+MAX_PRUNED_SHARE = 0.4  # never prune a block holding more of the page's <p> text than this
+_STRUCTURAL = {"html", "body", "article", "main"}
+_ALWAYS_BOILERPLATE = {"nav", "aside", "form", "button", "noscript"}
+
+
+def prune_boilerplate(tree: HtmlElement) -> int:
+    """Remove boilerplate blocks from ``tree`` in place; return how many were removed.
+
+    A block holding a large share of the page's paragraph text, or carrying a
+    body-container class, is kept whatever else its class says (a wrapper named
+    e.g. ``entry-content entry-content-read-more`` must not take the article with it).
+    """
+    candidates = []
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _STRUCTURAL:
+            continue
+        if tag in _ALWAYS_BOILERPLATE:
+            candidates.append(element)
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+        if any(BOILERPLATE_TOKEN.search(name) for name in names):
+            candidates.append(element)
+    if not candidates:
+        return 0
+    total = _paragraph_text_length(tree) or 1
+    removed = 0
+    for element in candidates:
+        if element.getparent() is None or element.get("itemprop") == "articleBody":
+            continue
+        if _BODY_CLASS.search(element.get("class") or ""):
+            continue
+        if _paragraph_text_length(element) > total * MAX_PRUNED_SHARE:
+            continue
+        element.drop_tree()  # keeps the tail text
+        removed += 1
+    return removed
+
+
+# The page's own markers of its article body, most specific first.
+_CONTAINERS = [
+    etree.XPath(x)
+    for x in (
+        "//*[@itemprop='articleBody']",
+        "//*[@data-component='text-block']/..",
+        "//div[@id='body' or @id='article-body' or @id='articleBody' or @id='story-body']",
+        "//*[contains(concat(' ',normalize-space(@class),' '),' entry-content ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' article-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' article-content ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' story-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' post-content ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' content-body ')]",
+        "//article",
+    )
+]
+
+TRAFILATURA_OPTIONS = {
+    "favor_precision": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "deduplicate": False,
+}
+PRUNE = True
+DOMINANT_SHARE = 0.8  # of several matching containers, the chosen one holds this share
+MIN_CONTAINER_SHARE = 0.6  # container text must keep this share of the full-page text
+MIN_JSON_LD_SHARE = 0.3  # HTML text shorter than this share of JSON-LD articleBody -> use it
+
+
+def normalise_paragraphs(text: str | None) -> str:
+    """One paragraph per block, separated by a blank line.
+
+    >>> normalise_paragraphs(" a \\n\\n\\n b\\n")
+    'a\\n\\nb'
+    """
+    if not text:
+        return ""
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def _paragraph_text_length(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def find_container(tree: HtmlElement) -> HtmlElement | None:
+    """The element the page marks as its article body, if any."""
+    for xpath in _CONTAINERS:
+        found = [e for e in xpath(tree) if isinstance(e, HtmlElement)]
+        if not found:
+            continue
+        # Nested matches count once; several separate ones are teasers unless one dominates.
+        found = [e for e in found if not any(a in found for a in e.iterancestors())]
+        sizes = [_paragraph_text_length(e) for e in found]
+        best = max(range(len(found)), key=sizes.__getitem__)
+        if sizes[best] >= 200 and sizes[best] >= DOMINANT_SHARE * sum(sizes):
+            return found[best]
+    return None
+
+
+def _trafilatura(tree: HtmlElement, url: str | None) -> str:
+    try:
+        text = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
+    except Exception:  # trafilatura must never take the whole extraction down
+        text = None
+    return normalise_paragraphs(text)
+
+
+def _wrap(container: HtmlElement) -> HtmlElement:
+    root = lxml.html.Element("html")  # an HtmlElement, so trafilatura takes it as a tree
+    body = etree.SubElement(root, "body")
+    body.append(deepcopy(container))
+    return root
+
+
+def extract_body(tree: HtmlElement, url: str | None = None, json_ld_body: str | None = None) -> str:
+    """Clean body text of a parsed page, paragraphs separated by blank lines.
+
+    Prunes boilerplate from ``tree`` in place: extract metadata first.
+    """
+    if PRUNE:
+        prune_boilerplate(tree)
+    full = _trafilatura(tree, url)
+    text = full
+    container = find_container(tree)
+    if container is not None:
+        scoped = _trafilatura(_wrap(container), url)
+        if scoped and len(scoped) >= MIN_CONTAINER_SHARE * len(full):
+            text = scoped
+    if json_ld_body:
+        ld_text = normalise_paragraphs(json_ld_body)
+        if len(text) < MIN_JSON_LD_SHARE * len(ld_text):
+            text = ld_text
+    return text

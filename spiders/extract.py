@@ -1,0 +1,173 @@
+"""Page extraction: HTML bytes + URL -> Article. A pure function, no network.
+
+Bad input never raises except for input that is clearly not an HTML page
+(a PDF, an image, an archive, JSON, or a non-HTML Content-Type): that raises
+:class:`NotAnArticle` with the reason, so callers can drop it explicitly.
+Empty bytes, broken markup or undecodable text give an Article whose fields
+are empty (``body == ""``).
+
+>>> page = b'''<html lang="en"><head><title>Councils share IT | Example</title>
+... <meta property="og:site_name" content="Example"></head>
+... <body><article><p>Islington and Camden will share ICT services, saving money.</p>
+... </article></body></html>'''
+>>> article = extract_article(page, "https://example.org/2015/11/02/councils-share/")
+>>> article.title, article.published, article.language
+('Councils share IT', '2015-11-02', 'en')
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from .article import Article
+from .body import extract_body
+from .encoding import decode_html
+from .metadata import Metadata, extract_metadata
+
+__all__ = ["NotAnArticle", "extract_article", "extract_file", "parse_html"]
+
+MAX_BYTES = 20_000_000  # pages beyond this are truncated before parsing
+_HTML_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    remove_comments=True,
+    remove_pis=True,
+    encoding="utf-8",
+)
+_MAGIC = {
+    b"%PDF": "PDF document",
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "ZIP archive (or office document)",
+    b"\x1f\x8b": "gzip data (decompress first)",
+    b"RIFF": "RIFF media",
+    b"\x00\x00\x01\x00": "icon",
+}
+_NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+
+
+class NotAnArticle(ValueError):
+    """The input is clearly not an HTML page; ``reason`` says why.
+
+    >>> try:
+    ...     extract_article(b"%PDF-1.7 ...", "https://example.org/a.pdf")
+    ... except NotAnArticle as err:
+    ...     err.reason
+    'PDF document'
+    """
+
+    def __init__(self, reason: str, url: str | None = None) -> None:
+        super().__init__(
+            f"not an article ({reason}): {url}" if url else f"not an article: {reason}"
+        )
+        self.reason = reason
+        self.url = url
+
+
+def _check_input(data: bytes, url: str | None, content_type: str | None) -> None:
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and any(mime.startswith(t) for t in _NON_HTML_TYPES):
+        raise NotAnArticle(f"content type {mime}", url)
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise NotAnArticle(what, url)
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if mime == "application/json" or (head[:1] in (b"{", b"[") and b"<" not in head[:200]):
+        raise NotAnArticle("JSON, not HTML", url)
+    sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with a BOM: NULs are expected
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    if b"\x00" in sample or controls > len(sample) // 20:
+        raise NotAnArticle("binary data", url)
+
+
+def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlElement | None:
+    """Decode and parse page bytes once; None when nothing parseable is left.
+
+    >>> parse_html(b"<p>Hello</p>").text_content()
+    'Hello'
+    >>> parse_html(b"") is None
+    True
+    """
+    if not data or not data.strip():
+        return None
+    text, _ = decode_html(data[:MAX_BYTES], content_type)
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot
+        # make lxml reject or re-decode the already decoded text.
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_HTML_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def extract_article(html: bytes, url: str, *, content_type: str | None = None) -> Article:
+    """Extract metadata and clean body text of one fetched page.
+
+    ``url`` is the URL the page was fetched from (it resolves relative links and
+    is the last-resort source of the date); ``content_type`` is the HTTP header
+    value, whose charset, when present, decodes the bytes.
+    """
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+    _check_input(html or b"", url, content_type)
+    tree = parse_html(html or b"", content_type)
+    if tree is None:
+        return Article(url=url)
+    meta = extract_metadata(tree, url)
+    body = extract_body(tree, url, meta.json_ld_body)
+    return _article(url, meta, body)
+
+
+def _article(url: str, meta: Metadata, body: str) -> Article:
+    return Article(
+        url=url,
+        canonical_url=meta.canonical_url,
+        title=meta.title,
+        standfirst=meta.standfirst,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        tags=meta.tags,
+        language=meta.language,
+        body=body,
+    )
+
+
+def extract_file(path: str | Path) -> dict:
+    """Run page extraction on a saved page (``.html`` or ``.html.gz``).
+
+    Returns ``{"file", "url", "title", "authors", "published", "body"}``; ``url``
+    is the page's canonical/og:url when it names one, else None. Raises
+    NotAnArticle for non-HTML files and OSError for unreadable ones.
+
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "a.html")
+    ...     _ = open(p, "wb").write(b'<link rel="canonical" href="https://e.org/a"><p>Hi</p>')
+    ...     extract_file(p)["url"]
+    'https://e.org/a'
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    article = extract_article(data, "")
+    return {
+        "file": str(path),
+        "url": article.canonical_url,
+        "title": article.title,
+        "authors": article.authors,
+        "published": article.published,
+        "body": article.body,
+    }

@@ -1,0 +1,73 @@
+"""The sources registry: the publications councilwatch crawls (``sources.json``).
+
+>>> names = [s.name for s in load_sources()]
+>>> "computerweekly" in names and "theregister" in names
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+REGISTRY_FILE = Path(__file__).with_name("sources.json")
+
+
+class UnknownSource(KeyError):
+    def __str__(self) -> str:
+        return f"unknown source {self.args[0]!r}; `councilwatch sources` lists them"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One publication: where to discover its articles and what their URLs look like."""
+
+    name: str
+    title: str
+    homepage: str
+    allowed_domains: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    article_patterns: tuple[str, ...] = ()
+    notes: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def article_regexes(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.article_patterns)
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` looks like one of this source's articles (any URL without patterns)."""
+        return not self.article_regexes or any(r.search(url) for r in self.article_regexes)
+
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps
+
+    def as_row(self) -> dict[str, str]:
+        return {"name": self.name, "title": self.title, "homepage": self.homepage, "notes": self.notes}
+
+
+def _source(entry: dict) -> Source:
+    known = {f for f in Source.__dataclass_fields__ if f != "extra"}
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items() if k in known}
+    return Source(**values, extra={k: v for k, v in entry.items() if k not in known})
+
+
+def load_sources(path: Path = REGISTRY_FILE) -> list[Source]:
+    """Every source in the registry, in file order."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [_source(entry) for entry in data["sources"]]
+
+
+def select_sources(names: Iterable[str], path: Path = REGISTRY_FILE) -> list[Source]:
+    """The named sources; raises :class:`UnknownSource` for a name not in the registry."""
+    by_name = {s.name: s for s in load_sources(path)}
+    try:
+        return [by_name[name] for name in names]
+    except KeyError as exc:
+        raise UnknownSource(exc.args[0]) from None
