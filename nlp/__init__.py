@@ -1,1 +1,11 @@
-"""councilwatch.nlp"""
+"""councilwatch.nlp: the spaCy stage that finds councils, money, services and arrangements.
+
+Example:
+    >>> from councilwatch.nlp import NLP_VERSION
+    >>> isinstance(NLP_VERSION, str)
+    True
+"""
+
+NLP_VERSION = "0.1.0"
+
+__all__ = ["NLP_VERSION"]

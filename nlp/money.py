@@ -1,0 +1,184 @@
+"""Money in pounds sterling: amount, period, span in years and role (spec §2).
+
+Mentions are stored as dicts in ``doc._.money`` and as ``MONEY`` spans in ``doc.spans["money"]``.
+
+Example:
+    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> doc = build_pipeline()("The councils aim to save £4 million a year.")
+    >>> m = doc._.money[0]
+    >>> m["text"], m["amount_gbp"], m["period"], m["role"]
+    ('£4 million', 4000000.0, 'year', 'saving')
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .extensions import register_extensions
+from .gazetteer import load_json
+from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
+
+LABEL = "MONEY"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = rf"(?:{SCALE_PATTERN})\b"
+# "£2.7m", "£1.2-1.5m", "£10bn to £12bn", "GBP 500,000"
+_POUND_SIGN = re.compile(
+    rf"(?:£|\bGBP\s?)(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"(?:\s?(?:-|–|—|to)\s?(?P<p2>£)?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?",
+    re.IGNORECASE,
+)
+# "4 million pounds", "a third of a billion pounds", "ten million pounds sterling"
+_POUND_WORD = re.compile(
+    rf"\b(?:(?P<frac>{FRACTION_PATTERN})\s+)?(?P<n>{_NUM}|{WORD_PATTERN})?\s*(?P<s>{_SCALE})?"
+    r"\s*(?:pounds(?:\s+sterling)?|sterling)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[;:!?]|\.(?:\s|$)")
+
+
+class MoneyExtractor:
+    """Find pound amounts with regular expressions and classify them from nearby cue words."""
+
+    def __init__(self, data_dir: str | None = None) -> None:
+        cues = load_json("money_cues.json", Path(data_dir) if data_dir else None)
+        phrases = [(p, role) for role, ps in cues["roles"].items() for p in ps]
+        phrases.sort(key=lambda pr: -len(pr[0]))
+        self.role_of = {p.lower(): role for p, role in reversed(phrases)}
+        self.role_re = _phrase_regex([p for p, _ in phrases])
+        self.max_cue_distance = int(cues["max_cue_distance"])
+        self.year_after = re.compile(
+            r"^[\s,]*(?:-\s*)?(?:" + _alts(cues["year_after"]) + r")(?![a-z])", re.IGNORECASE
+        )
+        self.year_before = _phrase_regex(cues["year_before"])
+        nw = rf"(?:\d+|{WORD_PATTERN})"
+        self.span_res = [
+            re.compile(
+                rf"\b(?:{_alts(cues['span_preps'])})\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|"
+                rf"coming\s+|first\s+|following\s+)?(?P<y>{nw})\s+years?\b",
+                re.IGNORECASE,
+            ),
+            re.compile(rf"\b(?P<y>{nw})[\s-]years?[\s-](?:{_alts(cues['span_nouns'])})\b", re.I),
+            re.compile(rf"\b(?P<y>{nw})-year\b", re.IGNORECASE),
+        ]
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found = self.find_amounts(text)
+        mentions = []
+        spans = []
+        for i, (start, end, amount) in enumerate(found):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            sent = span.sent
+            lo = max(sent.start_char, found[i - 1][1] if i > 0 else 0)
+            hi = min(sent.end_char, found[i + 1][0] if i + 1 < len(found) else len(text))
+            mentions.append(
+                {
+                    "text": text[start:end],
+                    "amount_gbp": amount,
+                    "period": self._period(text, start, end, lo, hi),
+                    "years": self._years(text, start, end, lo, hi),
+                    "role": self._role(text, start, end, lo, hi),
+                    "start": start,
+                    "end": end,
+                    "sentence": sent.text,
+                }
+            )
+            spans.append(Span(doc, span.start, span.end, label=LABEL))
+        doc._.money = mentions
+        doc.spans["money"] = spans
+        return doc
+
+    @staticmethod
+    def find_amounts(text: str) -> list[tuple[int, int, float]]:
+        """Return ``(start, end, amount_gbp)`` for each pound amount, in text order.
+
+        Example:
+            >>> MoneyExtractor.find_amounts("£1.2-1.5m, not $5m")
+            [(0, 4, 1200000.0), (5, 9, 1500000.0)]
+        """
+        out: list[tuple[int, int, float]] = []
+        if "£" not in text and "GBP" not in text and "pound" not in text.lower():
+            return out
+        for m in _POUND_SIGN.finditer(text):
+            if text[m.end() : m.end() + 1] == "%":
+                continue
+            n1, s1, n2, s2 = m["n1"], m["s1"], m["n2"], m["s2"]
+            if n2 is None:
+                out.append((m.start(), m.end(), _value(n1, s1)))
+                continue
+            if s1 is None and s2 is not None and not m["p2"]:
+                s1 = s2  # "£1.2-1.5m": the first end borrows the scale
+            first_end = m.end("s1") if m["s1"] else m.end("n1")
+            out.append((m.start(), first_end, _value(n1, s1)))
+            out.append((m.start("p2") if m["p2"] else m.start("n2"), m.end(), _value(n2, s2)))
+        taken = [(a, b) for a, b, _ in out]
+        for m in _POUND_WORD.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if not (m["n"] or m["s"]) or (m["n"] is None and not m["frac"]):
+                continue
+            base = parse_number(m["n"]) if m["n"] else 1.0
+            if base is None:
+                continue
+            frac = parse_number(m["frac"]) if m["frac"] else 1.0
+            start = m.start("frac") if m["frac"] else m.start("n")
+            out.append((start, m.end(), round(base * (frac or 1.0) * scale_of(m["s"]), 2)))
+        return sorted(out)
+
+    def _period(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+        if self.year_after.match(text[end:hi]):
+            return "year"
+        before = text[max(lo, start - 40) : start]
+        if self.year_before.search(before):
+            return "year"
+        return "total"
+
+    def _years(self, text: str, start: int, end: int, lo: int, hi: int) -> int | None:
+        best: tuple[int, int] | None = None
+        for rx in self.span_res:
+            for m in rx.finditer(text, lo, hi):
+                dist = start - m.end() if m.end() <= start else max(0, m.start() - end)
+                years = parse_number(m["y"])
+                if years and 1 <= years <= 50 and (best is None or dist < best[0]):
+                    best = (dist, int(years))
+        return best[1] if best else None
+
+    def _role(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+        best: tuple[int, str] | None = None
+        for m in self.role_re.finditer(text, lo, hi):
+            if m.start() < end and m.end() > start:
+                continue
+            if m.end() <= start:
+                gap = text[m.end() : start]
+                dist = len(gap) + (20 if _CLAUSE_END.search(gap) else 0)
+            else:
+                gap = text[end : m.start()]
+                dist = len(gap) + 5 + (20 if _CLAUSE_END.search(gap) else 0)
+            if dist <= self.max_cue_distance and (best is None or dist < best[0]):
+                best = (dist, self.role_of[m.group(0).lower()])
+        return best[1] if best else "other"
+
+
+def _alts(phrases: list[str]) -> str:
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w£])(?:{_alts(phrases)})(?![\w])", re.IGNORECASE)
+
+
+def _value(number: str, scale: str | None) -> float:
+    return round(float(number.replace(",", "")) * scale_of(scale), 2)
+
+
+@Language.factory("money_extractor", default_config={"data_dir": None})
+def make_money_extractor(nlp: Language, name: str, data_dir: str | None) -> MoneyExtractor:
+    """Factory for :class:`MoneyExtractor`."""
+    return MoneyExtractor(data_dir)

@@ -1,0 +1,63 @@
+"""Service-type tagging with the project's taxonomy (spec §3).
+
+Spans go to ``doc.spans["services"]`` with label ``SERVICE`` and ``kb_id_`` = taxonomy id.
+
+Example:
+    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> doc = build_pipeline()("They share IT support and telephony systems.")
+    >>> [(s.text, s.kb_id_) for s in doc.spans["services"]]
+    [('IT support', 'it_support'), ('telephony systems', 'telephony')]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .gazetteer import DATA_DIR
+
+LABEL = "SERVICE"
+
+
+def load_service_patterns(data_dir: Path | None = None) -> list[dict]:
+    """Return the taxonomy phrases: ``{"id", "pattern", "case"}`` dicts.
+
+    Example:
+        >>> any(p["pattern"] == "disaster recovery" for p in load_service_patterns())
+        True
+    """
+    path = Path(data_dir or DATA_DIR) / "services.jsonl"
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class ServiceTagger:
+    """Match taxonomy phrases: case-insensitive, except acronyms such as "IT" or "CRM"."""
+
+    def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
+        patterns = load_service_patterns(Path(data_dir) if data_dir else None)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for p in patterns:
+            matcher = self.exact if p["case"] else self.lower
+            matcher.add(p["id"], [nlp.make_doc(p["pattern"])])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [
+            Span(doc, s, e, label=LABEL, kb_id=doc.vocab.strings[k])
+            for matcher in (self.lower, self.exact)
+            for k, s, e in matcher(doc)
+        ]
+        doc.spans["services"] = sorted(filter_spans(spans), key=lambda s: s.start)
+        return doc
+
+
+@Language.factory("service_tagger", default_config={"data_dir": None})
+def make_service_tagger(nlp: Language, name: str, data_dir: str | None) -> ServiceTagger:
+    """Factory for :class:`ServiceTagger`."""
+    return ServiceTagger(nlp, data_dir)

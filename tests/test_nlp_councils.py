@@ -1,0 +1,78 @@
+"""Council linking on real-style sentences (spec §1)."""
+
+from __future__ import annotations
+
+import pytest
+from councilwatch.nlp.analyse import analyse_texts
+from councilwatch.nlp.pipeline import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def codes(nlp, text: str, published: str | None = None) -> list[str]:
+    [rec] = analyse_texts(nlp, [(text, published)])
+    for c in rec["councils"]:
+        assert text[c["start"] : c["end"]] == c["text"]
+    return [c["code"] for c in rec["councils"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Islington and Camden Councils unveiled proposals to merge ICT.", ["ISL", "CMD"]),
+        ("Canterbury, Dover and Thanet District Councils consolidated IT.", ["CAT", "DOV", "THA"]),
+        ("Kingston and Sutton councils run a shared service.", ["KTT", "STN"]),
+        ("Cambridgeshire and Northamptonshire county councils agreed.", ["CAM", "NTH"]),
+        ("Havering and Newham have brought together 21 services.", ["HAV", "NWM"]),
+        (
+            "Hammersmith & Fulham, RBKC and Westminster council run a tri-borough.",
+            ["HMF", "KEC", "WSM"],
+        ),
+        ("H&F and Westminster have shared services since 2011.", ["HMF", "WSM"]),
+        ("Camden's IT chief said the move was overdue.", ["CMD"]),
+        ("the London boroughs of Camden and Islington", ["CMD", "ISL"]),
+        ("Kent County Council's IT team", ["KEN"]),
+        ("Greater Manchester Combined Authority signed up.", ["GMCA"]),
+        (
+            "Newcastle upon Tyne City Council and Newcastle-under-Lyme Borough Council",
+            ["NET", "NEC"],
+        ),
+    ],
+)
+def test_councils_named_as_organisations(nlp, text, expected):
+    assert codes(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor of Camden, New Jersey, signed a deal with Camden County Council.",
+        "Perth has awarded a contract to a local supplier.",
+        "A Kent-based firm won work from councils in Kent.",
+        "Citrix provided the example of three Kent councils.",
+        "East Kent Services is a shared services provider.",
+        "We had a pint in Camden Town.",
+        "Kent Police and Kent Fire and Rescue Service worked with the LGA.",
+        "The council said the three councils would share staff.",
+        "a Kent council has signed a deal.",
+        "Reading is a town in Berkshire.",
+    ],
+)
+def test_places_and_other_bodies_are_not_councils(nlp, text):
+    assert codes(nlp, text) == []
+
+
+def test_date_aware_linking(nlp):
+    text = "Aylesbury Vale District Council and Buckinghamshire County Council share."
+    assert codes(nlp, text, "2015-03-01") == ["AYL", "BKM"]
+    assert codes(nlp, "Somerset and Dorset councils share.", "2015-03-01") == ["SOM", "DOR"]
+    assert codes(nlp, "Somerset and Dorset councils share.", None) == ["SMT", "DST"]
+
+
+def test_entities_carry_register_code(nlp):
+    doc = nlp("Hackney Council and Tower Hamlets Council merged their IT.")
+    ents = [(e.label_, e.kb_id_, e.ent_id_) for e in doc.ents]
+    assert ents == [("COUNCIL", "HCK", "HCK"), ("COUNCIL", "TWH", "TWH")]

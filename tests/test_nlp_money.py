@@ -1,0 +1,81 @@
+"""Money mentions in pounds: amount, period, years, role (spec §2)."""
+
+from __future__ import annotations
+
+import pytest
+from councilwatch.nlp.analyse import analyse_texts
+from councilwatch.nlp.money import MoneyExtractor
+from councilwatch.nlp.pipeline import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def money(nlp, text: str) -> list[dict]:
+    [rec] = analyse_texts(nlp, [(text, None)])
+    for m in rec["money"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+        assert m["text"] in m["sentence"]
+    return rec["money"]
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("It costs £4 million.", [4e6]),
+        ("It costs £2.7m.", [2.7e6]),
+        ("A £10bn cut.", [1e10]),
+        ("£10 billion of savings", [1e10]),
+        ("a £500,000 fine", [5e5]),
+        ("a £300k deal", [3e5]),
+        ("some 4 million pounds", [4e6]),
+        ("a contract worth £1.2-1.5m", [1.2e6, 1.5e6]),
+        ("between £10bn and £12bn", [1e10, 1.2e10]),
+        ("more than a third of a billion pounds", [1e9 / 3]),
+        ("It cost $661 million, €5m and 40 percent.", []),
+    ],
+)
+def test_amounts(text, amounts):
+    found = [a for _, _, a in MoneyExtractor.find_amounts(text)]
+    assert found == pytest.approx(amounts, rel=0.005)
+
+
+def test_seed_sentences_period_years_role(nlp):
+    text = (
+        "Islington and Camden Councils unveiled proposals to merge their ICT services by April "
+        "2016 to save £4 million a year. Councils have to achieve £10 billion of savings in the "
+        "next two years, after they already delivered £10 billion in savings during the three "
+        "year period from 2011/12. Three Kent councils opted to share IT services as part of a "
+        "four-year goal to save £2.7m. Canterbury followed."
+    )
+    got = [(m["amount_gbp"], m["period"], m["years"], m["role"]) for m in money(nlp, text)]
+    assert got == [
+        (4e6, "year", None, "saving"),
+        (1e10, "total", 2, "saving"),
+        (1e10, "total", 3, "saving"),
+        (2.7e6, "total", 4, "saving"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "period"),
+    [
+        ("The ICO fined the council £500,000.", "fine", "total"),
+        ("Capita won a £40m contract to run back-office services.", "contract", "total"),
+        ("The council will spend £3m on new laptops.", "spend", "total"),
+        ("Councils face a £2bn cut in funding from central government.", "funding", "total"),
+        ("The scheme costs £250,000 per annum.", "spend", "year"),
+        ("The council received a £1m grant.", "funding", "total"),
+        ("It has annual savings of £1.5m.", "saving", "year"),
+    ],
+)
+def test_roles_and_periods(nlp, text, role, period):
+    [m] = money(nlp, text)
+    assert (m["role"], m["period"]) == (role, period)
+
+
+def test_span_over_years(nlp):
+    [m] = money(nlp, "The deal will save £12m over four years.")
+    assert m["years"] == 4 and m["period"] == "total"
