@@ -238,6 +238,20 @@ def load_reference_rows(
     return len(rows)
 
 
+def ensure_source(conn: sqlite3.Connection, name: str, **details: str | None) -> None:
+    """Make sure ``sources`` has a row for ``name`` (details fill in what is known)."""
+    row = {"name": name, "title": None, "homepage": None, "notes": None, **details}
+    with conn:
+        conn.execute(
+            "INSERT INTO sources (name, title, homepage, notes) "
+            "VALUES (:name, :title, :homepage, :notes) "
+            "ON CONFLICT(name) DO UPDATE SET title = coalesce(excluded.title, title), "
+            "homepage = coalesce(excluded.homepage, homepage), "
+            "notes = coalesce(excluded.notes, notes)",
+            row,
+        )
+
+
 def start_run(conn: sqlite3.Connection, command: str) -> int:
     with conn:
         cursor = conn.execute(

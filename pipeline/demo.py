@@ -22,7 +22,12 @@ def crawl_sample_site(db_path: Path) -> dict:
 
     with running_sample_site("127.0.0.1", 0) as base_url:
         click.echo(f"Sample site at {base_url}/; crawling from {base_url}/robots.txt", err=True)
-        return run_crawl(db_path, [f"{base_url}/robots.txt"], source="sample-site")
+        return run_crawl(
+            db_path,
+            [f"{base_url}/robots.txt"],
+            source="sample-site",
+            settings={"LOG_LEVEL": "WARNING"},
+        )
 
 
 def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:

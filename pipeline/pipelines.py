@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 
 from councilwatch.db import store
@@ -16,6 +17,10 @@ FINISHED_REASONS = (None, "finished", "max_articles")
 
 class EmptyArticle(DropItem):
     """An article item without a title or body."""
+
+
+class StoreFailed(DropItem):
+    """The database refused an article (recorded in crawl_errors)."""
 
 
 class ValidateArticlePipeline:
@@ -44,6 +49,7 @@ class StoreArticlePipeline:
         self.owns_run = run_id == 0
         self.counts: Counter[str] = Counter()
         self.per_source: dict[str, Counter[str]] = {}
+        self.known_sources: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
@@ -66,14 +72,22 @@ class StoreArticlePipeline:
             return item
         record = dict(item)
         record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
-        if item.get("source") is None:
-            record["source"] = None
-        outcome, article_id = store.store_article(
-            self.conn,
-            record,
-            raw_html=item.get("raw_html"),
-            content_type=item.get("content_type"),
-        )
+        if item.get("source") and item["source"] not in self.known_sources:
+            store.ensure_source(self.conn, item["source"])
+            self.known_sources.add(item["source"])
+        try:
+            outcome, article_id = store.store_article(
+                self.conn,
+                record,
+                raw_html=item.get("raw_html"),
+                content_type=item.get("content_type"),
+            )
+        except sqlite3.Error as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            store.record_error(self.conn, self.run_id, item["url"], "store", reason)
+            self.counts["errors"] += 1
+            self.crawler.stats.inc_value("councilwatch/errors")
+            raise StoreFailed(f"{item['url']}: {reason}") from exc
         self.counts[f"articles_{outcome}"] += 1
         per_source[f"articles_{outcome}"] += 1
         self.crawler.stats.inc_value(f"councilwatch/articles_{outcome}")

@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from .discovery import (
+    Entry,
     MalformedDocument,
     feed_entries,
     kind_of,
@@ -28,37 +29,53 @@ from .discovery import (
     xml_problem,
 )
 from .extract import NotAnArticle, extract_article
+from .sources import Source, select_sources
 from .urls import canonicalize
 
 #: Fallback for sites without a registered pattern: paths that look like stories.
-DEFAULT_ARTICLE_PATTERN = r"/(news|articles?|story|\d{4}/\d{2}/\d{2})/[^?#]+"
+DEFAULT_ARTICLE_PATTERN = re.compile(r"/(news|articles?|story|\d{4}/\d{2}/\d{2})/[^?#]+")
 NEXT_PAGE_XPATH = (
     '//link[@rel="next"]/@href | //a[@rel="next"]/@href | //a[contains(@class, "next")]/@href'
 )
 
 
-def article_item(article: dict, response: Response, source: str | None) -> dict:
-    return {
+class CrawlItem(dict):
+    """An item as a plain dict (so it travels through Redis or JSON), shown briefly in logs."""
+
+    def __repr__(self) -> str:
+        return f"<{self.get('kind')} {self.get('url')}>"
+
+    __str__ = __repr__
+
+
+def _split(values: str | Iterable[str]) -> list[str]:
+    if isinstance(values, str):
+        values = values.split(",")
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def article_item(article: dict, response: Response, source: str | None) -> CrawlItem:
+    return CrawlItem({
         "kind": "article",
         **article,
         "source": source,
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "raw_html": response.body,
         "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-    }
+    })
 
 
-def error_item(url: str, stage: str, reason: str, source: str | None = None) -> dict:
-    return {"kind": "error", "url": url, "stage": stage, "reason": reason, "source": source}
+def error_item(url: str, stage: str, reason: str, source: str | None = None) -> CrawlItem:
+    return CrawlItem(kind="error", url=url, stage=stage, reason=reason, source=source)
 
 
 class NewsSpider(scrapy.Spider):
-    """Crawl feeds, sitemaps or robots.txt given as start URLs.
+    """Crawl registry sources and/or any feeds, sitemaps or robots.txt given as start URLs.
 
-    Arguments (``-a`` on the command line): ``start_urls`` (comma-separated),
-    ``source`` (name recorded on each article), ``article_pattern`` (regex an
-    article URL must match when found on an index page), ``since`` (ISO date:
-    skip feed entries and articles published before it), ``max_articles``.
+    Arguments (``-a`` on the command line): ``sources`` (comma-separated registry
+    names), ``start_urls`` (comma-separated), ``source`` (name recorded on articles
+    found from the start URLs; default: their host), ``since`` (ISO date: skip
+    entries and articles published before it), ``max_articles``.
     """
 
     name = "news"
@@ -66,19 +83,26 @@ class NewsSpider(scrapy.Spider):
     def __init__(
         self,
         start_urls: str | Iterable[str] = (),
+        sources: str | Iterable[str] = (),
         source: str | None = None,
-        article_pattern: str | None = None,
         since: str | None = None,
         max_articles: int | str | None = None,
         *args,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if isinstance(start_urls, str):
-            start_urls = [u for u in start_urls.split(",") if u.strip()]
-        self.start_urls = [u.strip() for u in start_urls]
-        self.source = source
-        self.article_pattern = re.compile(article_pattern or DEFAULT_ARTICLE_PATTERN)
+        self.sources: dict[str, Source] = {s.name: s for s in select_sources(_split(sources))}
+        self.starts: list[tuple[str, str]] = [
+            (url, s.name) for s in self.sources.values() for url in s.start_urls
+        ]
+        for url in _split(start_urls):
+            name = source or urlsplit(url).netloc
+            self.sources.setdefault(name, Source(name=name, title=name, homepage=url))
+            self.starts.append((url, name))
+        self.allowed_domains = sorted(
+            {d for s in self.sources.values() for d in s.allowed_domains}
+            | {urlsplit(url).hostname or "" for url, _ in self.starts}
+        )
         self.since = since or None
         self.max_articles = int(max_articles) if max_articles else None
         self.articles_requested = 0
@@ -86,21 +110,33 @@ class NewsSpider(scrapy.Spider):
         self.requested_articles: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
-        for url in self.start_urls:
-            yield self.discovery_request(url)
+        for url, source in self.starts:
+            yield self.discovery_request(url, source)
+
+    def wants(self, url: str, source: str, *, from_feed: bool) -> bool:
+        """Whether ``url`` is one of ``source``'s articles.
+
+        Registry sources say so with their article patterns. For other start URLs,
+        feed entries are taken as articles and sitemap or index links must look
+        like stories (:data:`DEFAULT_ARTICLE_PATTERN`).
+        """
+        registered = self.sources[source]
+        if registered.article_patterns:
+            return registered.is_article_url(url)
+        return from_feed or bool(DEFAULT_ARTICLE_PATTERN.search(url))
 
     # -- requests ----------------------------------------------------------
 
-    def discovery_request(self, url: str, expect: str | None = None) -> Request:
+    def discovery_request(self, url: str, source: str, expect: str | None = None) -> Request:
         return Request(
             url,
             callback=self.parse_discovery,
             errback=self.on_error,
-            meta={"stage": "discover", "expect": expect},
+            meta={"stage": "discover", "source": source, "expect": expect},
             priority=10,
         )
 
-    def article_request(self, url: str) -> Request | None:
+    def article_request(self, url: str, source: str) -> Request | None:
         key = canonicalize(url)
         if key in self.requested_articles:
             return None
@@ -112,7 +148,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            meta={"stage": "fetch", "article": True},
+            meta={"stage": "fetch", "source": source, "article": True},
         )
 
     def too_old(self, published: str | None) -> bool:
@@ -121,17 +157,17 @@ class NewsSpider(scrapy.Spider):
     # -- callbacks ---------------------------------------------------------
 
     def parse_discovery(self, response: Response):
+        source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = kind_of(response.body, response.url, content_type)
         expected = response.meta.get("expect")
         if kind == "robots":
             for url in sitemaps_from_robots(response.body, response.url):
-                yield self.discovery_request(url, expect="sitemap")
+                yield self.discovery_request(url, source, expect="sitemap")
             return
         if expected and kind != expected:
-            yield error_item(
-                response.url, "discover", f"expected a {expected}, got {kind}", self.source
-            )
+            reason = f"expected a {expected}, got {kind}"
+            yield error_item(response.url, "discover", reason, source)
             return
         if kind == "html":
             yield from self.parse_index(response)
@@ -139,29 +175,34 @@ class NewsSpider(scrapy.Spider):
         problem = xml_problem(response.body)
         if problem:
             self.logger.warning("Malformed %s %s: %s", kind, response.url, problem)
-            yield error_item(response.url, "discover", problem, self.source)
+            yield error_item(response.url, "discover", problem, source)
         try:
             if kind == "sitemap":
                 pages, nested = sitemap_entries(response.body, response.url)
                 for url in nested:
-                    yield self.discovery_request(url, expect="sitemap")
-                yield from self.follow_entries(pages)
+                    yield self.discovery_request(url, source, expect="sitemap")
+                yield from self.follow_entries(pages, source, from_feed=False)
             else:
-                yield from self.follow_entries(feed_entries(response.body, response.url))
+                entries = feed_entries(response.body, response.url)
+                yield from self.follow_entries(entries, source, from_feed=True)
         except MalformedDocument as exc:
             if not problem:
-                yield error_item(response.url, "discover", str(exc), self.source)
+                yield error_item(response.url, "discover", str(exc), source)
 
-    def follow_entries(self, entries):
+    def follow_entries(self, entries: Iterable[Entry], source: str, *, from_feed: bool):
         for entry in entries:
             if self.too_old(entry.published):
                 continue
-            request = self.article_request(entry.url)
+            if not self.wants(entry.url, source, from_feed=from_feed):
+                self.crawler.stats.inc_value("councilwatch/not_article_urls")
+                continue
+            request = self.article_request(entry.url, source)
             if request is not None:
                 yield request
 
     def parse_index(self, response: Response):
-        """An HTML page given as a start URL: an article, or an index to follow."""
+        """An HTML page found in discovery: an article, or an index page to follow."""
+        source = response.meta["source"]
         if self.looks_like_article(response):
             yield from self.parse_article(response)
             return
@@ -170,17 +211,17 @@ class NewsSpider(scrapy.Spider):
             url
             for href in response.xpath("//a/@href").getall()
             if urlsplit(url := response.urljoin(href)).netloc == host
-            and self.article_pattern.search(url)
+            and self.wants(url, source, from_feed=False)
         }
         next_pages = response.xpath(NEXT_PAGE_XPATH).getall()[:1]
         if not links and not next_pages:
-            yield error_item(response.url, "discover", "no article links found", self.source)
+            yield error_item(response.url, "discover", "no article links found", source)
         for url in sorted(links):
-            request = self.article_request(url)
+            request = self.article_request(url, source)
             if request is not None:
                 yield request
         for href in next_pages:
-            yield self.discovery_request(response.urljoin(href))
+            yield self.discovery_request(response.urljoin(href), source)
 
     @staticmethod
     def looks_like_article(response: Response) -> bool:
@@ -188,19 +229,20 @@ class NewsSpider(scrapy.Spider):
         return og_type.lower() == "article"
 
     def parse_article(self, response: Response):
+        source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
             article = extract_article(response.body, response.url, content_type=content_type)
         except NotAnArticle as exc:
-            yield error_item(response.url, "extract", str(exc), self.source)
+            yield error_item(response.url, "extract", str(exc), source)
             return
         if not article.body.strip():
-            yield error_item(response.url, "extract", "no article body found", self.source)
+            yield error_item(response.url, "extract", "no article body found", source)
             return
         if self.too_old(article.published):
             return
         self.articles_seen += 1
-        yield article_item(article.as_dict(), response, self.source)
+        yield article_item(article.as_dict(), response, source)
         if self.max_articles is not None and self.articles_seen >= self.max_articles:
             raise CloseSpider("max_articles")
 
@@ -213,4 +255,5 @@ class NewsSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, reason)
-        yield error_item(request.url, request.meta.get("stage", "fetch"), reason, self.source)
+        stage = request.meta.get("stage", "fetch")
+        yield error_item(request.url, stage, reason, request.meta.get("source"))

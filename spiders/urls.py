@@ -28,6 +28,4 @@ def canonicalize(url: str) -> str:
     path = path.replace("//", "/") or "/"
     if path.startswith("/amp/"):
         path = path[4:]
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), "")
-    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
