@@ -55,14 +55,16 @@ def _split(values: str | Iterable[str]) -> list[str]:
 
 
 def article_item(article: dict, response: Response, source: str | None) -> CrawlItem:
-    return CrawlItem({
-        "kind": "article",
-        **article,
-        "source": source,
-        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "raw_html": response.body,
-        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-    })
+    return CrawlItem(
+        {
+            "kind": "article",
+            **article,
+            "source": source,
+            "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "raw_html": response.body,
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+        }
+    )
 
 
 def error_item(url: str, stage: str, reason: str, source: str | None = None) -> CrawlItem:

@@ -49,7 +49,12 @@ class Source:
         return self.feeds + self.sitemaps
 
     def as_row(self) -> dict[str, str]:
-        return {"name": self.name, "title": self.title, "homepage": self.homepage, "notes": self.notes}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "homepage": self.homepage,
+            "notes": self.notes,
+        }
 
 
 def _source(entry: dict) -> Source:
