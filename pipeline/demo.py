@@ -30,6 +30,14 @@ def crawl_sample_site(db_path: Path) -> dict:
         )
 
 
+def already_stored(stats: dict) -> int:
+    """Articles a crawl found stored already: skipped before fetching, unchanged, or aliases."""
+    return sum(
+        stats.get(f"councilwatch/{key}", 0)
+        for key in ("skipped_stored", "articles_unchanged", "articles_alias")
+    )
+
+
 def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:
     if serve_after:
         try:
@@ -40,7 +48,7 @@ def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> No
     click.echo(
         f"Crawled {stats.get('downloader/response_count', 0)} pages: "
         f"{stats.get('councilwatch/articles_new', 0)} new articles, "
-        f"{stats.get('councilwatch/skipped_stored', 0)} already stored (not fetched again).",
+        f"{already_stored(stats)} already stored.",
         err=True,
     )
     conn = connect(db_path)

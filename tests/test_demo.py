@@ -120,4 +120,4 @@ def test_running_the_demo_again_leaves_the_same_rows(demo_db, tmp_path):
     after = {t: rows(again, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     assert after == before
     assert rows(again, "SELECT count(*) FROM crawl_runs")[0][0] == 2
-    assert "already stored" in result.stderr
+    assert f"0 new articles, {len(sample_articles())} already stored" in result.stderr
