@@ -24,7 +24,10 @@ class NotACouncilwatchDatabase(Exception):
 
 
 def schema_sql() -> str:
-    return files("councilwatch.db").joinpath("schema.sql").read_text(encoding="utf-8")
+    """Tables and indexes (``schema.sql``), then views (``views.sql``), both idempotent."""
+    folder = files("councilwatch.db")
+    parts = [folder.joinpath(name) for name in ("schema.sql", "views.sql")]
+    return "\n".join(part.read_text(encoding="utf-8") for part in parts if part.is_file())
 
 
 def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:

@@ -232,3 +232,6 @@ def extract(files) -> None:
         )
     if failed:
         sys.exit(1)
+
+
+# Commands defined in their own modules, registered here.
