@@ -161,3 +161,26 @@ CREATE TABLE IF NOT EXISTS crawl_errors (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS idx_crawl_errors_run ON crawl_errors(run_id);
+
+-- Per run and source: what was fetched and stored, and whether the site refused us.
+CREATE TABLE IF NOT EXISTS crawl_run_sources (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    articles_updated INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    refusals INTEGER NOT NULL DEFAULT 0,      -- 403 / 429 responses after retries
+    blocked INTEGER NOT NULL DEFAULT 0,       -- 1: the site refused us persistently this run
+    newest_published TEXT,                    -- newest article date seen this run
+    PRIMARY KEY (run_id, source)
+);
+
+-- Conditional GET state of feeds and sitemaps (ETag / Last-Modified).
+CREATE TABLE IF NOT EXISTS feed_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_status INTEGER,
+    checked_at TEXT NOT NULL
+);

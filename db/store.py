@@ -252,6 +252,45 @@ def ensure_source(conn: sqlite3.Connection, name: str, **details: str | None) ->
         )
 
 
+def feed_states(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """``url -> (etag, last_modified)`` of every feed or sitemap fetched before."""
+    return {
+        url: (etag, modified)
+        for url, etag, modified in conn.execute("SELECT url, etag, last_modified FROM feed_state")
+    }
+
+
+def save_feed_state(
+    conn: sqlite3.Connection, url: str, etag: str | None, last_modified: str | None, status: int
+) -> None:
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO feed_state (url, etag, last_modified, last_status, checked_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (url, etag, last_modified, status, utcnow()),
+        )
+
+
+def save_run_sources(conn: sqlite3.Connection, run_id: int, rows: Iterable[Mapping]) -> None:
+    """Per-source figures of a run (``crawl_run_sources``), replacing earlier ones."""
+    columns = (
+        "source",
+        "pages_fetched",
+        "articles_new",
+        "articles_updated",
+        "errors",
+        "refusals",
+        "blocked",
+        "newest_published",
+    )
+    with conn:
+        conn.executemany(
+            f"INSERT OR REPLACE INTO crawl_run_sources (run_id, {', '.join(columns)}) "
+            f"VALUES (?, {', '.join('?' * len(columns))})",
+            [(run_id, *(row.get(c) for c in columns)) for row in rows],
+        )
+
+
 def start_run(conn: sqlite3.Connection, command: str) -> int:
     with conn:
         cursor = conn.execute(

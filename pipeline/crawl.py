@@ -22,25 +22,32 @@ def project_settings(db_path: str | Path, overrides: Mapping | None = None) -> S
 
 def run_crawl(
     db_path: str | Path,
-    start_urls: Sequence[str],
+    start_urls: Sequence[str] = (),
     *,
+    sources: Sequence[str] = (),
     source: str | None = None,
     since: str | None = None,
     max_articles: int | None = None,
     refresh: bool = False,
+    jobdir: str | Path | None = None,
     settings: Mapping | None = None,
 ) -> dict:
-    """Crawl ``start_urls`` (feeds, sitemaps, robots.txt or index pages) into ``db_path``.
+    """Crawl registry ``sources`` and ``start_urls`` (feeds, sitemaps, robots.txt or
+    index pages) into ``db_path``.
 
-    Blocks until the crawl ends and returns Scrapy's stats. Runs a Twisted reactor,
-    so it can be called once per process.
+    ``jobdir`` keeps the crawl's state on disk so a stopped crawl resumes where it
+    was. Blocks until the crawl ends and returns Scrapy's stats. Runs a Twisted
+    reactor, so it can be called once per process.
     """
     overrides = {"COUNCILWATCH_REFRESH": refresh, **(settings or {})}
+    if jobdir:
+        overrides["JOBDIR"] = str(jobdir)
     process = CrawlerProcess(project_settings(db_path, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
         start_urls=list(start_urls),
+        sources=list(sources),
         source=source,
         since=since,
         max_articles=max_articles,

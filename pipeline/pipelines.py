@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from dataclasses import asdict, dataclass
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
+from councilwatch.spiders.news import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -36,25 +38,61 @@ class ValidateArticlePipeline:
         return item
 
 
+@dataclass
+class SourceTally:
+    """What one source gave (or refused) in a run: a ``crawl_run_sources`` row."""
+
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_alias: int = 0
+    errors: int = 0
+    refusals: int = 0
+    newest_published: str | None = None
+
+    def row(self, source: str, block_after: int) -> dict:
+        return {
+            "source": source,
+            **asdict(self),
+            "blocked": int(self.refusals >= block_after),
+        }
+
+
 class StoreArticlePipeline:
     """Store articles (deduplicated on canonical URL and content hash) and crawl errors.
 
-    Reads ``COUNCILWATCH_DB`` and ``COUNCILWATCH_RUN_ID`` (0: start a new run row).
+    Reads ``COUNCILWATCH_DB`` and ``COUNCILWATCH_RUN_ID`` (0: start a new run row);
+    at the end writes the run's totals and its per-source figures.
     """
 
-    def __init__(self, crawler: Crawler, db_path: str, run_id: int) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, run_id: int, block_after: int) -> None:
         self.crawler = crawler
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = run_id == 0
-        self.counts: Counter[str] = Counter()
-        self.per_source: dict[str, Counter[str]] = {}
+        self.block_after = block_after
+        self.tallies: dict[str, SourceTally] = {}
         self.known_sources: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
         settings = crawler.settings
-        return cls(crawler, settings.get("COUNCILWATCH_DB"), settings.getint("COUNCILWATCH_RUN_ID"))
+        pipeline = cls(
+            crawler,
+            settings.get("COUNCILWATCH_DB"),
+            settings.getint("COUNCILWATCH_RUN_ID"),
+            settings.getint("COUNCILWATCH_BLOCK_AFTER"),
+        )
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def tally(self, source: str | None) -> SourceTally:
+        return self.tallies.setdefault(source or "unknown", SourceTally())
+
+    def response_received(self, response, request, spider) -> None:
+        if source := request.meta.get("source"):  # robots.txt requests carry none
+            self.tally(source).pages_fetched += 1
 
     def open_spider(self) -> None:
         self.conn = connect(self.db_path)
@@ -62,13 +100,11 @@ class StoreArticlePipeline:
             self.run_id = store.start_run(self.conn, f"scrapy crawl {self.crawler.spider.name}")
 
     def process_item(self, item: dict) -> dict:
-        source = item.get("source") or "unknown"
-        per_source = self.per_source.setdefault(source, Counter())
+        tally = self.tally(item.get("source"))
         if item.get("kind") == "error":
-            store.record_error(self.conn, self.run_id, item["url"], item["stage"], item["reason"])
-            self.counts["errors"] += 1
-            per_source["errors"] += 1
-            self.crawler.stats.inc_value("councilwatch/errors")
+            self.record_error(item["url"], item["stage"], item["reason"], tally)
+            if item.get("status") in REFUSAL_STATUSES:
+                tally.refusals += 1
             return item
         record = dict(item)
         record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
@@ -84,34 +120,38 @@ class StoreArticlePipeline:
             )
         except sqlite3.Error as exc:
             reason = f"{type(exc).__name__}: {exc}"
-            store.record_error(self.conn, self.run_id, item["url"], "store", reason)
-            self.counts["errors"] += 1
-            self.crawler.stats.inc_value("councilwatch/errors")
+            self.record_error(item["url"], "store", reason, tally)
             raise StoreFailed(f"{item['url']}: {reason}") from exc
-        self.counts[f"articles_{outcome}"] += 1
-        per_source[f"articles_{outcome}"] += 1
+        setattr(tally, f"articles_{outcome}", getattr(tally, f"articles_{outcome}") + 1)
+        published = item.get("published")
+        if published and (tally.newest_published or "") < published:
+            tally.newest_published = published
         self.crawler.stats.inc_value(f"councilwatch/articles_{outcome}")
         item["article_id"] = article_id
         item["outcome"] = outcome
         return item
 
+    def record_error(self, url: str, stage: str, reason: str, tally: SourceTally) -> None:
+        store.record_error(self.conn, self.run_id, url, stage, reason)
+        tally.errors += 1
+        self.crawler.stats.inc_value("councilwatch/errors")
+
     def close_spider(self) -> None:
         stats = self.crawler.stats.get_stats()
-        pages = stats.get("downloader/response_count", 0)
-        failed = self.crawler.stats.get_value("finish_reason") not in FINISHED_REASONS
-        counts = {
-            "pages_fetched": pages,
-            "articles_new": self.counts["articles_new"],
-            "articles_updated": self.counts["articles_updated"],
-            "errors": self.counts["errors"],
-        }
+        rows = [t.row(name, self.block_after) for name, t in sorted(self.tallies.items())]
+        store.save_run_sources(self.conn, self.run_id, rows)
         if self.owns_run:
+            totals = {
+                key: sum(row[key] for row in rows)
+                for key in ("pages_fetched", "articles_new", "articles_updated", "errors")
+            }
+            reason = stats.get("finish_reason")
             store.finish_run(
                 self.conn,
                 self.run_id,
-                status="failed" if failed else "finished",
-                counts=counts,
-                stats={"scrapy": stats, "sources": self.per_source},
+                status="finished" if reason in FINISHED_REASONS else "failed",
+                counts=totals,
+                stats={"scrapy": stats, "blocked": [r["source"] for r in rows if r["blocked"]]},
             )
         self.crawler.stats.set_value("councilwatch/run_id", self.run_id)
         self.conn.close()

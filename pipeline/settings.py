@@ -21,6 +21,14 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Backoff between retries: base * 2 ** attempt seconds, unless the server sends
+# Retry-After (honoured up to COUNCILWATCH_RETRY_AFTER_MAX seconds).
+COUNCILWATCH_RETRY_BACKOFF_BASE = 1.0
+COUNCILWATCH_RETRY_BACKOFF_MAX = 60.0
+COUNCILWATCH_RETRY_AFTER_MAX = 120.0
+# A source that refuses us (403, or 429 after retries) this many times is
+# recorded as blocked for the run and not asked again until the next run.
+COUNCILWATCH_BLOCK_AFTER = 3
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -30,6 +38,11 @@ REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware": 50,
+    "councilwatch.pipeline.middlewares.SkipBlockedSourcesMiddleware": 55,
+    "councilwatch.pipeline.middlewares.ConditionalGetMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "councilwatch.pipeline.retry.BackoffRetryMiddleware": 550,
+    "councilwatch.pipeline.hostmap.HostMapMiddleware": 990,  # off unless COUNCILWATCH_HOST_MAP
 }
 ITEM_PIPELINES = {
     "councilwatch.pipeline.pipelines.ValidateArticlePipeline": 100,

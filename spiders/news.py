@@ -67,8 +67,18 @@ def article_item(article: dict, response: Response, source: str | None) -> Crawl
     )
 
 
-def error_item(url: str, stage: str, reason: str, source: str | None = None) -> CrawlItem:
-    return CrawlItem(kind="error", url=url, stage=stage, reason=reason, source=source)
+def error_item(
+    url: str, stage: str, reason: str, source: str | None = None, status: int | None = None
+) -> CrawlItem:
+    return CrawlItem(
+        kind="error", url=url, stage=stage, reason=reason, source=source, status=status
+    )
+
+
+#: Statuses with which a site refuses a crawler.
+REFUSAL_STATUSES = (401, 403, 429)
+#: IgnoreRequest reasons that are decisions, not failures.
+NOT_ERRORS = ("Forbidden by robots.txt", "already stored", "source blocked")
 
 
 class NewsSpider(scrapy.Spider):
@@ -110,10 +120,17 @@ class NewsSpider(scrapy.Spider):
         self.articles_requested = 0
         self.articles_seen = 0
         self.requested_articles: set[str] = set()
+        self.refusals: dict[str, int] = {}
+        self.blocked: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
+        # With JOBDIR, Scrapy's SpiderState keeps ``self.state`` across a stop and
+        # resume, so articles requested before the stop are not requested again.
+        if hasattr(self, "state"):
+            self.requested_articles = self.state.setdefault("requested_articles", set())
         for url, source in self.starts:
-            yield self.discovery_request(url, source)
+            # always fetched, even when a resumed crawl (JOBDIR) saw them before
+            yield self.discovery_request(url, source).replace(dont_filter=True)
 
     def wants(self, url: str, source: str, *, from_feed: bool) -> bool:
         """Whether ``url`` is one of ``source``'s articles.
@@ -139,6 +156,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_request(self, url: str, source: str) -> Request | None:
+        if source in self.blocked:
+            return None
         key = canonicalize(url)
         if key in self.requested_articles:
             return None
@@ -146,11 +165,14 @@ class NewsSpider(scrapy.Spider):
             return None
         self.requested_articles.add(key)
         self.articles_requested += 1
+        # Deduplication is ours (canonical URLs), so a redirect loop runs into
+        # REDIRECT_MAX_TIMES and is recorded instead of vanishing in the dupefilter.
         return Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             meta={"stage": "fetch", "source": source, "article": True},
+            dont_filter=True,
         )
 
     def too_old(self, published: str | None) -> bool:
@@ -160,6 +182,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_discovery(self, response: Response):
         source = response.meta["source"]
+        if response.status == 304:  # conditional GET: nothing new since last time
+            return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         kind = kind_of(response.body, response.url, content_type)
         expected = response.meta.get("expect")
@@ -250,12 +274,28 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure):
         request = failure.request
+        source = request.meta.get("source")
+        status = None
         if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt or already stored: not an error
-            return
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+            if status in REFUSAL_STATUSES and source:
+                self.note_refusal(source)
+        elif failure.check(IgnoreRequest):
+            message = failure.getErrorMessage()
+            if any(message.startswith(skip) for skip in NOT_ERRORS):
+                return
+            reason = message
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, reason)
         stage = request.meta.get("stage", "fetch")
-        yield error_item(request.url, stage, reason, request.meta.get("source"))
+        yield error_item(request.url, stage, reason, source, status)
+
+    def note_refusal(self, source: str) -> None:
+        """Count a refusal; past ``COUNCILWATCH_BLOCK_AFTER`` stop asking this source."""
+        self.refusals[source] = self.refusals.get(source, 0) + 1
+        if self.refusals[source] >= self.settings.getint("COUNCILWATCH_BLOCK_AFTER", 3):
+            if source not in self.blocked:
+                self.logger.warning("Source %s refuses us: recorded as blocked", source)
+            self.blocked.add(source)

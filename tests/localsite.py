@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,15 +18,52 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Hit:
+    """One request the server answered."""
+
+    path: str
+    headers: dict[str, str]
+    at: float
+
+
+#: A route is a fixed Page, or a function of (request headers, attempt number from 1).
+Route = Page | Callable[[dict[str, str], int], Page]
+
+
 @contextmanager
-def serve_pages(pages: dict[str, Page]) -> Iterator[tuple[str, list[str]]]:
+def serve_pages(pages: dict[str, Route]) -> Iterator[tuple[str, list[str]]]:
     """Serve ``pages`` on 127.0.0.1; yield ``(base_url, requested paths)``."""
-    requested: list[str] = []
+    with serve_routes(pages) as (base, hits):
+        yield base, hits.paths
+
+
+class Hits(list):
+    """Requests seen, in order; ``paths`` is the same as a live list of paths."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+    def add(self, hit: Hit) -> None:
+        self.append(hit)
+        self.paths.append(hit.path)
+
+
+@contextmanager
+def serve_routes(pages: dict[str, Route]) -> Iterator[tuple[str, Hits]]:
+    """Serve ``pages`` on 127.0.0.1; yield ``(base_url, hits)`` with every request seen."""
+    hits = Hits()
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
-            requested.append(self.path)
-            page = pages.get(self.path) or Page("<h1>Not found</h1>", status=404)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            with lock:
+                hits.add(Hit(self.path, headers, time.monotonic()))
+                attempt = sum(1 for h in hits if h.path == self.path)
+            route = pages.get(self.path) or Page("<h1>Not found</h1>", status=404)
+            page = route(headers, attempt) if callable(route) else route
             body = page.body.encode("utf-8") if isinstance(page.body, str) else page.body
             self.send_response(page.status)
             self.send_header("Content-Type", page.content_type)
@@ -42,7 +80,7 @@ def serve_pages(pages: dict[str, Page]) -> Iterator[tuple[str, list[str]]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
     finally:
         server.shutdown()
         server.server_close()
