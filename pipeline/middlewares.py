@@ -6,6 +6,7 @@ from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.spiders.urls import canonicalize
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
@@ -112,3 +113,17 @@ class SkipBlockedSourcesMiddleware:
         if request.meta.get("source") in blocked:
             self.crawler.stats.inc_value("councilwatch/skipped_blocked")
             raise SourceBlocked(f"source blocked this run: {request.url}")
+
+
+class RedirectLoopAwareMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, with each hop exempt from the duplicate filter.
+
+    Otherwise the second visit of a redirect loop (A -> B -> A) is dropped
+    silently as a duplicate; this way the loop runs into ``REDIRECT_MAX_TIMES``
+    and is recorded as a crawl error.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+        redirected = super()._redirect(redirected, request, reason)
+        redirected.dont_filter = True  # REDIRECT_MAX_TIMES still bounds a loop
+        return redirected

@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "councilwatch.pipeline.middlewares.SkipBlockedSourcesMiddleware": 55,
     "councilwatch.pipeline.middlewares.ConditionalGetMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "councilwatch.pipeline.middlewares.RedirectLoopAwareMiddleware": 600,
     "councilwatch.pipeline.retry.BackoffRetryMiddleware": 550,
     "councilwatch.pipeline.hostmap.HostMapMiddleware": 990,  # off unless COUNCILWATCH_HOST_MAP
 }

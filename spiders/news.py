@@ -124,10 +124,6 @@ class NewsSpider(scrapy.Spider):
         self.blocked: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
-        # With JOBDIR, Scrapy's SpiderState keeps ``self.state`` across a stop and
-        # resume, so articles requested before the stop are not requested again.
-        if hasattr(self, "state"):
-            self.requested_articles = self.state.setdefault("requested_articles", set())
         for url, source in self.starts:
             # always fetched, even when a resumed crawl (JOBDIR) saw them before
             yield self.discovery_request(url, source).replace(dont_filter=True)
@@ -165,14 +161,11 @@ class NewsSpider(scrapy.Spider):
             return None
         self.requested_articles.add(key)
         self.articles_requested += 1
-        # Deduplication is ours (canonical URLs), so a redirect loop runs into
-        # REDIRECT_MAX_TIMES and is recorded instead of vanishing in the dupefilter.
         return Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             meta={"stage": "fetch", "source": source, "article": True},
-            dont_filter=True,
         )
 
     def too_old(self, published: str | None) -> bool:
