@@ -184,3 +184,46 @@ CREATE TABLE IF NOT EXISTS feed_state (
     last_status INTEGER,
     checked_at TEXT NOT NULL
 );
+
+-- Is each source still publishing? newest article seen vs its usual interval
+-- between articles; 'silent' when the gap since the newest is over twice that
+-- interval (and over a day).
+DROP VIEW IF EXISTS source_health;
+CREATE VIEW source_health AS
+WITH per_source AS (
+    SELECT source,
+           count(*) AS articles,
+           min(published) AS oldest_published,
+           max(published) AS newest_published
+    FROM articles
+    WHERE source IS NOT NULL AND published IS NOT NULL
+    GROUP BY source
+), last_runs AS (
+    SELECT source, max(run_id) AS last_run_id, sum(blocked) AS runs_blocked
+    FROM crawl_run_sources GROUP BY source
+)
+SELECT s.name AS source,
+       s.title,
+       coalesce(p.articles, 0) AS articles,
+       p.newest_published,
+       round(CASE WHEN p.articles > 1
+             THEN (julianday(p.newest_published) - julianday(p.oldest_published)) / (p.articles - 1)
+             END, 2) AS usual_interval_days,
+       round(julianday('now') - julianday(p.newest_published), 2) AS days_since_newest,
+       r.last_run_id,
+       (SELECT blocked FROM crawl_run_sources c
+        WHERE c.source = s.name AND c.run_id = r.last_run_id) AS blocked_last_run,
+       CASE
+           WHEN p.articles IS NULL THEN 'no articles'
+           WHEN (SELECT blocked FROM crawl_run_sources c
+                 WHERE c.source = s.name AND c.run_id = r.last_run_id) = 1 THEN 'blocked'
+           WHEN p.articles > 1
+                AND julianday('now') - julianday(p.newest_published) >
+                    max(1.0, 2 * (julianday(p.newest_published) - julianday(p.oldest_published))
+                             / (p.articles - 1))
+           THEN 'silent'
+           ELSE 'ok'
+       END AS status
+FROM sources s
+LEFT JOIN per_source p ON p.source = s.name
+LEFT JOIN last_runs r ON r.source = s.name;

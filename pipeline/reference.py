@@ -7,6 +7,7 @@ import sqlite3
 from councilwatch.db.store import load_reference_rows
 from councilwatch.nlp.gazetteer import load_councils
 from councilwatch.nlp.taxonomy import taxonomy
+from councilwatch.spiders.sources import load_sources
 
 
 def council_rows() -> list[dict]:
@@ -31,6 +32,7 @@ def council_rows() -> list[dict]:
 
 
 def load_reference_data(conn: sqlite3.Connection) -> None:
-    """Upsert the gazetteer and the taxonomy (idempotent)."""
+    """Upsert the gazetteer, the taxonomy and the sources registry (idempotent)."""
     load_reference_rows(conn, "councils", council_rows(), key="code")
     load_reference_rows(conn, "services", taxonomy(), key="id")
+    load_reference_rows(conn, "sources", [s.as_row() for s in load_sources()], key="name")
