@@ -26,6 +26,7 @@ from string import Template
 from typing import Any
 
 from .data import Article, block_text, block_type, parse_datetime, sample_articles
+from .generate import complete_article
 
 Page = tuple[str, bytes]
 
@@ -38,6 +39,11 @@ STATIC_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".png": "image/png",
 }
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Real feeds list the latest stories only.
+FEED_SIZE = 50
+#: Google News sitemaps hold at most 1000 URLs.
+NEWS_SITEMAP_SIZE = 1000
 AD_AFTER_PARAGRAPH = 2
 RELATED_AFTER_PARAGRAPH = 3
 
@@ -123,6 +129,13 @@ class SiteRenderer:
         self.articles = list(articles)
         self.config = site_config()
         self.per_page = int(self.config["per_page"])
+        self.year = max((a["published"][:4] for a in self.articles), default="2015")
+        self.latest_modified = max(
+            (parse_datetime(a["modified"]) for a in self.articles), default=None
+        )
+        self.by_section: dict[str, list[int]] = {}
+        for index, article in enumerate(self.articles):
+            self.by_section.setdefault(article["section"], []).append(index)
 
     # -- shared chrome -------------------------------------------------------------------
 
@@ -155,7 +168,7 @@ class SiteRenderer:
             body_class=esc(body_class),
             nav_items=nav,
             main=main,
-            year=max((a["published"][:4] for a in self.articles), default="2015"),
+            year=self.year,
         )
         return page.encode("utf-8")
 
@@ -166,10 +179,18 @@ class SiteRenderer:
         return f'<a rel="author" class="author" href="{esc(href)}">{esc(name)}</a>'
 
     def related_for(self, index: int) -> list[Article]:
+        """Up to three other articles, same section first (newest first), then any other."""
         article = self.articles[index]
-        same = [a for a in self.articles if a["section"] == article["section"]]
-        other = [a for a in self.articles if a["section"] != article["section"]]
-        return [a for a in same + other if a["slug"] != article["slug"]][:3]
+        related: list[Article] = []
+        for other in self.by_section[article["section"]]:
+            if other != index and len(related) < 3:
+                related.append(self.articles[other])
+        for other_article in self.articles:
+            if len(related) >= 3:
+                break
+            if other_article["section"] != article["section"]:
+                related.append(other_article)
+        return related
 
     def render_body(self, article: Article, inline_related: Article | None) -> str:
         parts: list[str] = []
@@ -259,7 +280,7 @@ class SiteRenderer:
         return [dict(c, date=article["published"]) for c in picks]
 
     def render_article(self, index: int) -> bytes:
-        article = self.articles[index]
+        article = complete_article(self.articles[index])
         path = article_path(article)
         url = self.url(path)
         label = section_label(article["section"])
@@ -343,48 +364,62 @@ class SiteRenderer:
     ) -> dict[str, Page]:
         """All pages of one paginated listing (home, section, tag or author)."""
         pages: dict[str, Page] = {}
-        count = max(1, math.ceil(len(articles) / self.per_page))
-        for number in range(1, count + 1):
-            chunk = articles[(number - 1) * self.per_page : number * self.per_page]
-            path = page_path(prefix, number)
-            teasers = "\n".join(self.teaser(a) for a in chunk)
-            links, head = [], []
-            if number > 1:
-                prev_url = esc(self.url(page_path(prefix, number - 1)))
-                links.append(f'    <a rel="prev" class="newer" href="{prev_url}">Newer stories</a>')
-                head.append(f'<link rel="prev" href="{prev_url}">')
-            links.append(f'    <span class="page-count">Page {number} of {count}</span>')
-            if number < count:
-                next_url = esc(self.url(page_path(prefix, number + 1)))
-                links.append(f'    <a rel="next" class="older" href="{next_url}">Older stories</a>')
-                head.append(f'<link rel="next" href="{next_url}">')
-            crumb_items = [
-                f'    <li><a href="{esc(self.url(href))}">{esc(text)}</a></li>'
-                for href, text in crumbs
-            ]
-            crumb_items.append(f'    <li aria-current="page">{esc(heading)}</li>')
-            title = heading if number == 1 else f"{heading} – page {number}"
-            head += [
-                '<meta property="og:type" content="website">',
-                f'<meta property="og:title" content="{esc(title)}">',
-                f'<meta property="og:url" content="{esc(self.url(path))}">',
-            ]
-            main = template("list.html").substitute(
-                crumbs="\n".join(crumb_items),
-                heading=esc(title),
-                teasers=teasers,
-                pagination="\n".join(links),
-            )
-            body = self.layout(
-                title=f"{title} | {self.config['name']}",
-                description=f"{heading}: latest stories from {self.config['name']}",
-                path=path,
-                main=main,
-                head_extra="\n".join(head),
-                body_class="article-listing",
-            )
-            pages[path] = (HTML, body)
+        for number in range(1, self.page_count(len(articles)) + 1):
+            body = self.render_listing_page(prefix, heading, articles, crumbs, number)
+            pages[page_path(prefix, number)] = (HTML, body)
         return pages
+
+    def page_count(self, article_count: int) -> int:
+        """How many pages a listing of ``article_count`` articles has (at least one)."""
+        return max(1, math.ceil(article_count / self.per_page))
+
+    def render_listing_page(
+        self,
+        prefix: str,
+        heading: str,
+        articles: Sequence[Article],
+        crumbs: list[tuple[str, str]],
+        number: int,
+    ) -> bytes:
+        """Page ``number`` (from 1) of the listing of ``articles`` at ``prefix``."""
+        count = self.page_count(len(articles))
+        chunk = articles[(number - 1) * self.per_page : number * self.per_page]
+        path = page_path(prefix, number)
+        teasers = "\n".join(self.teaser(a) for a in chunk)
+        links, head = [], []
+        if number > 1:
+            prev_url = esc(self.url(page_path(prefix, number - 1)))
+            links.append(f'    <a rel="prev" class="newer" href="{prev_url}">Newer stories</a>')
+            head.append(f'<link rel="prev" href="{prev_url}">')
+        links.append(f'    <span class="page-count">Page {number} of {count}</span>')
+        if number < count:
+            next_url = esc(self.url(page_path(prefix, number + 1)))
+            links.append(f'    <a rel="next" class="older" href="{next_url}">Older stories</a>')
+            head.append(f'<link rel="next" href="{next_url}">')
+        crumb_items = [
+            f'    <li><a href="{esc(self.url(href))}">{esc(text)}</a></li>' for href, text in crumbs
+        ]
+        crumb_items.append(f'    <li aria-current="page">{esc(heading)}</li>')
+        title = heading if number == 1 else f"{heading} – page {number}"
+        head += [
+            '<meta property="og:type" content="website">',
+            f'<meta property="og:title" content="{esc(title)}">',
+            f'<meta property="og:url" content="{esc(self.url(path))}">',
+        ]
+        main = template("list.html").substitute(
+            crumbs="\n".join(crumb_items),
+            heading=esc(title),
+            teasers=teasers,
+            pagination="\n".join(links),
+        )
+        return self.layout(
+            title=f"{title} | {self.config['name']}",
+            description=f"{heading}: latest stories from {self.config['name']}",
+            path=path,
+            main=main,
+            head_extra="\n".join(head),
+            body_class="article-listing",
+        )
 
     def teaser(self, article: Article) -> str:
         href = esc(self.url(article_path(article)))
@@ -396,28 +431,40 @@ class SiteRenderer:
             f"{esc(display_date(article['published']))}</time></p></li>"
         )
 
-    def listings(self) -> dict[str, Page]:
-        pages = self.render_listing("/", "Latest news", self.articles, [])
-        home = [("/", "Home")]
-        groups: dict[str, dict[str, Any]] = {}
+    def listing_groups(self) -> dict[str, tuple[str, list[Article]]]:
+        """Every listing: prefix -> (heading, articles newest first); home page first."""
+        groups: dict[str, tuple[str, list[Article]]] = {"/": ("Latest news", self.articles)}
+        sections = self.config["sections"]
+        for slug in sections:
+            groups[f"/section/{slug}/"] = (section_label(slug), [])
         for article in self.articles:
-            keys = [(f"/section/{article['section']}/", section_label(article["section"]))]
+            section = article["section"]
+            keys = [(f"/section/{section}/", sections.get(section) or section_label(section))]
             keys += [(f"/tag/{slugify(t)}/", f"Tag: {t}") for t in article.get("tags", [])]
             keys += [(f"/author/{slugify(n)}/", f"Stories by {n}") for n in article["authors"]]
             for prefix, heading in keys:
-                groups.setdefault(prefix, {"heading": heading, "articles": []})
-                groups[prefix]["articles"].append(article)
-        for slug in self.config["sections"]:
-            groups.setdefault(f"/section/{slug}/", {"heading": section_label(slug), "articles": []})
-        for prefix, group in groups.items():
-            pages.update(self.render_listing(prefix, group["heading"], group["articles"], home))
+                group = groups.get(prefix)
+                if group is None:
+                    group = groups[prefix] = (heading, [])
+                group[1].append(article)
+        return groups
+
+    def crumbs_for(self, prefix: str) -> list[tuple[str, str]]:
+        """The breadcrumb trail above a listing: none on the home page."""
+        return [] if prefix == "/" else [("/", "Home")]
+
+    def listings(self) -> dict[str, Page]:
+        pages: dict[str, Page] = {}
+        for prefix, (heading, articles) in self.listing_groups().items():
+            pages.update(self.render_listing(prefix, heading, articles, self.crumbs_for(prefix)))
         return pages
 
     # -- feeds, sitemaps, robots ---------------------------------------------------------
 
-    def rss(self) -> bytes:
+    def rss(self, limit: int = FEED_SIZE) -> bytes:
+        """The RSS feed of the latest ``limit`` articles."""
         items = []
-        for article in self.articles:
+        for article in self.articles[:limit]:
             url = self.url(article_path(article))
             items.append(
                 template("rss_item.xml").substitute(
@@ -431,7 +478,7 @@ class SiteRenderer:
                     standfirst=esc(article["standfirst"]),
                 )
             )
-        latest = max((parse_datetime(a["modified"]) for a in self.articles), default=None)
+        latest = self.latest_modified
         return (
             template("rss.xml")
             .substitute(
@@ -445,10 +492,14 @@ class SiteRenderer:
             .encode("utf-8")
         )
 
-    def sitemap(self, listing_paths: Iterable[str]) -> bytes:
-        latest = max((a["modified"] for a in self.articles), default="")
+    def sitemap(
+        self, listing_paths: Iterable[str], articles: Sequence[Article] | None = None
+    ) -> bytes:
+        """A ``<urlset>`` of the listing paths and the articles (default: all of them)."""
+        latest = self.latest_modified.isoformat() if self.latest_modified else ""
+        chosen = self.articles if articles is None else articles
         entries = [(p, latest) for p in listing_paths]
-        entries += [(article_path(a), a["modified"]) for a in self.articles]
+        entries += [(article_path(a), a["modified"]) for a in chosen]
         urls = "\n".join(
             f"<url><loc>{esc(self.url(path))}</loc><lastmod>{esc(lastmod)}</lastmod></url>"
             for path, lastmod in entries
@@ -459,9 +510,22 @@ class SiteRenderer:
             f"{urls}\n</urlset>\n"
         ).encode()
 
-    def news_sitemap(self) -> bytes:
+    def sitemap_index(self, paths: Iterable[str]) -> bytes:
+        """A ``<sitemapindex>`` naming the sitemap files at ``paths``."""
+        latest = self.latest_modified.isoformat() if self.latest_modified else ""
+        entries = "\n".join(
+            f"<sitemap><loc>{esc(self.url(p))}</loc><lastmod>{esc(latest)}</lastmod></sitemap>"
+            for p in paths
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}\n</sitemapindex>\n'
+        ).encode()
+
+    def news_sitemap(self, limit: int = NEWS_SITEMAP_SIZE) -> bytes:
+        """The Google News sitemap of the latest ``limit`` articles."""
         urls = []
-        for a in self.articles:
+        for a in self.articles[:limit]:
             urls.append(
                 f"<url><loc>{esc(self.url(article_path(a)))}</loc><news:news>"
                 f"<news:publication><news:name>{esc(self.config['name'])}</news:name>"
