@@ -33,12 +33,12 @@ BOILERPLATE_TOKEN = re.compile(
     r"(?:^|[-_])(?:related|newsletters?|signup|subscribe|share|sharing|social|cookies?|consent"
     r"|gdpr|comments?|disqus|adverts?|advertisement|ads?|sponsored|promo|outbrain|taboola"
     r"|recommended|recirculation|more-stories|morestories|most-popular|mostpopular|trending"
-    r"|breadcrumbs?|read-?more|also-read|author-bio|paywall)(?:$|[-_])",
+    r"|breadcrumbs?|read-?more|also-read|author-bio|paywall|feedback)(?:$|[-_])",
     re.I,
 )
 _BODY_CLASS = re.compile(
     r"\b(?:entry-content|article-body|article__body|article-content|story-body|post-content"
-    r"|content-body|articleBody)\b"
+    r"|content-body|articleBody|govspeak|field--name-body|field-name-body|td-post-content)\b"
 )
 MAX_PRUNED_SHARE = 0.4  # never prune a block holding more of the page's <p> text than this
 _STRUCTURAL = {"html", "body", "article", "main"}
@@ -92,7 +92,12 @@ _CONTAINERS = [
         " or contains(concat(' ',normalize-space(@class),' '),' article-content ')"
         " or contains(concat(' ',normalize-space(@class),' '),' story-body ')"
         " or contains(concat(' ',normalize-space(@class),' '),' post-content ')"
-        " or contains(concat(' ',normalize-space(@class),' '),' content-body ')]",
+        " or contains(concat(' ',normalize-space(@class),' '),' content-body ')"
+        # CMS body fields: Drupal 8+ / 7, GOV.UK govspeak, tagDiv WordPress themes
+        " or contains(concat(' ',normalize-space(@class),' '),' field--name-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' field-name-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' govspeak ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
         "//article",
     )
 ]
@@ -138,7 +143,21 @@ def find_container(tree: HtmlElement) -> HtmlElement | None:
         best = max(range(len(found)), key=sizes.__getitem__)
         if sizes[best] >= 200 and sizes[best] >= DOMINANT_SHARE * sum(sizes):
             return found[best]
+        parts = _split_body(found, sizes)
+        if parts is not None:
+            return parts
     return None
+
+
+def _split_body(found: list[HtmlElement], sizes: list[int]) -> HtmlElement | None:
+    """A body split into blocks of one kind (e.g. around adverts), as one element
+    holding copies of them; None unless every non-empty match has the same class."""
+    parts = [e for e, size in zip(found, sizes, strict=True) if size]
+    if len(parts) < 2 or sum(sizes) < 200 or len({e.get("class") for e in parts}) != 1:
+        return None
+    joined = lxml.html.Element("div")
+    joined.extend(deepcopy(e) for e in parts)
+    return joined
 
 
 def _trafilatura(tree: HtmlElement, url: str | None) -> str:
@@ -156,13 +175,68 @@ def _wrap(container: HtmlElement) -> HtmlElement:
     return root
 
 
-def extract_body(tree: HtmlElement, url: str | None = None, json_ld_body: str | None = None) -> str:
+def _same_text(a: str, b: str) -> bool:
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text).strip().casefold()
+
+    return key(a) == key(b)
+
+
+def drop_title(text: str, title: str | None) -> str:
+    """Remove a leading paragraph that only repeats the headline.
+
+    >>> drop_title("Councils share IT\\n\\nIslington and Camden ...", "Councils share IT")
+    'Islington and Camden ...'
+    """
+    if not title or not text:
+        return text
+    first, _, rest = text.partition("\n\n")
+    return rest if rest and _same_text(first, title) else text
+
+
+# A sign-up or follow-us call to action set apart in italics or bold.
+_PROMO_TEXT = re.compile(
+    r"\b(?:sign up|subscribe|newsletter|follow us|join (?:us|our|the)\b.{0,60}\bnetwork)\b", re.I
+)
+
+
+def prune_promo_paragraphs(tree: HtmlElement) -> int:
+    """Remove short paragraphs wholly in ``<em>``/``<strong>`` that ask readers to sign up.
+
+    >>> import lxml.html
+    >>> doc = lxml.html.fromstring("<div><p>Text.</p><p><em>Sign up to our newsletter</em></p></div>")
+    >>> prune_promo_paragraphs(doc), doc.text_content()
+    (1, 'Text.')
+    """
+    removed = 0
+    for p in list(tree.iter("p")):
+        text = p.text_content().strip()
+        children = [c for c in p if isinstance(c.tag, str)]
+        if not text or len(text) > 300 or (p.text or "").strip() or len(children) != 1:
+            continue
+        if children[0].tag not in ("em", "i", "strong", "b") or (children[0].tail or "").strip():
+            continue
+        if _PROMO_TEXT.search(text):
+            p.drop_tree()
+            removed += 1
+    return removed
+
+
+def extract_body(
+    tree: HtmlElement,
+    url: str | None = None,
+    json_ld_body: str | None = None,
+    *,
+    title: str | None = None,
+) -> str:
     """Clean body text of a parsed page, paragraphs separated by blank lines.
 
-    Prunes boilerplate from ``tree`` in place: extract metadata first.
+    Prunes boilerplate from ``tree`` in place: extract metadata first. A leading
+    paragraph repeating ``title`` (the headline) is dropped.
     """
     if PRUNE:
         prune_boilerplate(tree)
+        prune_promo_paragraphs(tree)
     full = _trafilatura(tree, url)
     text = full
     container = find_container(tree)
@@ -174,4 +248,4 @@ def extract_body(tree: HtmlElement, url: str | None = None, json_ld_body: str | 
         ld_text = normalise_paragraphs(json_ld_body)
         if len(text) < MIN_JSON_LD_SHARE * len(ld_text):
             text = ld_text
-    return text
+    return drop_title(text, title)

@@ -124,7 +124,7 @@ def extract_article(html: bytes, url: str, *, content_type: str | None = None) -
     if tree is None:
         return Article(url=url)
     meta = extract_metadata(tree, url)
-    body = extract_body(tree, url, meta.json_ld_body)
+    body = extract_body(tree, url, meta.json_ld_body, title=meta.title)
     return _article(url, meta, body)
 
 

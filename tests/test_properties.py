@@ -1,0 +1,85 @@
+"""Property-based tests: page extraction and the NLP stage never raise on arbitrary
+input, and every fact's offsets point inside the text it came from."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from councilwatch.nlp.analyse import analyse_texts
+from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.spiders.extract import NotAnArticle, extract_article
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+WORDS = st.sampled_from(
+    [
+        "Camden", "Council", "councils", "and", "Islington", "London", "Borough", "of", "£4m",
+        "£1.2-1.5m", "£", "4", "million", "a", "year", "saving", "ICT", "shared", "services",
+        "Kent", "County", "Thanet", "Dover", ",", ".", "\n", "\n\n", "$5m", "€3bn", "the",
+        "Royal", "Kensington", "Chelsea", "RBKC", "H&F", "NHS", "trust", "over", "four", "years",
+        "third", "billion", "pounds", "k", "bn", "'s", "’", "(", ")", "-", "–", "merge", "East",
+    ]
+)  # fmt: skip
+NEWSY_TEXT = st.lists(WORDS, max_size=80).map(" ".join)
+ANY_TEXT = st.text(max_size=400)
+TAGS = st.sampled_from(["p", "div", "article", "script", "style", "h1", "span", "a", "time"])
+
+
+@st.composite
+def html_documents(draw) -> bytes:
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(TAGS)
+        text = draw(st.one_of(NEWSY_TEXT, ANY_TEXT))
+        closed = draw(st.booleans())
+        parts.append(f"<{tag}>{text}" + (f"</{tag}>" if closed else ""))
+    head = draw(st.sampled_from(["", "<head><title>t</title></head>", '<meta charset="utf-16">']))
+    document = f"<html>{head}<body>{''.join(parts)}</body></html>"
+    encoding = draw(st.sampled_from(["utf-8", "latin-1", "utf-16"]))
+    return document.encode(encoding, errors="replace")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+@SETTINGS
+@given(html=st.one_of(html_documents(), st.binary(max_size=2000)))
+def test_extraction_never_raises_unexpectedly(html):
+    try:
+        article = extract_article(html, "https://example.org/news/2020/01/02/story/")
+    except NotAnArticle:
+        return  # the one documented refusal: clearly not HTML
+    assert isinstance(article.body, str)
+    assert article.title is None or isinstance(article.title, str)
+
+
+def check_offsets(text: str, facts: dict) -> None:
+    for kind in ("councils", "money", "services"):
+        for fact in facts[kind]:
+            assert 0 <= fact["start"] <= fact["end"] <= len(text)
+            assert text[fact["start"] : fact["end"]] == fact["text"]
+            assert fact["sentence"] in text
+    for arrangement in facts["arrangements"]:
+        assert len(arrangement["councils"]) >= 2
+        assert arrangement["sentence"] in text
+
+
+@SETTINGS
+@given(text=st.one_of(NEWSY_TEXT, ANY_TEXT))
+def test_nlp_never_raises_and_offsets_point_into_the_text(nlp, text):
+    (facts,) = list(analyse_texts(nlp, [(text, None)]))
+    check_offsets(text, facts)
+
+
+@SETTINGS
+@given(texts=st.lists(NEWSY_TEXT, min_size=1, max_size=5), published=st.one_of(st.none(), st.dates().map(str)))
+def test_batches_give_the_same_facts_as_single_documents(nlp, texts, published):
+    batch = list(analyse_texts(nlp, [(t, published) for t in texts]))
+    single = [next(iter(analyse_texts(nlp, [(t, published)]))) for t in texts]
+    assert batch == single
+    for text, facts in zip(texts, batch, strict=True):
+        check_offsets(text, facts)
