@@ -212,10 +212,11 @@ class NewsSpider(scrapy.Spider):
         for entry in entries:
             if self.too_old(entry.published):
                 continue
-            if not self.wants(entry.url, source, from_feed=from_feed):
+            url = self.sources[source].rewrite_link(entry.url)
+            if not self.wants(url, source, from_feed=from_feed):
                 self.crawler.stats.inc_value("councilwatch/not_article_urls")
                 continue
-            request = self.article_request(entry.url, source)
+            request = self.article_request(url, source)
             if request is not None:
                 yield request
 

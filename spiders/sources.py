@@ -33,12 +33,26 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     article_patterns: tuple[str, ...] = ()
+    #: ``(regex, replacement)`` pairs turning feed links (e.g. through a click-tracking
+    #: redirector) into the article's own URL before it is matched and fetched.
+    link_rewrites: tuple[tuple[str, str], ...] = ()
     notes: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
     @cached_property
     def article_regexes(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in self.article_patterns)
+
+    def rewrite_link(self, url: str) -> str:
+        """The article's own URL for a feed link.
+
+        >>> register = select_sources(["theregister"])[0]
+        >>> register.rewrite_link("https://go.theregister.com/feed/www.theregister.com/2025/01/22/x/")
+        'https://www.theregister.com/2025/01/22/x/'
+        """
+        for pattern, replacement in self.link_rewrites:
+            url = re.sub(pattern, replacement, url)
+        return url
 
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` looks like one of this source's articles (any URL without patterns)."""
@@ -59,7 +73,11 @@ class Source:
 
 def _source(entry: dict) -> Source:
     known = {f for f in Source.__dataclass_fields__ if f != "extra"}
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items() if k in known}
+    values = {
+        k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+        for k, v in entry.items()
+        if k in known
+    }
     return Source(**values, extra={k: v for k, v in entry.items() if k not in known})
 
 

@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
 from councilwatch.pipeline.hostmap import HostMapMiddleware, parse_host_map
 from councilwatch.spiders.extract import extract_article
 from councilwatch.spiders.sources import load_sources
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from .conftest import FAST_CRAWL, run_cli
 from .publications import Publication, host_map, load_publications, serve_publications
@@ -30,21 +31,6 @@ CASES = [
     pytest.param(pub, article, id=f"{pub.source}-{article['file']}")
     for pub in PUBLICATIONS
     for article in pub.articles
-]
-#: Sources whose articles the registry crawl cannot reach yet, and why.
-DISCOVERY_GAPS = {
-    "theregister": "feed entries link through the go.theregister.com/feed/ redirector, "
-    "which the registry's article_patterns reject before the redirect is followed",
-}
-CRAWL_CASES = [
-    pytest.param(
-        *case.values,
-        id=case.id,
-        marks=[pytest.mark.xfail(reason=DISCOVERY_GAPS[case.values[0].source], strict=True)]
-        if case.values[0].source in DISCOVERY_GAPS
-        else [],
-    )
-    for case in CASES
 ]
 
 
@@ -113,7 +99,7 @@ def test_page_extraction(pub: Publication, expected: dict):
     check_article(article.as_dict(), expected)
 
 
-@pytest.mark.parametrize(("pub", "expected"), CRAWL_CASES)
+@pytest.mark.parametrize(("pub", "expected"), CASES)
 def test_crawled_and_stored(crawled, pub: Publication, expected: dict):
     db, _, output = crawled
     rows = stored(db, expected["url"])
