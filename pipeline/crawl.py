@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from councilwatch.spiders.news import NewsSpider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+
+from councilwatch import __version__
+from councilwatch.spiders.news import NewsSpider
 
 
 def project_settings(db_path: str | Path, overrides: Mapping | None = None) -> Settings:
@@ -17,7 +19,18 @@ def project_settings(db_path: str | Path, overrides: Mapping | None = None) -> S
     settings.set("COUNCILWATCH_DB", str(db_path), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    if settings.getpriority("USER_AGENT") < settings.getpriority("COUNCILWATCH_CONTACT_URL"):
+        settings.set("USER_AGENT", user_agent(settings["COUNCILWATCH_CONTACT_URL"]), "project")
     return settings
+
+
+def user_agent(contact_url: str) -> str:
+    """The crawler's User-Agent: councilwatch, its version and how to reach its operator.
+
+    >>> user_agent("https://example.org/about-our-crawler")
+    'councilwatch/0.1.0 (+https://example.org/about-our-crawler)'
+    """
+    return f"councilwatch/{__version__} (+{contact_url})"
 
 
 def run_crawl(

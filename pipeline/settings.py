@@ -1,13 +1,16 @@
 """Scrapy settings for councilwatch. Project settings are prefixed ``COUNCILWATCH_``
 and can be overridden with ``-s NAME=VALUE`` like any Scrapy setting."""
 
+from councilwatch import __version__
+
 BOT_NAME = "councilwatch"
 SPIDER_MODULES = ["councilwatch.spiders.news"]
 NEWSPIDER_MODULE = "councilwatch.spiders"
 
-# Who we are: an honest User-Agent with a contact URL, never a browser disguise.
+# Who we are: an honest User-Agent naming councilwatch and a contact URL, never a
+# browser disguise. USER_AGENT is built from COUNCILWATCH_CONTACT_URL unless set.
 COUNCILWATCH_CONTACT_URL = "https://github.com/councilwatch/councilwatch"
-USER_AGENT = f"councilwatch/0.1 (+{COUNCILWATCH_CONTACT_URL})"
+USER_AGENT = f"councilwatch/{__version__} (+{COUNCILWATCH_CONTACT_URL})"
 
 # Politeness.
 ROBOTSTXT_OBEY = True

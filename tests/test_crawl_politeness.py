@@ -7,6 +7,9 @@ import json
 
 import pytest
 
+from councilwatch import __version__
+from councilwatch.sample_site.server import running_sample_site, sample_articles
+
 from .conftest import run_cli
 from .localsite import Page, serve_pages, serve_routes
 from .test_crawl import BODY_A, BODY_B, article_page, crawl, query, rss
@@ -184,3 +187,36 @@ def test_crawl_rejects_bad_options(db_path, args, message):
     result = run_cli("crawl", "--db", str(db_path), *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_robots_txt_is_obeyed_and_the_user_agent_names_councilwatch(db_path):
+    pages: dict = {}
+    with serve_routes(pages) as (base, hits):
+        pages["/robots.txt"] = Page(
+            f"User-agent: *\nDisallow: /private/\nSitemap: {base}/feed/\n",
+            content_type="text/plain",
+        )
+        pages["/feed/"] = rss(base, ["/news/a/", "/private/b/"])
+        pages["/news/a/"] = article_page(base, "a", "Councils merge ICT", BODY_A)
+        pages["/private/b/"] = article_page(base, "b", "Leeds buys a CRM", BODY_B)
+        result = crawl(
+            db_path,
+            f"{base}/feed/",
+            extra=("-s", "COUNCILWATCH_CONTACT_URL=mailto:ops@example.org"),
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert "/private/b/" not in [h.path for h in hits]
+    agents = {h.headers["user-agent"] for h in hits}
+    assert agents == {f"councilwatch/{__version__} (+mailto:ops@example.org)"}
+    assert query(db_path, "SELECT title FROM articles") == [("Councils merge ICT",)]
+    assert query(db_path, "SELECT count(*) FROM crawl_errors") == [(0,)]
+
+
+def test_section_pages_are_followed_through_their_pagination(db_path):
+    with running_sample_site() as base:
+        result = crawl(db_path, f"{base}/section/public-sector/")
+        assert result.returncode == 0, result.stderr[-2000:]
+        section_articles = [a for a in sample_articles() if a["section"] == "public-sector"]
+    stored = {t for (t,) in query(db_path, "SELECT title FROM articles")}
+    assert len(section_articles) > 5  # more than one page of the section
+    assert stored == {a["title"] for a in section_articles}
