@@ -227,3 +227,16 @@ SELECT s.name AS source,
 FROM sources s
 LEFT JOIN per_source p ON p.source = s.name
 LEFT JOIN last_runs r ON r.source = s.name;
+
+-- One row per `councilwatch process` run, so an interrupted re-processing
+-- (--all) resumes after the last article it committed instead of starting over.
+CREATE TABLE IF NOT EXISTS process_runs (
+    id INTEGER PRIMARY KEY,
+    nlp_version TEXT NOT NULL,
+    everything INTEGER NOT NULL,              -- 1 for --all (re-process every article)
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',   -- running, finished
+    last_article_id INTEGER NOT NULL DEFAULT 0,
+    articles_done INTEGER NOT NULL DEFAULT 0
+);

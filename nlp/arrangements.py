@@ -41,6 +41,12 @@ class ArrangementExtractor:
         self.vehicle_generic = set(cues["vehicle_generic"])
         self.tail_starts = set(cues["vehicle_tail_starts"])
         self.partner_res = [re.compile(p) for p in cues["partner_patterns"]]
+        self.not_share_re = _word_regex(cues["share_noun_contexts"])
+        self.reorg_re = _word_regex(cues["reorganisation"])
+        self.successor_before = set(cues["successor_before"])
+        self.gone_after = _word_regex(cues["gone_after"])
+        self.vehicle_verbs = set(cues["vehicle_verbs"])
+        self.plural_refs = _word_regex(cues["plural_refs"])
         self.vehicles = Matcher(nlp.vocab)
         nouns = [n for n in cues["vehicle_nouns"] if " " not in n]
         self.vehicles.add(
@@ -58,24 +64,48 @@ class ArrangementExtractor:
             return doc
         by_sent: dict[int, list[Span]] = {}
         for e in councils:
-            by_sent.setdefault(e.sent.start, []).append(e)
-        for ents in by_sent.values():
+            if not self._former_or_successor(doc, e):
+                by_sent.setdefault(e.sent.start, []).append(e)
+        previous: list[str] = []
+        for sent in doc.sents:
+            ents = by_sent.get(sent.start, [])
             codes = list(dict.fromkeys(e.kb_id_ for e in ents))
-            if len(codes) < 2:
-                continue
-            sent = ents[0].sent
-            if not self._shares(doc, sent, ents):
-                continue
-            results.append(self._arrangement(doc, sent, codes))
+            if len(codes) < 2 and len(previous) >= 2 and self._refers_back(sent):
+                codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
+            if len(codes) >= 2 and self._shares(doc, sent, ents):
+                _merge(results, self._arrangement(doc, sent, codes))
+            if ents:
+                previous = list(dict.fromkeys(e.kb_id_ for e in ents))
         doc._.arrangements = results
         return doc
 
+    def _former_or_successor(self, doc: Doc, e: Span) -> bool:
+        """ "when they become X Council", "after X Council was abolished", "X Council, created"."""
+        if e.start > 0 and doc[e.start - 1].lower_ in self.successor_before:
+            return True
+        tail = doc[e.end : min(e.end + 4, e.sent.end)].text
+        return bool(self.gone_after.match(tail))
+
+    def _refers_back(self, sent: Span) -> bool:
+        head = sent[: min(len(sent), 6)].text
+        return bool(self.plural_refs.match(head.strip()))
+
     def _shares(self, doc: Doc, sent: Span, ents: list[Span]) -> bool:
-        text = list(sent.text)
+        chars = list(sent.text)
         for e in ents:  # mask council names ("Combined Authority")
             for i in range(e.start_char - sent.start_char, e.end_char - sent.start_char):
-                text[i] = " "
-        return bool(self.share_re.search("".join(text)))
+                chars[i] = " "
+        text = self.not_share_re.sub(" ", "".join(chars))  # "a share of £12m"
+        services = [s for s in doc.spans.get("services", []) if sent.start <= s.start < sent.end]
+        if self.reorg_re.search(text) and not services:
+            return False  # a structural merger of whole councils, not a shared service
+        if self.share_re.search(text):
+            return True
+        for sp in self._vehicle_spans(doc, sent):  # "X and Y councils run Mid Kent Services"
+            before = {t.lower_ for t in doc[max(sent.start, sp.start - 3) : sp.start]}
+            if before & self.vehicle_verbs:
+                return True
+        return False
 
     def _arrangement(self, doc: Doc, sent: Span, codes: list[str]) -> dict[str, Any]:
         vehicle, end = self._vehicle(doc, sent)
@@ -99,10 +129,13 @@ class ArrangementExtractor:
             "end": scope.end_char,
         }
 
+    def _vehicle_spans(self, doc: Doc, sent: Span) -> list[Span]:
+        spans = [doc[s:e] for _, s, e in self.vehicles(sent, as_spans=False)]
+        return [doc[sent.start + sp.start : sent.start + sp.end] for sp in filter_spans(spans)]
+
     def _vehicle(self, doc: Doc, sent: Span) -> tuple[str | None, int]:
         """Return the vehicle's name and the token where the arrangement's scope ends."""
-        spans = [doc[s:e] for _, s, e in self.vehicles(doc, as_spans=False) if s >= sent.start]
-        spans = [sp for sp in filter_spans(spans) if sp.end <= sent.end]
+        spans = self._vehicle_spans(doc, sent)
         ents = {t.i for e in doc.ents for t in e}
         for sp in spans:
             while len(sp) > 1 and sp[0].text in self.vehicle_generic:
@@ -142,6 +175,20 @@ class ArrangementExtractor:
 
     def _partners(self, text: str) -> list[str]:
         return list(dict.fromkeys(m.group(0) for rx in self.partner_res for m in rx.finditer(text)))
+
+
+def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    """Add ``new``, or fold it into an earlier arrangement of the same councils (a headline
+    and the body, or two sentences about one partnership)."""
+    for old in results:
+        if set(old["councils"]) == set(new["councils"]):
+            old["services"] = list(dict.fromkeys(old["services"] + new["services"]))
+            old["partners"] = list(dict.fromkeys(old["partners"] + new["partners"]))
+            for key in ("vehicle", "saving_gbp", "period"):
+                if old[key] is None:
+                    old[key] = new[key]
+            return
+    results.append(new)
 
 
 @Language.factory("arrangement_extractor", default_config={"data_dir": None})

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spacy.language import Language
@@ -27,6 +28,7 @@ _AUX = {
     "have", "has", "had", "will", "would", "are", "were", "also", "both", "already", "jointly",
     "now", "to", "recently", "previously", "'ve", "plan", "plans", "is", "was", "set", "each",
 }  # fmt: skip
+_CAPS_WORD = re.compile(r"\b[A-Z&]{3,}\b")
 _INDEFINITE = {"a", "an", "another", "one", "each", "every", "any", "other", "several", "some"}
 
 
@@ -45,7 +47,11 @@ class CouncilLinker:
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.place_only_next = set(ctx["place_only_next"])
         self.place_only_prev = set(ctx["place_only_prev"])
+        self.list_prefixes = set(ctx["list_prefixes"])
+        self.share_words = set(ctx["share_words"])
+        self.future_words = set(ctx["future_words"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.caps = PhraseMatcher(nlp.vocab, attr="LOWER")  # "HAMPSHIRE COUNTY COUNCIL"
         self.keys: dict[int, tuple[str, list[str]]] = {}
         for kind, table in (("org", self.gaz.org), ("place", self.gaz.place)):
             names = list(table)
@@ -53,12 +59,17 @@ class CouncilLinker:
                 key = f"{kind}|{name}"
                 self.keys[nlp.vocab.strings.add(key)] = (kind, table[name])
                 self.matcher.add(key, [pattern])
+                if name.upper() != name:
+                    self.caps.add(key, [pattern])
         self.foreign = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.foreign.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = sorted(self.matcher(doc), key=lambda m: self.keys[m[0]][0] != "org")
+        matches = list(self.matcher(doc))
+        if _CAPS_WORD.search(doc.text):
+            matches += [m for m in self.caps(doc) if _all_caps(doc[m[1] : m[2]])]
+        matches.sort(key=lambda m: self.keys[m[0]][0] != "org")
         keys = {}
         spans = []
         for k, s, e in matches:
@@ -70,16 +81,50 @@ class CouncilLinker:
             return doc
         foreign_sents = {doc[s].sent.start for _, s, _ in self.foreign(doc)}
         published = doc._.published
-        found: list[Span] = []
+        decided: list[tuple[Span, bool]] = []
         for group in self._groups(doc, spans):
-            for span, is_org in self._decide(doc, group):
-                if not is_org or span.sent.start in foreign_sents:
-                    continue
-                code = self.gaz.choose(self.keys[keys[span.start, span.end]][1], published)
-                found.append(Span(doc, span.start, span.end, label=LABEL, kb_id=code, span_id=code))
+            decided += self._decide(doc, group)
+        accepted = {s.sent.start for s, ok in decided if ok}
+        foreign_names = {s.text for s, _ in decided if s.sent.start in foreign_sents}
+        org_codes = {
+            c for s, ok in decided if ok and s.label_ == "org" for c in self._codes(keys, s)
+        }
+        found: list[Span] = []
+        for span, is_org in decided:
+            if not is_org and span.label_ == "place":
+                is_org = span.sent.start in accepted and self._shared_with(doc, span)
+            if not is_org or span.sent.start in foreign_sents:
+                continue
+            codes = self._codes(keys, span)
+            if span.label_ == "place" and span.text in foreign_names and not org_codes & set(codes):
+                continue  # "Camden, New Jersey" ... "Camden's mayor"
+            code = self._choose(doc, span, codes, published)
+            found.append(Span(doc, span.start, span.end, label=LABEL, kb_id=code, span_id=code))
         if found:
             doc.ents = filter_spans(list(doc.ents) + found)
         return doc
+
+    def _codes(self, keys: dict[tuple[int, int], int], span: Span) -> list[str]:
+        return self.keys[keys[span.start, span.end]][1]
+
+    def _choose(self, doc: Doc, span: Span, codes: list[str], published: str | None) -> str:
+        """The authority alive on ``published``; for "the new X Council", the one created later."""
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if published and prev is not None and prev.lower_ in self.future_words:
+            later = [c for c in codes if (self.gaz.councils[c]["start_date"] or "") > published]
+            if later:
+                return later[0]
+        return self.gaz.choose(codes, published)
+
+    def _shared_with(self, doc: Doc, span: Span) -> bool:
+        """ "... sharing its team with Bromsgrove", "Aylesbury Vale is in talks with X Council about
+        sharing": a place as subject or partner in a sentence that already names a council."""
+        first = span.start == span.sent.start or (
+            span.start - span.sent.start <= 2 and doc[span.start - 1].is_punct
+        )
+        if not first and (span.start == 0 or doc[span.start - 1].lower_ != "with"):
+            return False
+        return any(t.lower_ in self.share_words for t in span.sent)
 
     @staticmethod
     def _groups(doc: Doc, spans: list[Span]) -> list[list[Span]]:
@@ -89,7 +134,7 @@ class CouncilLinker:
             if groups:
                 last = groups[-1][-1]
                 between = doc[last.end : span.start]
-                if 0 < len(between) <= 2 and all(t.text in _JOINERS for t in between):
+                if 0 < len(between) <= 2 and all(t.lower_ in _JOINERS for t in between):
                     groups[-1].append(span)
                     continue
             groups.append([span])
@@ -108,14 +153,18 @@ class CouncilLinker:
                 out.append((s, ok))
         if not places:
             return out
-        role = self._suffix_role(doc, group) or self._prefix_role(doc, first)
+        role = (
+            self._suffix_role(doc, group)
+            or self._prefix_role(doc, first)
+            or any(ok for _, ok in out)  # "Dorset County Council and East Dorset"
+        )
         blocked = prev is not None and (
             prev.text in self.place_only_prev or prev.lower_ in _INDEFINITE
         )
+        if not role and len(group) > 1 and prev is not None:
+            role = prev.lower_ in self.list_prefixes  # "took over from Allerdale, Carlisle and ..."
         if not role and not blocked:
-            role = self._verb_role(doc, last, len(group)) or (
-                len(group) == 1 and self._possessive_role(doc, last)
-            )
+            role = self._verb_role(doc, last, len(group)) or self._possessive_role(doc, last)
         for s in places:
             nxt = doc[s.end] if s.end < len(doc) else None
             mere_place = nxt is not None and nxt.text in self.place_only_next
@@ -154,14 +203,27 @@ class CouncilLinker:
         while i < len(doc) and i - start < 3 and doc[i].lower_ in _AUX:
             i += 1
         verbs = self.org_verbs if size > 1 else self.strong_verbs
-        return i < len(doc) and doc[i].lower_ in verbs
+        if i >= len(doc):
+            return False
+        word = doc[i]
+        if size > 1 and i > start and word.is_lower and word.text.endswith(("ing", "ed")):
+            return True  # "Denbighshire and Wrexham are watching"
+        return word.lower_ in verbs
 
     def _possessive_role(self, doc: Doc, span: Span) -> bool:
         """ "Camden's IT chief"."""
         i = span.end
         if i + 1 >= len(doc) or doc[i].text not in ("'s", "’s"):
             return False
-        return any(t.text in self.possessive_nouns for t in doc[i + 1 : i + 3])
+        return any(
+            t.text in self.possessive_nouns or t.lower_ in self.possessive_nouns
+            for t in doc[i + 1 : i + 3]
+        )
+
+
+def _all_caps(span: Span) -> bool:
+    """Every word of the span in capitals ("KENT COUNTY COUNCIL", "H&F")."""
+    return all(t.is_upper or not t.is_alpha for t in span)
 
 
 def _indefinite(token) -> bool:

@@ -38,6 +38,20 @@ _POUND_WORD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[;:!?]|\.(?:\s|$)")
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|and)\s*")
+_BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
+_CUT_BY = re.compile(
+    r"\b(?:cut|cuts|cutting|reduce|reduced|reduces|reducing|lower|lowered|lowering|slash|slashed"
+    r"|trim|trimmed|shave|shaved)\b[^.;£]{0,60}?\bby\s+(?:around\s+|about\s+|roughly\s+|some\s+"
+    r"|up\s+to\s+|more\s+than\s+|almost\s+|nearly\s+|over\s+)?$",
+    re.IGNORECASE,
+)
+_OF_ANNUAL = re.compile(r"\s+(?:of|in)\s+(?:annual|yearly|recurring)\b", re.IGNORECASE)
+_OF_NOUN = re.compile(
+    r"\s+(?:of|in)\s+(?:[\w-]+\s+){0,2}?(?P<cue>savings|funding|investment|grants?|fines?"
+    r"|spending|cuts|efficiencies|contracts?)\b",
+    re.IGNORECASE,
+)
 
 
 class MoneyExtractor:
@@ -68,23 +82,35 @@ class MoneyExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        found = self.find_amounts(text)
-        mentions = []
+        found = _find(text)
+        mentions: list[dict] = []
         spans = []
-        for i, (start, end, amount) in enumerate(found):
+        for i, (start, end, amount, gstart, gend) in enumerate(found):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
             sent = span.sent
-            lo = max(sent.start_char, found[i - 1][1] if i > 0 else 0)
-            hi = min(sent.end_char, found[i + 1][0] if i + 1 < len(found) else len(text))
+            prev = mentions[-1] if mentions and found[i - 1][3] == gstart else None
+            if prev is not None:  # the second end of a range shares the first end's reading
+                period, years, role = prev["period"], prev["years"], prev["role"]
+            else:
+                before = [f for f in found[:i] if f[4] <= gstart]
+                after = [f for f in found[i + 1 :] if f[3] >= gend]
+                lo = max(sent.start_char, before[-1][4] if before else 0)
+                hi = min(sent.end_char, after[0][3] if after else len(text))
+                period = self._period(text, gstart, gend, lo, hi)
+                years = self._years(text, gstart, gend, lo, hi)
+                role = self._role(text, gstart, gend, lo, hi)
+                same_sent = [m for m in mentions if m["start"] >= sent.start_char]
+                if role == "other" and same_sent:  # "£2.8m, of which £1m is for ..."
+                    role = same_sent[-1]["role"]
             mentions.append(
                 {
                     "text": text[start:end],
                     "amount_gbp": amount,
-                    "period": self._period(text, start, end, lo, hi),
-                    "years": self._years(text, start, end, lo, hi),
-                    "role": self._role(text, start, end, lo, hi),
+                    "period": period,
+                    "years": years,
+                    "role": role,
                     "start": start,
                     "end": end,
                     "sentence": sent.text,
@@ -103,39 +129,12 @@ class MoneyExtractor:
             >>> MoneyExtractor.find_amounts("£1.2-1.5m, not $5m")
             [(0, 4, 1200000.0), (5, 9, 1500000.0)]
         """
-        out: list[tuple[int, int, float]] = []
-        if "£" not in text and "GBP" not in text and "pound" not in text.lower():
-            return out
-        for m in _POUND_SIGN.finditer(text):
-            if text[m.end() : m.end() + 1] == "%":
-                continue
-            n1, s1, n2, s2 = m["n1"], m["s1"], m["n2"], m["s2"]
-            if n2 is None:
-                out.append((m.start(), m.end(), _value(n1, s1)))
-                continue
-            if s1 is None and s2 is not None and not m["p2"]:
-                s1 = s2  # "£1.2-1.5m": the first end borrows the scale
-            first_end = m.end("s1") if m["s1"] else m.end("n1")
-            out.append((m.start(), first_end, _value(n1, s1)))
-            out.append((m.start("p2") if m["p2"] else m.start("n2"), m.end(), _value(n2, s2)))
-        taken = [(a, b) for a, b, _ in out]
-        for m in _POUND_WORD.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            if not (m["n"] or m["s"]) or (m["n"] is None and not m["frac"]):
-                continue
-            base = parse_number(m["n"]) if m["n"] else 1.0
-            if base is None:
-                continue
-            frac = parse_number(m["frac"]) if m["frac"] else 1.0
-            start = m.start("frac") if m["frac"] else m.start("n")
-            out.append((start, m.end(), round(base * (frac or 1.0) * scale_of(m["s"]), 2)))
-        return sorted(out)
+        return [(start, end, amount) for start, end, amount, _, _ in _find(text)]
 
     def _period(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
-        if self.year_after.match(text[end:hi]):
+        if self.year_after.match(text[end:hi]) or _OF_ANNUAL.match(text, end, hi):
             return "year"
-        before = text[max(lo, start - 40) : start]
+        before = re.split(r"[,;:()]", text[max(lo, start - 40) : start])[-1]
         if self.year_before.search(before):
             return "year"
         return "total"
@@ -151,6 +150,12 @@ class MoneyExtractor:
         return best[1] if best else None
 
     def _role(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+        cut = _CUT_BY.search(text, max(lo, start - 80), start)
+        if cut:  # "cut its connectivity bill by £1.3m"
+            return "saving"
+        of = _OF_NOUN.match(text, end, hi)
+        if of:  # "£3.5m of government funding", "£10 billion in savings"
+            return self.role_of[of["cue"].lower()]
         best: tuple[int, str] | None = None
         for m in self.role_re.finditer(text, lo, hi):
             if m.start() < end and m.end() > start:
@@ -164,6 +169,50 @@ class MoneyExtractor:
             if dist <= self.max_cue_distance and (best is None or dist < best[0]):
                 best = (dist, self.role_of[m.group(0).lower()])
         return best[1] if best else "other"
+
+
+def _find(text: str) -> list[tuple[int, int, float, int, int]]:
+    """``(start, end, amount, group start, group end)``; a range's two ends share a group."""
+    out: list[tuple[int, int, float, int, int]] = []
+    if "£" not in text and "GBP" not in text and "pound" not in text.lower():
+        return out
+    for m in _POUND_SIGN.finditer(text):
+        if text[m.end() : m.end() + 1] == "%":
+            continue
+        n1, s1, n2, s2 = m["n1"], m["s1"], m["n2"], m["s2"]
+        if n2 is None:
+            out.append((m.start(), m.end(), _value(n1, s1), m.start(), m.end()))
+            continue
+        if s1 is None and s2 is not None and not m["p2"]:
+            s1 = s2  # "£1.2-1.5m": the first end borrows the scale
+        first_end = m.end("s1") if m["s1"] else m.end("n1")
+        out.append((m.start(), first_end, _value(n1, s1), m.start(), m.end()))
+        second = m.start("p2") if m["p2"] else m.start("n2")
+        out.append((second, m.end(), _value(n2, s2), m.start(), m.end()))
+    taken = [(a, b) for a, b, *_ in out]
+    for m in _POUND_WORD.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if not (m["n"] or m["s"]) or (m["n"] is None and not m["frac"]):
+            continue
+        base = parse_number(m["n"]) if m["n"] else 1.0
+        if base is None:
+            continue
+        frac = parse_number(m["frac"]) if m["frac"] else 1.0
+        start = m.start("frac") if m["frac"] else m.start("n")
+        value = round(base * (frac or 1.0) * scale_of(m["s"]), 2)
+        out.append((start, m.end(), value, start, m.end()))
+    out.sort()
+    # "between £600,000 and £700,000": two amounts joined by "and"/"to" form one range
+    for i in range(1, len(out)):
+        gap = text[out[i - 1][1] : out[i][0]]
+        if _RANGE_GAP.fullmatch(gap) and _BETWEEN.search(
+            text, max(0, out[i - 1][0] - 12), out[i - 1][0]
+        ):
+            gstart = out[i - 1][3]
+            out[i - 1] = (*out[i - 1][:3], gstart, out[i][1])
+            out[i] = (*out[i][:3], gstart, out[i][1])
+    return out
 
 
 def _alts(phrases: list[str]) -> str:

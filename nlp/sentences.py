@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -28,10 +28,31 @@ class LineSentencizer:
     """spaCy's rule-based sentencizer plus a sentence start after every line break."""
 
     def __init__(self, punct_chars: list[str] | None = None) -> None:
-        self.sentencizer = Sentencizer(punct_chars=punct_chars)
+        self.punct_chars = list(punct_chars or Sentencizer.default_punct_chars)
+        self._punct_orths: np.ndarray | None = None
+
+    def _sentencize(self, doc: Doc) -> Doc:
+        """spaCy's Sentencizer rule, vectorised: a sentence starts at the first token that is
+        not punctuation after a sentence-final character ("." "!" "?" ...)."""
+        if self._punct_orths is None:
+            strings = doc.vocab.strings
+            self._punct_orths = np.array([strings.add(c) for c in self.punct_chars], "uint64")
+        arr = doc.to_array([ORTH, IS_PUNCT])
+        is_final = np.isin(arr[:, 0], self._punct_orths)
+        candidates = np.flatnonzero(~(is_final | (arr[:, 1] == 1)))
+        ends = np.flatnonzero(is_final)
+        idx = np.searchsorted(candidates, ends, side="right")
+        starts = candidates[idx[idx < len(candidates)]]
+        sent_starts = np.full(len(doc), -1, dtype="int32")
+        sent_starts[starts] = 1
+        sent_starts[0] = 1
+        doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype("uint64"))
+        return doc
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = self.sentencizer(doc)
+        if len(doc) == 0:
+            return doc
+        doc = self._sentencize(doc)
         text = doc.text
         if len(doc) < 2 or ("\n" not in text and "." not in text):
             return doc

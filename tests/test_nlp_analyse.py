@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from councilwatch.nlp import NLP_VERSION
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.pipeline import build_pipeline

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from councilwatch.nlp.gazetteer import COUNCIL_FIELDS, Gazetteer, load_councils, load_variants
 
 REGISTER = (
