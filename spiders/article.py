@@ -25,6 +25,20 @@ class Article:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     body: str = ""  # paragraphs separated by blank lines
+    #: "article" when the page declares itself one (JSON-LD or og:type), else the
+    #: og:type it declares ("website" for an index page), else None (not said).
+    page_type: str | None = None
+
+    @property
+    def declared_not_article(self) -> bool:
+        """Whether the page says it is something else than an article (e.g. a listing).
+
+        >>> Article(url="u", page_type="website").declared_not_article
+        True
+        >>> Article(url="u").declared_not_article
+        False
+        """
+        return self.page_type not in (None, "article")
 
     def as_dict(self) -> dict:
         return asdict(self)

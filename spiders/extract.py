@@ -141,6 +141,7 @@ def _article(url: str, meta: Metadata, body: str) -> Article:
         tags=meta.tags,
         language=meta.language,
         body=body,
+        page_type=meta.page_type,
     )
 
 

@@ -69,6 +69,9 @@ class Metadata:
     language: str | None = None
     site_name: str | None = None
     json_ld_body: str | None = None
+    #: "article" when the page says it is one (JSON-LD article type or og:type article),
+    #: else the og:type it declares ("website", "profile", ...), else None (unknown).
+    page_type: str | None = None
 
 
 def clean_text(value: Any) -> str | None:
@@ -228,6 +231,7 @@ def _from_json_ld(objects: list[dict], meta: dict[str, Any]) -> None:
     articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
     if not articles:
         return
+    meta["page_type"] = "article"
     # Prefer the richest article object (the page's own, not a teaser in a list).
     best = max(articles, key=lambda o: ("headline" in o, "datePublished" in o, len(o)))
     meta["title"] = clean_text(best.get("headline")) or clean_text(best.get("name"))
@@ -453,4 +457,5 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         language=_language(tree, tags) or ld.get("language"),
         site_name=site_name,
         json_ld_body=ld.get("body"),
+        page_type=ld.get("page_type") or (_first(tags, "og:type") or "").lower() or None,
     )

@@ -256,6 +256,10 @@ class NewsSpider(scrapy.Spider):
         except NotAnArticle as exc:
             yield error_item(response.url, "extract", str(exc), source)
             return
+        if article.declared_not_article:
+            reason = f"not an article page (og:type {article.page_type})"
+            yield error_item(response.url, "extract", reason, source)
+            return
         if not article.body.strip():
             yield error_item(response.url, "extract", "no article body found", source)
             return

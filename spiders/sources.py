@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-REGISTRY_FILE = Path(__file__).with_name("sources.json")
+#: Read through importlib.resources so it is found inside a zipped egg (Scrapyd) too.
+REGISTRY_FILE: Traversable = files("councilwatch.spiders").joinpath("sources.json")
 
 
 class UnknownSource(KeyError):
@@ -81,13 +83,13 @@ def _source(entry: dict) -> Source:
     return Source(**values, extra={k: v for k, v in entry.items() if k not in known})
 
 
-def load_sources(path: Path = REGISTRY_FILE) -> list[Source]:
+def load_sources(path: Traversable = REGISTRY_FILE) -> list[Source]:
     """Every source in the registry, in file order."""
     data = json.loads(path.read_text(encoding="utf-8"))
     return [_source(entry) for entry in data["sources"]]
 
 
-def select_sources(names: Iterable[str], path: Path = REGISTRY_FILE) -> list[Source]:
+def select_sources(names: Iterable[str], path: Traversable = REGISTRY_FILE) -> list[Source]:
     """The named sources; raises :class:`UnknownSource` for a name not in the registry."""
     by_name = {s.name: s for s in load_sources(path)}
     try:
