@@ -58,6 +58,8 @@ ITEM_PIPELINES = {
 COUNCILWATCH_DB = "data/councilwatch.db"
 # Fetch articles again even when already stored.
 COUNCILWATCH_REFRESH = False
+# Run page extraction on fetched articles (False: fetch only, for benchmarks).
+COUNCILWATCH_EXTRACT = True
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
 COUNCILWATCH_RUN_ID = 0
 

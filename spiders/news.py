@@ -249,6 +249,10 @@ class NewsSpider(scrapy.Spider):
         return og_type.lower() == "article"
 
     def parse_article(self, response: Response):
+        if not self.settings.getbool("COUNCILWATCH_EXTRACT", True):
+            # fetch-only mode, for measuring the crawl apart from page extraction
+            self.crawler.stats.inc_value("councilwatch/pages_not_extracted")
+            return
         source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
