@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,15 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference material not available: {path} (../shared beside the checkout)")
     return path
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    """All rows of ``sql`` on the SQLite file ``db`` (opened and closed for the query)."""
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300, input: str | None = None):

@@ -3,9 +3,7 @@ and bad input recorded in crawl_errors without stopping the crawl."""
 
 from __future__ import annotations
 
-import sqlite3
-
-from .conftest import FAST_CRAWL, run_cli
+from .conftest import FAST_CRAWL, query, run_cli
 from .localsite import Page, serve_pages
 
 
@@ -50,14 +48,6 @@ def crawl(db, *start_urls, extra=()):
     for url in start_urls:
         args += ["--start-url", url]
     return run_cli(*args, timeout=300)
-
-
-def query(db, sql):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_incremental_crawl_and_aliases(db_path):

@@ -10,9 +10,9 @@ import pytest
 from councilwatch import __version__
 from councilwatch.sample_site.server import running_sample_site, sample_articles
 
-from .conftest import run_cli
+from .conftest import query, run_cli
 from .localsite import Page, serve_pages, serve_routes
-from .test_crawl import BODY_A, BODY_B, article_page, crawl, query, rss
+from .test_crawl import BODY_A, BODY_B, article_page, crawl, rss
 
 #: One request at a time, so the order of events on the server is the crawler's.
 SERIAL = ("-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")

@@ -4,19 +4,11 @@ loads SQLite; the seed article comes out with its facts."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 from councilwatch.sample_site.data import sample_articles
 
+from .conftest import query as rows
 from .conftest import run_cli
-
-
-def rows(db, sql, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def seed_id(db) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from councilwatch.db import store
@@ -10,15 +9,7 @@ from councilwatch.db.schema import connect
 from councilwatch.pipeline.run import EXIT_LOCKED, run_lock
 from councilwatch.sample_site.server import running_sample_site
 
-from .conftest import FAST_CRAWL, run_cli
-
-
-def query(db, sql):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+from .conftest import FAST_CRAWL, query, run_cli
 
 
 def test_run_crawls_processes_and_records_the_run(db_path):
@@ -69,10 +60,7 @@ def test_source_health_flags_a_silent_feed(db_path):
                 },
             )
     store.ensure_source(conn, "empty")
-    health = {
-        row["source"]: row
-        for row in conn.execute("SELECT * FROM source_health").fetchall()
-    }
+    health = {row["source"]: row for row in conn.execute("SELECT * FROM source_health").fetchall()}
     conn.close()
     assert health["lively"]["status"] == "ok"
     assert health["quiet"]["status"] == "silent"

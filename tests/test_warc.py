@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from warcio.warcwriter import WARCWriter
 from councilwatch.sample_site.render import article_path, build_site
 from councilwatch.sample_site.server import sample_articles
 
-from .conftest import run_cli
+from .conftest import query, run_cli
 
 BASE = "https://samplepress.example"
 
@@ -54,14 +53,6 @@ def article_records(site_pages):
         )
         for a in sample_articles()
     ]
-
-
-def query(db, sql):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_import_stores_each_article_once_and_reports_what_it_skipped(
