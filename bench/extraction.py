@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
+
 from councilwatch.spiders.extract import extract_article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from councilwatch.db.schema import connect
 from councilwatch.pipeline.crawl import run_crawl
 from councilwatch.pipeline.process import process_articles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+
 from councilwatch.db import store
 from councilwatch.db.schema import NotACouncilwatchDatabase, check_database_file, connect
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
+
 from councilwatch.spiders.discovery import (
     MalformedDocument,
     feed_entries,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from councilwatch.spiders.article import Article
 from councilwatch.spiders.extract import extract_article, extract_file
 

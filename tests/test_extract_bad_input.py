@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+
 from councilwatch.spiders.encoding import decode_html
 from councilwatch.spiders.extract import NotAnArticle, extract_article
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from councilwatch.spiders.article import Article
 from councilwatch.spiders.extract import NotAnArticle, extract_article
 

@@ -76,7 +76,10 @@ def test_nlp_never_raises_and_offsets_point_into_the_text(nlp, text):
 
 
 @SETTINGS
-@given(texts=st.lists(NEWSY_TEXT, min_size=1, max_size=5), published=st.one_of(st.none(), st.dates().map(str)))
+@given(
+    texts=st.lists(NEWSY_TEXT, min_size=1, max_size=5),
+    published=st.one_of(st.none(), st.dates().map(str)),
+)
 def test_batches_give_the_same_facts_as_single_documents(nlp, texts, published):
     batch = list(analyse_texts(nlp, [(t, published) for t in texts]))
     single = [next(iter(analyse_texts(nlp, [(t, published)]))) for t in texts]

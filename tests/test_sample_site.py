@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
 from councilwatch.sample_site.data import body_text
 from councilwatch.sample_site.render import article_path, build_site
 from councilwatch.sample_site.server import running_sample_site, sample_articles

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
 from councilwatch.sample_site.data import body_text
 from councilwatch.sample_site.faults import PERMANENT_KINDS, TARGET_KINDS, FaultPlan
 from councilwatch.sample_site.generate import (
