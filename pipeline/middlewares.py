@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from councilwatch.db import store
-from councilwatch.db.schema import connect
-from councilwatch.spiders.urls import canonicalize
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+
+from councilwatch.db import store
+from councilwatch.db.schema import connect
+from councilwatch.spiders.urls import canonicalize
 
 
 class AlreadyStored(IgnoreRequest):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass
 
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.spiders.news import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 #: Crawl finish reasons that mean the run ended normally.
 FINISHED_REASONS = (None, "finished", "max_articles")
@@ -59,6 +60,72 @@ class SourceTally:
         }
 
 
+def store_item(
+    conn: sqlite3.Connection,
+    run_id: int,
+    item: dict,
+    tally: SourceTally,
+    known_sources: set[str],
+) -> str:
+    """Store one crawl item (an article or an error) and count it in ``tally``.
+
+    Returns the article's outcome (``new``, ``updated``, ``unchanged``, ``alias``) or
+    ``error`` for an error item; sets ``article_id`` and ``outcome`` on an article
+    item. Raises :class:`StoreFailed` (after recording the error) when the database
+    refuses the article. Shared by :class:`StoreArticlePipeline` and ``councilwatch
+    load`` (items drained from Redis).
+
+    >>> from councilwatch.db.schema import connect
+    >>> conn, tally = connect(":memory:"), SourceTally()
+    >>> item = {"kind": "article", "url": "http://x/news/a", "title": "T", "body": "B"}
+    >>> store_item(conn, 0, item, tally, set()), tally.articles_new
+    ('new', 1)
+    """
+    if item.get("kind") == "error":
+        store.record_error(conn, run_id, item["url"], item["stage"], item["reason"])
+        tally.errors += 1
+        if item.get("status") in REFUSAL_STATUSES:
+            tally.refusals += 1
+        return "error"
+    record = dict(item)
+    record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
+    if item.get("source") and item["source"] not in known_sources:
+        store.ensure_source(conn, item["source"])
+        known_sources.add(item["source"])
+    try:
+        outcome, article_id = store.store_article(
+            conn,
+            record,
+            raw_html=item.get("raw_html"),
+            content_type=item.get("content_type"),
+        )
+    except sqlite3.Error as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        store.record_error(conn, run_id, item["url"], "store", reason)
+        tally.errors += 1
+        raise StoreFailed(f"{item['url']}: {reason}") from exc
+    setattr(tally, f"articles_{outcome}", getattr(tally, f"articles_{outcome}") + 1)
+    published = item.get("published")
+    if published and (tally.newest_published or "") < published:
+        tally.newest_published = published
+    item["article_id"] = article_id
+    item["outcome"] = outcome
+    return outcome
+
+
+def save_tallies(
+    conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
+) -> tuple[list[dict], dict]:
+    """Write a run's ``crawl_run_sources`` rows; return them and the run's totals."""
+    rows = [t.row(name, block_after) for name, t in sorted(tallies.items())]
+    store.save_run_sources(conn, run_id, rows)
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("pages_fetched", "articles_new", "articles_updated", "errors")
+    }
+    return rows, totals
+
+
 class StoreArticlePipeline:
     """Store articles (deduplicated on canonical URL and content hash) and crawl errors.
 
@@ -101,50 +168,21 @@ class StoreArticlePipeline:
 
     def process_item(self, item: dict) -> dict:
         tally = self.tally(item.get("source"))
-        if item.get("kind") == "error":
-            self.record_error(item["url"], item["stage"], item["reason"], tally)
-            if item.get("status") in REFUSAL_STATUSES:
-                tally.refusals += 1
-            return item
-        record = dict(item)
-        record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
-        if item.get("source") and item["source"] not in self.known_sources:
-            store.ensure_source(self.conn, item["source"])
-            self.known_sources.add(item["source"])
         try:
-            outcome, article_id = store.store_article(
-                self.conn,
-                record,
-                raw_html=item.get("raw_html"),
-                content_type=item.get("content_type"),
-            )
-        except sqlite3.Error as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            self.record_error(item["url"], "store", reason, tally)
-            raise StoreFailed(f"{item['url']}: {reason}") from exc
-        setattr(tally, f"articles_{outcome}", getattr(tally, f"articles_{outcome}") + 1)
-        published = item.get("published")
-        if published and (tally.newest_published or "") < published:
-            tally.newest_published = published
-        self.crawler.stats.inc_value(f"councilwatch/articles_{outcome}")
-        item["article_id"] = article_id
-        item["outcome"] = outcome
+            outcome = store_item(self.conn, self.run_id, item, tally, self.known_sources)
+        except StoreFailed:
+            self.crawler.stats.inc_value("councilwatch/errors")
+            raise
+        if outcome == "error":
+            self.crawler.stats.inc_value("councilwatch/errors")
+        else:
+            self.crawler.stats.inc_value(f"councilwatch/articles_{outcome}")
         return item
-
-    def record_error(self, url: str, stage: str, reason: str, tally: SourceTally) -> None:
-        store.record_error(self.conn, self.run_id, url, stage, reason)
-        tally.errors += 1
-        self.crawler.stats.inc_value("councilwatch/errors")
 
     def close_spider(self) -> None:
         stats = self.crawler.stats.get_stats()
-        rows = [t.row(name, self.block_after) for name, t in sorted(self.tallies.items())]
-        store.save_run_sources(self.conn, self.run_id, rows)
+        rows, totals = save_tallies(self.conn, self.run_id, self.tallies, self.block_after)
         if self.owns_run:
-            totals = {
-                key: sum(row[key] for row in rows)
-                for key in ("pages_fetched", "articles_new", "articles_updated", "errors")
-            }
             reason = stats.get("finish_reason")
             store.finish_run(
                 self.conn,

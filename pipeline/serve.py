@@ -1,10 +1,21 @@
-"""Publish a councilwatch database with Datasette, read-only."""
+"""Publish a councilwatch database with Datasette, read-only.
+
+Datasette 0.65 has no write API: its pages and JSON only read, and arbitrary SQL
+is SELECT-only, bounded by :data:`SQL_TIME_LIMIT_MS`. The file is opened
+immutable (faster: no locking, counts cached) unless a crawl may be writing to it
+(see :func:`crawl_in_progress`).
+
+>>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001)[4:6]
+['-i', '/tmp/cw.db']
+"""
 
 from __future__ import annotations
 
 import errno
 import json
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -12,9 +23,24 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
+
 from councilwatch.db.schema import check_database_file
 
 SQL_TIME_LIMIT_MS = 3000
+
+#: Datasette settings used by ``councilwatch serve`` (and the tests).
+SETTINGS: dict[str, object] = {
+    "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
+    "default_page_size": 50,
+    "max_returned_rows": 1000,
+    "allow_download": True,
+    "allow_csv_stream": True,  # ?_stream=on downloads a whole table or query as CSV
+    "max_csv_mb": 0,  # no size cap on streamed CSV: researchers take whole tables
+    "facet_time_limit_ms": 1000,
+    # Suggesting facets runs a query per column: seconds on a million rows. Default
+    # facets are set in db/metadata.yml and every column's menu offers "Facet by this".
+    "suggest_facets": False,
+}
 
 
 class PortInUse(Exception):
@@ -50,16 +76,63 @@ def datasette_files() -> dict[str, Path]:
 
 
 def datasette_metadata(db_path: Path) -> dict:
-    """councilwatch's Datasette metadata, keyed by the database's name (its file stem)."""
+    """councilwatch's Datasette metadata, keyed by the database's name (its file stem).
+
+    Links to ``/councilwatch/...`` in the home page text follow the rename too.
+
+    >>> sorted(datasette_metadata(Path("corpus.db"))["databases"])
+    ['corpus']
+    """
     metadata = yaml.safe_load(datasette_files()["metadata"].read_text(encoding="utf-8"))
     databases = metadata.get("databases", {})
+    name = Path(db_path).stem
     if "councilwatch" in databases:
-        databases[Path(db_path).stem] = databases.pop("councilwatch")
+        databases[name] = databases.pop("councilwatch")
+    if "description_html" in metadata:
+        metadata["description_html"] = metadata["description_html"].replace(
+            'href="/councilwatch/', f'href="/{name}/'
+        )
     return metadata
 
 
-def datasette_args(db_path: Path, *, host: str, port: int, immutable: bool = False) -> list[str]:
-    """Command line that serves ``db_path`` with councilwatch's metadata."""
+def crawl_in_progress(db_path: Path) -> bool:
+    """True if a crawl may be writing to ``db_path``, so it must not be opened immutable.
+
+    That is: a ``crawl_runs`` row still has status ``running`` (a crawl that
+    crashed leaves one too: serving mutable is then merely slower), or the WAL
+    file holds changes not yet checkpointed into the database (immutable mode
+    would not see them).
+
+    >>> crawl_in_progress(Path("/nonexistent.db"))
+    False
+    """
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return True
+    if not Path(db_path).exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "select count(*) from crawl_runs where status = 'running'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
+def datasette_args(
+    db_path: Path, *, host: str, port: int, immutable: bool | None = None
+) -> list[str]:
+    """Command line that serves ``db_path`` with councilwatch's metadata and settings.
+
+    ``immutable=None`` decides by :func:`crawl_in_progress`.
+    """
+    if immutable is None:
+        immutable = not crawl_in_progress(db_path)
     paths = datasette_files()
     args = [sys.executable, "-m", "datasette", "serve"]
     args += ["-i", str(db_path)] if immutable else [str(db_path)]
@@ -70,18 +143,37 @@ def datasette_args(db_path: Path, *, host: str, port: int, immutable: bool = Fal
         args += ["--template-dir", str(paths["templates"])]
     if paths["plugins"].is_dir():
         args += ["--plugins-dir", str(paths["plugins"])]
-    args += ["--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS)]
-    args += ["--setting", "default_page_size", "50"]
-    args += ["--setting", "allow_download", "on"]
+    for name, value in SETTINGS.items():
+        if isinstance(value, bool):
+            value = "on" if value else "off"
+        args += ["--setting", name, str(value)]
     return args
 
 
-def serve(db_path: Path, *, host: str, port: int, immutable: bool = False) -> int:
-    """Serve until interrupted; return Datasette's exit code."""
+def serve(db_path: Path, *, host: str, port: int, immutable: bool | None = None) -> int:
+    """Serve until interrupted; return Datasette's exit code.
+
+    ``immutable=None`` (the default): immutable unless a crawl may be writing.
+    """
     check_database_file(db_path)
     check_port_free(host, port)
-    print(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    if immutable is None:
+        immutable = not crawl_in_progress(db_path)
+    mode = "immutable" if immutable else "read-only, following writes"
+    print(f"Serving {db_path} ({mode}) at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    proc = subprocess.Popen(datasette_args(db_path, host=host, port=port, immutable=immutable))
+    # Stopping `councilwatch serve` (SIGTERM, SIGHUP) stops Datasette with it.
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, lambda num, _frame: proc.send_signal(num))
+        except ValueError:  # not the main thread: leave signals alone
+            pass
     try:
-        return subprocess.call(datasette_args(db_path, host=host, port=port, immutable=immutable))
-    except KeyboardInterrupt:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches Datasette too (same process group)
+        proc.wait()
         return 0
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
