@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import asdict, dataclass
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import create_looping_call
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
@@ -87,11 +89,7 @@ def store_item(
         if item.get("status") in REFUSAL_STATUSES:
             tally.refusals += 1
         return "error"
-    record = dict(item)
-    record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
-    if item.get("source") and item["source"] not in known_sources:
-        store.ensure_source(conn, item["source"])
-        known_sources.add(item["source"])
+    record = article_record(conn, item, known_sources)
     try:
         outcome, article_id = store.store_article(
             conn,
@@ -104,13 +102,28 @@ def store_item(
         store.record_error(conn, run_id, item["url"], "store", reason)
         tally.errors += 1
         raise StoreFailed(f"{item['url']}: {reason}") from exc
+    count_outcome(tally, item, outcome, article_id)
+    return outcome
+
+
+def article_record(conn: sqlite3.Connection, item: dict, known_sources: set[str]) -> dict:
+    """The record to store for an article item: canonical URL normalised, source known."""
+    record = dict(item)
+    record["canonical_url"] = canonicalize(item.get("canonical_url") or item["url"])
+    if item.get("source") and item["source"] not in known_sources:
+        store.ensure_source(conn, item["source"])
+        known_sources.add(item["source"])
+    return record
+
+
+def count_outcome(tally: SourceTally, item: dict, outcome: str, article_id: int) -> None:
+    """Count a stored article in ``tally``; set ``article_id`` and ``outcome`` on the item."""
     setattr(tally, f"articles_{outcome}", getattr(tally, f"articles_{outcome}") + 1)
     published = item.get("published")
     if published and (tally.newest_published or "") < published:
         tally.newest_published = published
     item["article_id"] = article_id
     item["outcome"] = outcome
-    return outcome
 
 
 def save_tallies(
@@ -130,17 +143,33 @@ class StoreArticlePipeline:
     """Store articles (deduplicated on canonical URL and content hash) and crawl errors.
 
     Reads ``COUNCILWATCH_DB`` and ``COUNCILWATCH_RUN_ID`` (0: start a new run row);
-    at the end writes the run's totals and its per-source figures.
+    at the end writes the run's totals and its per-source figures. Articles are written
+    ``COUNCILWATCH_STORE_BATCH`` to a transaction, and at least every
+    ``COUNCILWATCH_STORE_INTERVAL`` seconds (an article waiting for its batch when the
+    crawl is killed is not lost: it is not stored, so a resumed crawl fetches it again).
     """
 
-    def __init__(self, crawler: Crawler, db_path: str, run_id: int, block_after: int) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        db_path: str,
+        run_id: int,
+        block_after: int,
+        batch_size: int = 1,
+        interval: float = 1.0,
+    ) -> None:
         self.crawler = crawler
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = run_id == 0
         self.block_after = block_after
+        self.batch_size = max(batch_size, 1)
+        self.interval = interval
         self.tallies: dict[str, SourceTally] = {}
         self.known_sources: set[str] = set()
+        self.pending: list[dict] = []
+        self.flushed_at = time.monotonic()
+        self.timer = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
@@ -150,8 +179,11 @@ class StoreArticlePipeline:
             settings.get("COUNCILWATCH_DB"),
             settings.getint("COUNCILWATCH_RUN_ID"),
             settings.getint("COUNCILWATCH_BLOCK_AFTER"),
+            settings.getint("COUNCILWATCH_STORE_BATCH", 1),
+            settings.getfloat("COUNCILWATCH_STORE_INTERVAL", 1.0),
         )
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        crawler.signals.connect(pipeline.start_timer, signal=signals.spider_opened)
         return pipeline
 
     def tally(self, source: str | None) -> SourceTally:
@@ -167,19 +199,67 @@ class StoreArticlePipeline:
             self.run_id = store.start_run(self.conn, f"scrapy crawl {self.crawler.spider.name}")
 
     def process_item(self, item: dict) -> dict:
+        if self.batch_size > 1 and item.get("kind") == "article":
+            self.pending.append(item)
+            self.flush_if_due()
+            return item
+        self.store_one(item)
+        return item
+
+    def store_one(self, item: dict) -> None:
+        """Store one item in its own transaction (raises StoreFailed if refused)."""
         tally = self.tally(item.get("source"))
         try:
             outcome = store_item(self.conn, self.run_id, item, tally, self.known_sources)
         except StoreFailed:
             self.crawler.stats.inc_value("councilwatch/errors")
             raise
+        self.count(outcome)
+
+    def count(self, outcome: str) -> None:
         if outcome == "error":
             self.crawler.stats.inc_value("councilwatch/errors")
         else:
             self.crawler.stats.inc_value(f"councilwatch/articles_{outcome}")
-        return item
+
+    def start_timer(self) -> None:
+        """Check every ``interval`` seconds whether waiting articles are due."""
+        if self.batch_size > 1:
+            self.timer = create_looping_call(self.flush_if_due)
+            self.timer.start(self.interval, now=False)
+
+    def flush_if_due(self) -> None:
+        """Flush when a batch is full, or when articles have waited ``interval`` seconds."""
+        if len(self.pending) >= self.batch_size or (
+            self.pending and time.monotonic() - self.flushed_at >= self.interval
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the pending articles in one transaction. If the database refuses the
+        batch, store them one by one so only the refused articles become errors."""
+        items, self.pending = self.pending, []
+        self.flushed_at = time.monotonic()
+        if not items:
+            return
+        try:
+            records = [article_record(self.conn, item, self.known_sources) for item in items]
+            outcomes = store.store_articles(self.conn, records)
+        except sqlite3.Error:
+            for item in items:
+                try:
+                    self.store_one(item)
+                except StoreFailed as exc:
+                    self.crawler.spider.logger.warning("Not stored: %s", exc)
+            return
+        for item, (outcome, article_id) in zip(items, outcomes, strict=True):
+            count_outcome(self.tally(item.get("source")), item, outcome, article_id)
+            self.count(outcome)
 
     def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
         stats = self.crawler.stats.get_stats()
         rows, totals = save_tallies(self.conn, self.run_id, self.tallies, self.block_after)
         if self.owns_run:

@@ -58,6 +58,10 @@ ITEM_PIPELINES = {
 COUNCILWATCH_DB = "data/councilwatch.db"
 # Fetch articles again even when already stored.
 COUNCILWATCH_REFRESH = False
+# Articles written per transaction, and the longest an article waits for its batch
+# (seconds). 1 writes each article in its own transaction.
+COUNCILWATCH_STORE_BATCH = 100
+COUNCILWATCH_STORE_INTERVAL = 1.0
 # Run page extraction on fetched articles (False: fetch only, for benchmarks).
 COUNCILWATCH_EXTRACT = True
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
