@@ -17,7 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import NLP_VERSION
+from .councils import LABEL as COUNCIL
+from .councils import RECORDS_KEY as COUNCILS_KEY
+from .docindex import TEXT_KEY, DocIndex
 from .extensions import register_extensions
+from .services import RECORDS_KEY as SERVICES_KEY
 
 __all__ = ["NLP_VERSION", "analyse_texts", "doc_to_record"]
 
@@ -31,32 +35,41 @@ def _clean_date(value: Any) -> str | None:
 
 def _docs(nlp: Language, items: Iterable[tuple[str, str | None]]) -> Iterator[Doc]:
     register_extensions()
+    limit = nlp.max_length
     for text, published in items:
         text = text if isinstance(text, str) else ("" if text is None else str(text))
-        doc = nlp.make_doc(text[: nlp.max_length])
+        text = text[:limit]
+        doc = nlp.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text  # the tokenizer keeps every character: doc.text == text
         doc._.published = _clean_date(published)
         yield doc
 
 
 def doc_to_record(doc: Doc) -> dict[str, Any]:
     """Turn a processed Doc into the record of spec §6 (without ``id``)."""
-    councils = [
-        {"code": e.kb_id_, "text": e.text, "start": e.start_char, "end": e.end_char,
-         "sentence": e.sent.text}
-        for e in doc.ents
-        if e.label_ == "COUNCIL"
-    ]  # fmt: skip
-    services = [
-        {"id": s.kb_id_, "text": s.text, "start": s.start_char, "end": s.end_char,
-         "sentence": s.sent.text}
-        for s in doc.spans.get("services", [])
-    ]  # fmt: skip
+    ix = DocIndex.of(doc)
+    text = ix.text
+    councils = doc.user_data.get(COUNCILS_KEY)
+    if councils is None:
+        councils = [[e.start, e.end, e.kb_id_] for e in doc.ents if e.label_ == COUNCIL]
+    services = doc.user_data.get(SERVICES_KEY)
+    if services is None:
+        services = [[s.start, s.end, s.kb_id_] for s in doc.spans.get("services", [])]
+    starts, ends = ix.starts, ix.ends
     return {
-        "councils": councils,
+        "councils": [
+            {"code": code, "text": text[starts[s] : ends[e - 1]], "start": starts[s],
+             "end": ends[e - 1], "sentence": ix.sent_text(ix.sent_of_token(s))}
+            for s, e, code in councils
+        ],
         "money": list(doc._.money or []),
-        "services": services,
+        "services": [
+            {"id": sid, "text": text[starts[s] : ends[e - 1]], "start": starts[s],
+             "end": ends[e - 1], "sentence": ix.sent_text(ix.sent_of_token(s))}
+            for s, e, sid in services
+        ],
         "arrangements": list(doc._.arrangements or []),
-    }
+    }  # fmt: skip
 
 
 def analyse_texts(
@@ -65,6 +78,12 @@ def analyse_texts(
     """Yield one record per ``(text, published ISO date or None)`` item, in order.
 
     Texts longer than ``nlp.max_length`` are cut to it; offsets refer to the given text.
+    The components are called directly, one Doc at a time (none of them batches), which
+    saves ``Language.pipe``'s per-component generator overhead; ``batch_size`` is kept for
+    callers and has no effect on the output.
     """
-    for doc in nlp.pipe(_docs(nlp, items), batch_size=batch_size):
+    components = [proc for _, proc in nlp.pipeline]
+    for doc in _docs(nlp, items):
+        for proc in components:
+            doc = proc(doc)
         yield doc_to_record(doc)

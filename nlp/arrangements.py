@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
+from .councils import LABEL as COUNCIL
+from .councils import RECORDS_KEY as COUNCILS_KEY
+from .docindex import DocIndex, filter_ranges
 from .extensions import register_extensions
 from .gazetteer import load_json
+from .services import RECORDS_KEY as SERVICES_KEY
 
 
 def _word_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -47,124 +49,141 @@ class ArrangementExtractor:
         self.gone_after = _word_regex(cues["gone_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
         self.plural_refs = _word_regex(cues["plural_refs"])
-        self.vehicles = Matcher(nlp.vocab)
-        nouns = [n for n in cues["vehicle_nouns"] if " " not in n]
-        self.vehicles.add(
-            "VEHICLE",
-            [[{"IS_TITLE": True, "OP": "+"}, {"ORTH": {"IN": nouns}}]],
-            greedy="LONGEST",
-        )
+        self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         results: list[dict[str, Any]] = []
-        councils = [e for e in doc.ents if e.label_ == "COUNCIL"]
-        if len({e.kb_id_ for e in councils}) < 2:
+        councils = _councils(doc)
+        if len({code for _, _, code in councils}) < 2:
             doc._.arrangements = results
             return doc
-        by_sent: dict[int, list[Span]] = {}
+        ix = DocIndex.of(doc)
+        facts = _Facts(doc, councils)
+        by_sent: dict[int, list[tuple[int, int, str]]] = {}
         for e in councils:
-            if not self._former_or_successor(doc, e):
-                by_sent.setdefault(e.sent.start, []).append(e)
+            if not self._former_or_successor(ix, e):
+                by_sent.setdefault(ix.sent_of_token(e[0]), []).append(e)
         previous: list[str] = []
-        for sent in doc.sents:
-            ents = by_sent.get(sent.start, [])
-            codes = list(dict.fromkeys(e.kb_id_ for e in ents))
-            if len(codes) < 2 and len(previous) >= 2 and self._refers_back(sent):
+        for k in range(len(ix.sent_tokens)):
+            ents = by_sent.get(k, [])
+            codes = list(dict.fromkeys(code for _, _, code in ents))
+            if len(codes) < 2 and len(previous) >= 2 and self._refers_back(ix, k):
                 codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
-            if len(codes) >= 2 and self._shares(doc, sent, ents):
-                _merge(results, self._arrangement(doc, sent, codes))
+            if len(codes) >= 2 and self._shares(ix, facts, k, ents):
+                _merge(results, self._arrangement(doc, ix, facts, k, codes))
             if ents:
-                previous = list(dict.fromkeys(e.kb_id_ for e in ents))
+                previous = list(dict.fromkeys(code for _, _, code in ents))
         doc._.arrangements = results
         return doc
 
-    def _former_or_successor(self, doc: Doc, e: Span) -> bool:
+    def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
         """ "when they become X Council", "after X Council was abolished", "X Council, created"."""
-        if e.start > 0 and doc[e.start - 1].lower_ in self.successor_before:
+        start, end, _ = e
+        if start > 0 and ix.lower[start - 1] in self.successor_before:
             return True
-        tail = doc[e.end : min(e.end + 4, e.sent.end)].text
+        send = ix.sent_token_bounds(ix.sent_of_token(start))[1]
+        tail = ix.span_text(end, min(end + 4, send))
         return bool(self.gone_after.match(tail))
 
-    def _refers_back(self, sent: Span) -> bool:
-        head = sent[: min(len(sent), 6)].text
+    def _refers_back(self, ix: DocIndex, k: int) -> bool:
+        start, end = ix.sent_token_bounds(k)
+        head = ix.span_text(start, min(end, start + 6))
         return bool(self.plural_refs.match(head.strip()))
 
-    def _shares(self, doc: Doc, sent: Span, ents: list[Span]) -> bool:
-        chars = list(sent.text)
-        for e in ents:  # mask council names ("Combined Authority")
-            for i in range(e.start_char - sent.start_char, e.end_char - sent.start_char):
-                chars[i] = " "
-        text = self.not_share_re.sub(" ", "".join(chars))  # "a share of £12m"
-        services = [s for s in doc.spans.get("services", []) if sent.start <= s.start < sent.end]
-        if self.reorg_re.search(text) and not services:
+    def _shares(
+        self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
+    ) -> bool:
+        sstart, send = ix.sent_token_bounds(k)
+        lo, hi = ix.sent_char_bounds(k)
+        pieces, pos = [], lo
+        for start, end, _ in ents:  # mask council names ("Combined Authority")
+            a, b = ix.starts[start], ix.ends[end - 1]
+            pieces += [ix.text[pos:a], " " * (b - a)]
+            pos = b
+        pieces.append(ix.text[pos:hi])
+        text = self.not_share_re.sub(" ", "".join(pieces))  # "a share of £12m"
+        has_services = any(sstart <= s < send for s, _, _ in facts.services)
+        if not has_services and self.reorg_re.search(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share_re.search(text):
             return True
-        for sp in self._vehicle_spans(doc, sent):  # "X and Y councils run Mid Kent Services"
-            before = {t.lower_ for t in doc[max(sent.start, sp.start - 3) : sp.start]}
-            if before & self.vehicle_verbs:
+        lower = ix.lower
+        for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
+            if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
         return False
 
-    def _arrangement(self, doc: Doc, sent: Span, codes: list[str]) -> dict[str, Any]:
-        vehicle, end = self._vehicle(doc, sent)
-        scope = doc[sent.start : end]
-        services = [
-            s.kb_id_
-            for s in doc.spans.get("services", [])
-            if s.start >= scope.start and s.end <= end
-        ]
-        saving = self._saving(doc, sent)
+    def _arrangement(
+        self, doc: Doc, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
+    ) -> dict[str, Any]:
+        vehicle, end = self._vehicle(ix, facts, k)
+        start = ix.sent_tokens[k]
+        services = [code for s, e, code in facts.services if s >= start and e <= end]
+        saving = self._saving(doc, ix, k)
+        scope = ix.span_text(start, end)
         return {
             "councils": codes,
-            "partners": self._partners(scope.text),
+            "partners": self._partners(scope),
             "services": list(dict.fromkeys(services)),
             "vehicle": vehicle,
             "saving_gbp": saving["amount_gbp"] if saving else None,
             "period": saving["period"] if saving else None,
-            "status": self._status(scope.text),
-            "sentence": scope.text,
-            "start": scope.start_char,
-            "end": scope.end_char,
+            "status": self._status(scope),
+            "sentence": scope,
+            "start": ix.starts[start],
+            "end": ix.ends[end - 1],
         }
 
-    def _vehicle_spans(self, doc: Doc, sent: Span) -> list[Span]:
-        spans = [doc[s:e] for _, s, e in self.vehicles(sent, as_spans=False)]
-        return [doc[sent.start + sp.start : sent.start + sp.end] for sp in filter_spans(spans)]
+    def _vehicle_spans(self, ix: DocIndex, k: int) -> list[tuple[int, int]]:
+        """Title-case words ending in a vehicle noun ("Mid Kent Services"): the Matcher pattern
+        ``[{"IS_TITLE": True, "OP": "+"}, {"ORTH": {"IN": nouns}}]`` with greedy="LONGEST"."""
+        sstart, send = ix.sent_token_bounds(k)
+        words = ix.words
+        nouns = self.vehicle_nouns
+        candidates: list[tuple[int, int, None]] = []
+        for j in range(sstart + 1, send):
+            if words[j] in nouns:
+                i = j - 1
+                while i >= sstart and words[i].istitle():
+                    candidates.append((i, j + 1, None))
+                    i -= 1
+        return [(s, e) for s, e, _ in filter_ranges(candidates)]
 
-    def _vehicle(self, doc: Doc, sent: Span) -> tuple[str | None, int]:
+    def _vehicle(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[str | None, int]:
         """Return the vehicle's name and the token where the arrangement's scope ends."""
-        spans = self._vehicle_spans(doc, sent)
-        ents = {t.i for e in doc.ents for t in e}
-        for sp in spans:
-            while len(sp) > 1 and sp[0].text in self.vehicle_generic:
-                sp = sp[1:]
-            if all(t.text in self.vehicle_generic for t in sp[:-1]) or len(sp) < 2:
+        send = ix.sent_token_bounds(k)[1]
+        words, generic = ix.words, self.vehicle_generic
+        ents = facts.ent_tokens
+        for s, e in self._vehicle_spans(ix, k):
+            while e - s > 1 and words[s] in generic:
+                s += 1
+            if e - s < 2 or all(w in generic for w in words[s : e - 1]):
                 continue
-            if any(t.i in ents for t in sp) and all(t.i in ents for t in sp[:-1]):
+            if any(t in ents for t in range(s, e)) and all(t in ents for t in range(s, e - 1)):
                 continue
-            end = sp.end
-            if end < sent.end and doc[end].text == "(":  # "(EKS)"
-                close = next(
-                    (t.i for t in doc[end : min(end + 6, sent.end)] if t.text == ")"), None
-                )
+            end = e
+            if end < send and words[end] == "(":  # "(EKS)"
+                close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
-            if end < sent.end and doc[end].text in self.tail_starts:
-                return sp.text, end  # what follows describes the vehicle, not the arrangement
-            return sp.text, sent.end
-        return None, sent.end
+            if end < send and words[end] in self.tail_starts:
+                return ix.span_text(s, e), end  # what follows describes the vehicle
+            return ix.span_text(s, e), send
+        return None, send
 
     @staticmethod
-    def _saving(doc: Doc, sent: Span) -> dict[str, Any] | None:
+    def _saving(doc: Doc, ix: DocIndex, k: int) -> dict[str, Any] | None:
         money = [m for m in doc._.money or [] if m["role"] == "saving"]
-        same = [m for m in money if sent.start_char <= m["start"] < sent.end_char]
+        if not money:
+            return None
+        lo, hi = ix.sent_char_bounds(k)
+        same = [m for m in money if lo <= m["start"] < hi]
         if same:
             return same[0]
-        if sent.start == 0:
+        if k == 0:
             return None
-        prev = doc[sent.start - 1].sent
-        before = [m for m in money if prev.start_char <= m["start"] < prev.end_char]
+        lo, hi = ix.sent_char_bounds(k - 1)
+        before = [m for m in money if lo <= m["start"] < hi]
         return before[-1] if before else None
 
     def _status(self, text: str) -> str:
@@ -175,6 +194,28 @@ class ArrangementExtractor:
 
     def _partners(self, text: str) -> list[str]:
         return list(dict.fromkeys(m.group(0) for rx in self.partner_res for m in rx.finditer(text)))
+
+
+def _councils(doc: Doc) -> list[tuple[int, int, str]]:
+    """``(start token, end token, code)`` of the COUNCIL entities, in text order."""
+    records = doc.user_data.get(COUNCILS_KEY)
+    if records is not None:
+        return [(s, e, code) for s, e, code in records]
+    return [(e.start, e.end, e.kb_id_) for e in doc.ents if e.label_ == COUNCIL]
+
+
+class _Facts:
+    """The services and entity tokens of a Doc, read once for the arrangement checks."""
+
+    def __init__(self, doc: Doc, councils: list[tuple[int, int, str]]) -> None:
+        records = doc.user_data.get(SERVICES_KEY)
+        if records is None:
+            records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
+        self.services: list[tuple[int, int, str]] = [(s, e, i) for s, e, i in records]
+        if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
+            self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
+        else:
+            self.ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
 
 
 def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:

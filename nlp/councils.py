@@ -19,10 +19,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .docindex import DocIndex, filter_ranges
 from .extensions import register_extensions
 from .gazetteer import Gazetteer, load_json
 
 LABEL = "COUNCIL"
+RECORDS_KEY = "councilwatch.councils"  # [start token, end token, code] of the COUNCIL ents
 _JOINERS = {",", "and", "&", "or"}
 _AUX = {
     "have", "has", "had", "will", "would", "are", "were", "also", "both", "already", "jointly",
@@ -42,6 +44,10 @@ class CouncilLinker:
         self.council_words = set(ctx["council_words"])
         self.type_words = set(ctx["type_words"])
         self.org_prefixes = [tuple(p) for p in ctx["org_prefixes"]]
+        self._prefixes_by_last: dict[str, list[tuple[str, ...]]] = {}
+        for prefix in self.org_prefixes:
+            self._prefixes_by_last.setdefault(prefix[-1], []).append(prefix)
+        self._chosen: dict[tuple[tuple[str, ...], str | None], str] = {}
         self.org_verbs = set(ctx["org_verbs"]) - _AUX
         self.strong_verbs = set(ctx["strong_single_verbs"])
         self.possessive_nouns = set(ctx["possessive_nouns"])
@@ -66,167 +72,205 @@ class CouncilLinker:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        doc.user_data.pop(RECORDS_KEY, None)
         matches = list(self.matcher(doc))
-        if _CAPS_WORD.search(doc.text):
-            matches += [m for m in self.caps(doc) if _all_caps(doc[m[1] : m[2]])]
+        ix = DocIndex.of(doc)
+        if _CAPS_WORD.search(ix.text):
+            words = ix.words
+            matches += [m for m in self.caps(doc) if _all_caps(words[m[1] : m[2]])]
+        if not matches:
+            return doc
         matches.sort(key=lambda m: self.keys[m[0]][0] != "org")
-        keys = {}
-        spans = []
+        keys: dict[tuple[int, int], int] = {}
         for k, s, e in matches:
             if (s, e) not in keys:
                 keys[s, e] = k
-                spans.append(Span(doc, s, e, label=self.keys[k][0]))  # label: the variant kind
-        spans = filter_spans(spans)
-        if not spans:
-            return doc
-        foreign_sents = {doc[s].sent.start for _, s, _ in self.foreign(doc)}
+        spans = [
+            _Cand(s, e, self.keys[k][0])
+            for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
+        ]
+        foreign_sents = {ix.sent_of_token(s) for _, s, _ in self.foreign(doc)}
         published = doc._.published
-        decided: list[tuple[Span, bool]] = []
-        for group in self._groups(doc, spans):
-            decided += self._decide(doc, group)
-        accepted = {s.sent.start for s, ok in decided if ok}
-        foreign_names = {s.text for s, _ in decided if s.sent.start in foreign_sents}
-        org_codes = {
-            c for s, ok in decided if ok and s.label_ == "org" for c in self._codes(keys, s)
+        decided: list[tuple[_Cand, bool]] = []
+        for group in self._groups(ix, spans):
+            decided += self._decide(doc, ix, group)
+        sent_of = {c.start: ix.sent_of_token(c.start) for c, _ in decided}
+        accepted = {sent_of[c.start] for c, ok in decided if ok}
+        foreign_names = {
+            ix.span_text(c.start, c.end) for c, _ in decided if sent_of[c.start] in foreign_sents
         }
-        found: list[Span] = []
-        for span, is_org in decided:
-            if not is_org and span.label_ == "place":
-                is_org = span.sent.start in accepted and self._shared_with(doc, span)
-            if not is_org or span.sent.start in foreign_sents:
+        org_codes = {
+            code
+            for c, ok in decided
+            if ok and c.kind == "org"
+            for code in self.keys[keys[c.start, c.end]][1]
+        }
+        found: list[tuple[int, int, str]] = []
+        for cand, is_org in decided:
+            sent = sent_of[cand.start]
+            if not is_org and cand.kind == "place":
+                is_org = sent in accepted and self._shared_with(ix, cand)
+            if not is_org or sent in foreign_sents:
                 continue
-            codes = self._codes(keys, span)
-            if span.label_ == "place" and span.text in foreign_names and not org_codes & set(codes):
+            codes = self.keys[keys[cand.start, cand.end]][1]
+            if (
+                cand.kind == "place"
+                and ix.span_text(cand.start, cand.end) in foreign_names
+                and not org_codes & set(codes)
+            ):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
-            code = self._choose(doc, span, codes, published)
-            found.append(Span(doc, span.start, span.end, label=LABEL, kb_id=code, span_id=code))
-        if found:
-            doc.ents = filter_spans(list(doc.ents) + found)
+            found.append((cand.start, cand.end, self._choose(ix, cand, codes, published)))
+        if not found:
+            return doc
+        found.sort()
+        ents = [Span(doc, s, e, label=LABEL, kb_id=code, span_id=code) for s, e, code in found]
+        existing = doc.ents
+        if existing:
+            doc.ents = filter_spans(list(existing) + ents)
+        else:
+            doc.ents = ents
+            doc.user_data[RECORDS_KEY] = [list(f) for f in found]
         return doc
 
-    def _codes(self, keys: dict[tuple[int, int], int], span: Span) -> list[str]:
-        return self.keys[keys[span.start, span.end]][1]
-
-    def _choose(self, doc: Doc, span: Span, codes: list[str], published: str | None) -> str:
+    def _choose(self, ix: DocIndex, cand: _Cand, codes: list[str], published: str | None) -> str:
         """The authority alive on ``published``; for "the new X Council", the one created later."""
-        prev = doc[span.start - 1] if span.start > 0 else None
-        if published and prev is not None and prev.lower_ in self.future_words:
+        if published and cand.start > 0 and ix.lower[cand.start - 1] in self.future_words:
             later = [c for c in codes if (self.gaz.councils[c]["start_date"] or "") > published]
             if later:
                 return later[0]
-        return self.gaz.choose(codes, published)
+        key = (tuple(codes), published)
+        code = self._chosen.get(key)
+        if code is None:
+            code = self._chosen[key] = self.gaz.choose(codes, published)
+        return code
 
-    def _shared_with(self, doc: Doc, span: Span) -> bool:
+    def _shared_with(self, ix: DocIndex, cand: _Cand) -> bool:
         """ "... sharing its team with Bromsgrove", "Aylesbury Vale is in talks with X Council about
         sharing": a place as subject or partner in a sentence that already names a council."""
-        first = span.start == span.sent.start or (
-            span.start - span.sent.start <= 2 and doc[span.start - 1].is_punct
+        sstart, send = ix.sent_token_bounds(ix.sent_of_token(cand.start))
+        first = cand.start == sstart or (
+            cand.start - sstart <= 2 and bool(ix.punct[cand.start - 1])
         )
-        if not first and (span.start == 0 or doc[span.start - 1].lower_ != "with"):
+        if not first and (cand.start == 0 or ix.lower[cand.start - 1] != "with"):
             return False
-        return any(t.lower_ in self.share_words for t in span.sent)
+        share = self.share_words
+        return any(w in share for w in ix.lower[sstart:send])
 
     @staticmethod
-    def _groups(doc: Doc, spans: list[Span]) -> list[list[Span]]:
+    def _groups(ix: DocIndex, spans: list[_Cand]) -> list[list[_Cand]]:
         """Group matches coordinated by commas, "and", "&" ("Canterbury, Dover and Thanet")."""
-        groups: list[list[Span]] = []
+        groups: list[list[_Cand]] = []
         for span in spans:
             if groups:
                 last = groups[-1][-1]
-                between = doc[last.end : span.start]
-                if 0 < len(between) <= 2 and all(t.lower_ in _JOINERS for t in between):
+                gap = span.start - last.end
+                if 0 < gap <= 2 and all(w in _JOINERS for w in ix.lower[last.end : span.start]):
                     groups[-1].append(span)
                     continue
             groups.append([span])
         return groups
 
-    def _decide(self, doc: Doc, group: list[Span]) -> list[tuple[Span, bool]]:
+    def _decide(self, doc: Doc, ix: DocIndex, group: list[_Cand]) -> list[tuple[_Cand, bool]]:
         """Return each span with whether it names a council in this context."""
+        words, lower, n = ix.words, ix.lower, len(ix)
         first, last = group[0], group[-1]
-        prev = doc[first.start - 1] if first.start > 0 else None
-        places = [s for s in group if s.label_ == "place"]
+        prev = first.start - 1 if first.start > 0 else None
+        places = [s for s in group if s.kind == "place"]
         out = []
         for s in group:
-            if s.label_ == "org":
-                lower_tail = doc[s.end - 1].text == "council"
-                ok = not (lower_tail and s is first and prev is not None and _indefinite(prev))
+            if s.kind == "org":
+                lower_tail = words[s.end - 1] == "council"
+                ok = not (lower_tail and s is first and prev is not None and _indefinite(doc, prev))
                 out.append((s, ok))
         if not places:
             return out
         role = (
-            self._suffix_role(doc, group)
-            or self._prefix_role(doc, first)
+            self._suffix_role(ix, group)
+            or self._prefix_role(ix, first)
             or any(ok for _, ok in out)  # "Dorset County Council and East Dorset"
         )
         blocked = prev is not None and (
-            prev.text in self.place_only_prev or prev.lower_ in _INDEFINITE
+            words[prev] in self.place_only_prev or lower[prev] in _INDEFINITE
         )
         if not role and len(group) > 1 and prev is not None:
-            role = prev.lower_ in self.list_prefixes  # "took over from Allerdale, Carlisle and ..."
+            role = lower[prev] in self.list_prefixes  # "took over from Allerdale, Carlisle and ..."
         if not role and not blocked:
-            role = self._verb_role(doc, last, len(group)) or self._possessive_role(doc, last)
+            role = self._verb_role(ix, last, len(group)) or self._possessive_role(ix, last)
         for s in places:
-            nxt = doc[s.end] if s.end < len(doc) else None
-            mere_place = nxt is not None and nxt.text in self.place_only_next
+            mere_place = s.end < n and words[s.end] in self.place_only_next
             out.append((s, bool(role) and not mere_place))
         return sorted(out, key=lambda p: p[0].start)
 
-    def _suffix_role(self, doc: Doc, group: list[Span]) -> bool:
+    def _suffix_role(self, ix: DocIndex, group: list[_Cand]) -> bool:
         """ "Kingston and Sutton councils", "Canterbury, Dover and Thanet District Councils"."""
         last = group[-1]
-        if last.label_ == "org":
-            return len(group) > 1 and doc[last.end - 1].lower_ == "council"
+        if last.kind == "org":
+            return len(group) > 1 and ix.lower[last.end - 1] == "council"
+        words, n = ix.words, len(ix)
         i = last.end
-        while i < len(doc) and i - last.end < 3 and doc[i].text in self.type_words:
+        while i < n and i - last.end < 3 and words[i] in self.type_words:
             i += 1
-        if i >= len(doc) or doc[i].text not in self.council_words:
+        if i >= n or words[i] not in self.council_words:
             return False
         return len(group) > 1
 
-    def _prefix_role(self, doc: Doc, first: Span) -> bool:
+    def _prefix_role(self, ix: DocIndex, first: _Cand) -> bool:
         """ "the London boroughs of Camden and Islington", "councils such as Kent"."""
-        for prefix in self.org_prefixes:
+        if first.start == 0:
+            return False
+        words = ix.words
+        for prefix in self._prefixes_by_last.get(words[first.start - 1], ()):
             n = len(prefix)
-            if (
-                first.start >= n
-                and tuple(t.text for t in doc[first.start - n : first.start]) == prefix
-            ):
+            if first.start >= n and tuple(words[first.start - n : first.start]) == prefix:
                 return True
         return False
 
-    def _verb_role(self, doc: Doc, last: Span, size: int) -> bool:
+    def _verb_role(self, ix: DocIndex, last: _Cand, size: int) -> bool:
         """ "Havering and Newham have brought together 21 services"."""
+        words, lower, n = ix.words, ix.lower, len(ix)
         i = last.end
-        if size == 1 and i < len(doc) and doc[i].text == ",":
+        if size == 1 and i < n and words[i] == ",":
             return False
         start = i
-        while i < len(doc) and i - start < 3 and doc[i].lower_ in _AUX:
+        while i < n and i - start < 3 and lower[i] in _AUX:
             i += 1
         verbs = self.org_verbs if size > 1 else self.strong_verbs
-        if i >= len(doc):
+        if i >= n:
             return False
-        word = doc[i]
-        if size > 1 and i > start and word.is_lower and word.text.endswith(("ing", "ed")):
+        word = words[i]
+        if size > 1 and i > start and word.islower() and word.endswith(("ing", "ed")):
             return True  # "Denbighshire and Wrexham are watching"
-        return word.lower_ in verbs
+        return lower[i] in verbs
 
-    def _possessive_role(self, doc: Doc, span: Span) -> bool:
+    def _possessive_role(self, ix: DocIndex, span: _Cand) -> bool:
         """ "Camden's IT chief"."""
+        words, lower = ix.words, ix.lower
         i = span.end
-        if i + 1 >= len(doc) or doc[i].text not in ("'s", "’s"):
+        if i + 1 >= len(ix) or words[i] not in ("'s", "’s"):
             return False
+        nouns = self.possessive_nouns
         return any(
-            t.text in self.possessive_nouns or t.lower_ in self.possessive_nouns
-            for t in doc[i + 1 : i + 3]
+            w in nouns or lw in nouns
+            for w, lw in zip(words[i + 1 : i + 3], lower[i + 1 : i + 3], strict=True)
         )
 
 
-def _all_caps(span: Span) -> bool:
+class _Cand:
+    """A gazetteer match: token range and the variant kind (``org`` or ``place``)."""
+
+    __slots__ = ("start", "end", "kind")
+
+    def __init__(self, start: int, end: int, kind: str) -> None:
+        self.start, self.end, self.kind = start, end, kind
+
+
+def _all_caps(words: list[str]) -> bool:
     """Every word of the span in capitals ("KENT COUNTY COUNCIL", "H&F")."""
-    return all(t.is_upper or not t.is_alpha for t in span)
+    return all(w.isupper() or not w.isalpha() for w in words)
 
 
-def _indefinite(token) -> bool:
+def _indefinite(doc: Doc, i: int) -> bool:
+    token = doc[i]
     return token.lower_ in _INDEFINITE or token.like_num
 
 

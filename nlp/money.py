@@ -13,11 +13,13 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .docindex import DocIndex, doc_text
 from .extensions import register_extensions
 from .gazetteer import load_json
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
@@ -37,6 +39,8 @@ _POUND_WORD = re.compile(
     r"\s*(?:pounds(?:\s+sterling)?|sterling)\b",
     re.IGNORECASE,
 )
+_YEAR_ANCHOR = re.compile(r"year", re.IGNORECASE)
+_POUND_ANCHOR = re.compile(r"pounds|sterling", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;:!?]|\.(?:\s|$)")
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|and)\s*")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
@@ -63,45 +67,48 @@ class MoneyExtractor:
         phrases.sort(key=lambda pr: -len(pr[0]))
         self.role_of = {p.lower(): role for p, role in reversed(phrases)}
         self.role_re = _phrase_regex([p for p, _ in phrases])
+        self.role_fast = _Folded(
+            re.compile(rf"(?:{_alts([p.lower() for p, _ in phrases])})(?![\w])"),
+            self.role_re,
+            lambda c: c == "£" or _is_word(c),
+        )
         self.max_cue_distance = int(cues["max_cue_distance"])
         self.year_after = re.compile(
             r"^[\s,]*(?:-\s*)?(?:" + _alts(cues["year_after"]) + r")(?![a-z])", re.IGNORECASE
         )
         self.year_before = _phrase_regex(cues["year_before"])
-        nw = rf"(?:\d+|{WORD_PATTERN})"
-        self.span_res = [
-            re.compile(
-                rf"\b(?:{_alts(cues['span_preps'])})\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|"
-                rf"coming\s+|first\s+|following\s+)?(?P<y>{nw})\s+years?\b",
-                re.IGNORECASE,
-            ),
-            re.compile(rf"\b(?P<y>{nw})[\s-]years?[\s-](?:{_alts(cues['span_nouns'])})\b", re.I),
-            re.compile(rf"\b(?P<y>{nw})-year\b", re.IGNORECASE),
+        self.span_res = _span_patterns(cues, re.IGNORECASE)
+        # the same patterns, lower-case, case-sensitive and without the leading \b (_Folded)
+        self.span_fast = [
+            _Folded(re.compile(fast.pattern.removeprefix(r"\b")), slow, _is_word)
+            for fast, slow in zip(_span_patterns(cues, 0, lower=True), self.span_res, strict=True)
         ]
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         found = _find(text)
+        low = _fold(text) if found else None
         mentions: list[dict] = []
         spans = []
+        ix = DocIndex.of(doc) if found else None
         for i, (start, end, amount, gstart, gend) in enumerate(found):
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
+            tokens = ix.char_span_expand(start, end)
+            if tokens is None:
                 continue
-            sent = span.sent
+            sent_lo, sent_hi = ix.sent_char_bounds(ix.sent_of_token(tokens[0]))
             prev = mentions[-1] if mentions and found[i - 1][3] == gstart else None
             if prev is not None:  # the second end of a range shares the first end's reading
                 period, years, role = prev["period"], prev["years"], prev["role"]
             else:
                 before = [f for f in found[:i] if f[4] <= gstart]
                 after = [f for f in found[i + 1 :] if f[3] >= gend]
-                lo = max(sent.start_char, before[-1][4] if before else 0)
-                hi = min(sent.end_char, after[0][3] if after else len(text))
+                lo = max(sent_lo, before[-1][4] if before else 0)
+                hi = min(sent_hi, after[0][3] if after else len(text))
                 period = self._period(text, gstart, gend, lo, hi)
-                years = self._years(text, gstart, gend, lo, hi)
-                role = self._role(text, gstart, gend, lo, hi)
-                same_sent = [m for m in mentions if m["start"] >= sent.start_char]
+                years = self._years(text, low, gstart, gend, lo, hi)
+                role = self._role(text, low, gstart, gend, lo, hi)
+                same_sent = [m for m in mentions if m["start"] >= sent_lo]
                 if role == "other" and same_sent:  # "£2.8m, of which £1m is for ..."
                     role = same_sent[-1]["role"]
             mentions.append(
@@ -113,10 +120,10 @@ class MoneyExtractor:
                     "role": role,
                     "start": start,
                     "end": end,
-                    "sentence": sent.text,
+                    "sentence": text[sent_lo:sent_hi],
                 }
             )
-            spans.append(Span(doc, span.start, span.end, label=LABEL))
+            spans.append(Span(doc, tokens[0], tokens[1], label=LABEL))
         doc._.money = mentions
         doc.spans["money"] = spans
         return doc
@@ -139,17 +146,22 @@ class MoneyExtractor:
             return "year"
         return "total"
 
-    def _years(self, text: str, start: int, end: int, lo: int, hi: int) -> int | None:
+    def _years(
+        self, text: str, low: str | None, start: int, end: int, lo: int, hi: int
+    ) -> int | None:
+        anchor = _YEAR_ANCHOR.search(text, lo, hi)
+        if anchor is None:  # every span pattern has "year" in it
+            return None
         best: tuple[int, int] | None = None
-        for rx in self.span_res:
-            for m in rx.finditer(text, lo, hi):
+        for rx in self.span_fast:
+            for m in rx.finditer(text, low, lo, hi):
                 dist = start - m.end() if m.end() <= start else max(0, m.start() - end)
                 years = parse_number(m["y"])
                 if years and 1 <= years <= 50 and (best is None or dist < best[0]):
                     best = (dist, int(years))
         return best[1] if best else None
 
-    def _role(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+    def _role(self, text: str, low: str | None, start: int, end: int, lo: int, hi: int) -> str:
         cut = _CUT_BY.search(text, max(lo, start - 80), start)
         if cut:  # "cut its connectivity bill by £1.3m"
             return "saving"
@@ -157,7 +169,7 @@ class MoneyExtractor:
         if of:  # "£3.5m of government funding", "£10 billion in savings"
             return self.role_of[of["cue"].lower()]
         best: tuple[int, str] | None = None
-        for m in self.role_re.finditer(text, lo, hi):
+        for m in self.role_fast.finditer(text, low, lo, hi):
             if m.start() < end and m.end() > start:
                 continue
             if m.end() <= start:
@@ -169,6 +181,52 @@ class MoneyExtractor:
             if dist <= self.max_cue_distance and (best is None or dist < best[0]):
                 best = (dist, self.role_of[m.group(0).lower()])
         return best[1] if best else "other"
+
+
+# characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
+# map them to it one-for-one: dotted/dotless i, long s, Kelvin sign
+_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
+_WORD = re.compile(r"\w")
+
+
+def _is_word(char: str) -> bool:
+    return _WORD.match(char) is not None
+
+
+def _fold(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset and case-sensitive matching of lower-case
+    ASCII patterns on it equals ``re.IGNORECASE`` matching on ``text``; else ``None``."""
+    low = text.lower()
+    if len(low) != len(text) or (not text.isascii() and _FOLD_SPECIAL.search(text)):
+        return None
+    return low
+
+
+class _Folded:
+    """``slow.finditer(text, lo, hi)`` for an IGNORECASE pattern that starts with a one-character
+    look-behind (``\\b`` or ``(?<![\\w£])``), run as ``fast`` (the same pattern, lower-case,
+    case-sensitive, without the look-behind) on the folded text, with the look-behind checked
+    here. Without a leading assertion or IGNORECASE, ``re`` skips to candidate first
+    characters instead of trying every alternative at every position."""
+
+    def __init__(self, fast: re.Pattern[str], slow: re.Pattern[str], behind) -> None:
+        self.fast, self.slow, self.behind = fast, slow, behind
+
+    def finditer(self, text: str, low: str | None, lo: int, hi: int) -> Iterator[re.Match[str]]:
+        if low is None:
+            yield from self.slow.finditer(text, lo, hi)
+            return
+        pos = lo
+        while True:
+            m = self.fast.search(low, pos, hi)
+            if m is None:
+                return
+            start = m.start()
+            if start > 0 and self.behind(text[start - 1]):
+                pos = start + 1  # the look-behind fails here: try the next position
+                continue
+            yield m
+            pos = m.end() if m.end() > start else start + 1
 
 
 def _find(text: str) -> list[tuple[int, int, float, int, int]]:
@@ -190,7 +248,10 @@ def _find(text: str) -> list[tuple[int, int, float, int, int]]:
         second = m.start("p2") if m["p2"] else m.start("n2")
         out.append((second, m.end(), _value(n2, s2), m.start(), m.end()))
     taken = [(a, b) for a, b, *_ in out]
-    for m in _POUND_WORD.finditer(text):
+    # the word pattern is slow (everything before "pounds" is optional): run it only when
+    # its anchor word is there
+    words = _POUND_WORD.finditer(text) if _POUND_ANCHOR.search(text) else ()
+    for m in words:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         if not (m["n"] or m["s"]) or (m["n"] is None and not m["frac"]):
@@ -213,6 +274,23 @@ def _find(text: str) -> list[tuple[int, int, float, int, int]]:
             out[i - 1] = (*out[i - 1][:3], gstart, out[i][1])
             out[i] = (*out[i][:3], gstart, out[i][1])
     return out
+
+
+def _span_patterns(cues: dict, flags: int, lower: bool = False) -> list[re.Pattern[str]]:
+    """Patterns for a span of years: "over four years", "a five-year deal", "10-year"."""
+    preps, nouns = cues["span_preps"], cues["span_nouns"]
+    if lower:
+        preps, nouns = [p.lower() for p in preps], [n.lower() for n in nouns]
+    nw = rf"(?:\d+|{WORD_PATTERN})"
+    return [
+        re.compile(
+            rf"\b(?:{_alts(preps)})\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|"
+            rf"coming\s+|first\s+|following\s+)?(?P<y>{nw})\s+years?\b",
+            flags,
+        ),
+        re.compile(rf"\b(?P<y>{nw})[\s-]years?[\s-](?:{_alts(nouns)})\b", flags),
+        re.compile(rf"\b(?P<y>{nw})-year\b", flags),
+    ]
 
 
 def _alts(phrases: list[str]) -> str:

@@ -12,12 +12,15 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
+
+from .docindex import DocIndex
 
 _NEWLINE_RUN = re.compile(r"\n\s*")
 # "£2.7m. Canterbury": the tokenizer keeps "m." whole, so punctuation rules miss the full stop
@@ -25,50 +28,54 @@ _ABBREV_STOP = re.compile(r"\d ?(?:m|p)\.\s+(?=[\"“‘(]?[A-Z])")
 
 
 class LineSentencizer:
-    """spaCy's rule-based sentencizer plus a sentence start after every line break."""
+    """spaCy's rule-based sentencizer plus a sentence start after every line break.
+
+    Works on plain lists: sentence-final tokens are found by ORTH in a set, and only the
+    tokens after them are looked at. The sentence starts are written to
+    the Doc (``SENT_START``) and to its :class:`~councilwatch.nlp.docindex.DocIndex`.
+    """
 
     def __init__(self, punct_chars: list[str] | None = None) -> None:
         self.punct_chars = list(punct_chars or Sentencizer.default_punct_chars)
-        self._punct_orths: np.ndarray | None = None
+        self._final_orths: set[int] | None = None
 
-    def _sentencize(self, doc: Doc) -> Doc:
-        """spaCy's Sentencizer rule, vectorised: a sentence starts at the first token that is
-        not punctuation after a sentence-final character ("." "!" "?" ...)."""
-        if self._punct_orths is None:
+    def _sentence_starts(self, doc: Doc, ix: DocIndex) -> list[int]:
+        """spaCy's Sentencizer rule: a sentence starts at the first token that is neither
+        punctuation nor a sentence-final character after a sentence-final token."""
+        if self._final_orths is None:
             strings = doc.vocab.strings
-            self._punct_orths = np.array([strings.add(c) for c in self.punct_chars], "uint64")
-        arr = doc.to_array([ORTH, IS_PUNCT])
-        is_final = np.isin(arr[:, 0], self._punct_orths)
-        candidates = np.flatnonzero(~(is_final | (arr[:, 1] == 1)))
-        ends = np.flatnonzero(is_final)
-        idx = np.searchsorted(candidates, ends, side="right")
-        starts = candidates[idx[idx < len(candidates)]]
-        sent_starts = np.full(len(doc), -1, dtype="int32")
-        sent_starts[starts] = 1
-        sent_starts[0] = 1
-        doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype("uint64"))
-        return doc
+            self._final_orths = {strings.add(c) for c in self.punct_chars}
+        text, starts, punct = ix.text, ix.starts, ix.punct
+        n = len(starts)
+        finals = self._final_orths
+        orths = doc.to_array(ORTH).tolist()
+        final = {i for i, orth in enumerate(orths) if orth in finals}
+        out = {0}
+        for i in sorted(final):
+            j = i + 1
+            while j < n and (j in final or punct[j]):
+                j += 1
+            if j < n:
+                out.add(j)
+        # a break before the first token after each line end or "£2.7m." full stop
+        if n >= 2 and ("\n" in text or "." in text):
+            positions = [m.end() for m in _ABBREV_STOP.finditer(text)]
+            positions += [m.end() for m in _NEWLINE_RUN.finditer(text)]
+            for pos in positions:
+                i = bisect_left(starts, pos)
+                if 0 < i < n:
+                    out.add(i)
+        return sorted(out)
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
-        doc = self._sentencize(doc)
-        text = doc.text
-        if len(doc) < 2 or ("\n" not in text and "." not in text):
-            return doc
-        starts = doc.to_array([IDX]).reshape(-1).astype(np.int64)
-        # a break before the first token after each line end or "£2.7m." full stop
-        positions = [m.end() for m in _ABBREV_STOP.finditer(text)]
-        positions += [m.end() for m in _NEWLINE_RUN.finditer(text)]
-        if not positions:
-            return doc
-        idx = np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="left")
-        idx = idx[(idx > 0) & (idx < len(doc))]
-        if not len(idx):
-            return doc
-        sent_starts = doc.to_array([SENT_START]).reshape(-1)
-        sent_starts[idx] = 1
-        doc.from_array([SENT_START], sent_starts.reshape(-1, 1))
+        ix = DocIndex.of(doc)
+        sent_starts = self._sentence_starts(doc, ix)
+        ix.set_sentences(sent_starts)
+        flags = np.full((len(doc), 1), -1, dtype="int32")
+        flags[sent_starts] = 1
+        doc.from_array([SENT_START], flags.astype("uint64"))
         return doc
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from .docindex import filter_ranges
 from .gazetteer import DATA_DIR
 
 LABEL = "SERVICE"
+RECORDS_KEY = "councilwatch.services"  # [start token, end token, taxonomy id], in text order
 
 
 def load_service_patterns(data_dir: Path | None = None) -> list[dict]:
@@ -48,12 +49,11 @@ class ServiceTagger:
             matcher.add(p["id"], [nlp.make_doc(p["pattern"])])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [
-            Span(doc, s, e, label=LABEL, kb_id=doc.vocab.strings[k])
-            for matcher in (self.lower, self.exact)
-            for k, s, e in matcher(doc)
-        ]
-        doc.spans["services"] = sorted(filter_spans(spans), key=lambda s: s.start)
+        found = filter_ranges(
+            [(s, e, k) for matcher in (self.lower, self.exact) for k, s, e in matcher(doc)]
+        )
+        doc.user_data[RECORDS_KEY] = [[s, e, doc.vocab.strings[k]] for s, e, k in found]
+        doc.spans["services"] = [Span(doc, s, e, label=LABEL, kb_id=k) for s, e, k in found]
         return doc
 
 
