@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from councilwatch.db.store import replace_facts, utcnow
+from councilwatch.db.store import record_error, replace_facts, utcnow
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
 from councilwatch.nlp.pipeline import build_pipeline
 
@@ -88,12 +88,25 @@ def _init_worker() -> None:
 
 
 def _analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, Any]]:
-    """Facts for one batch of articles (runs in a worker process, or in-process)."""
+    """Facts for one batch of articles (runs in a worker process, or in-process).
+
+    If the batch fails, its articles are analysed one by one, so one bad article
+    costs only itself: its entry is ``{"error": reason}`` instead of facts.
+    """
     global _NLP
     if _NLP is None:
         _NLP = build_pipeline()
-    items = ((body, published) for _, body, published in batch)
-    return list(analyse_texts(_NLP, items, batch_size=batch_size))
+    try:
+        items = ((body, published) for _, body, published in batch)
+        return list(analyse_texts(_NLP, items, batch_size=batch_size))
+    except Exception:
+        if len(batch) == 1:
+            _, body, published = batch[0]
+            try:
+                return list(analyse_texts(_NLP, [(body, published)]))
+            except Exception as exc:
+                return [{"error": f"{type(exc).__name__}: {exc}"}]
+        return [facts for item in batch for facts in _analyse_batch([item], batch_size)]
 
 
 def _results(
@@ -148,14 +161,20 @@ def process_articles(
         conn, everything=everything, batch_size=batch_size, after_id=after_id
     )
     for batch, facts in _results(batches, processes if total else 1, batch_size):
+        failures = []
         with conn:
             for (article_id, _, _), record in zip(batch, facts, strict=True):
+                if "error" in record:
+                    failures.append((article_id, record["error"]))
+                    continue
                 replace_facts(conn, article_id, record, NLP_VERSION)
             conn.execute(
                 "UPDATE process_runs SET last_article_id = ?, articles_done = articles_done + ? "
                 "WHERE id = ?",
                 (batch[-1][0], len(batch), run_id),
             )
+        for article_id, reason in failures:
+            _record_failure(conn, article_id, reason)
         done += len(batch)
         if progress:
             progress(done, total)
@@ -165,6 +184,13 @@ def process_articles(
             (utcnow(), run_id),
         )
     return done
+
+
+def _record_failure(conn: sqlite3.Connection, article_id: int, reason: str) -> None:
+    """An article the NLP stage could not analyse: recorded in ``crawl_errors`` (stage
+    ``nlp``) and left unprocessed, so it is tried again by the next run."""
+    (url,) = conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()
+    record_error(conn, None, url, "nlp", f"article {article_id}: {reason}")
 
 
 class ProgressReport:

@@ -138,3 +138,33 @@ def test_process_command(tmp_path):
     assert "6/6 articles" in result.stderr and "ETA" in result.stderr
     result = run_cli("process", "--db", str(path))
     assert "Processed 0 articles." in result.stdout
+
+
+def test_an_article_the_nlp_stage_fails_on_is_recorded_and_the_rest_processed(
+    tmp_path, monkeypatch
+):
+    from councilwatch.db.schema import connect
+    from councilwatch.db.store import store_article
+    from councilwatch.pipeline import process
+    from councilwatch.pipeline.reference import load_reference_data
+
+    conn = connect(tmp_path / "x.db")
+    load_reference_data(conn)
+    for i, body in enumerate(["Kent County Council saved £2m.", "POISON", "Camden Council."]):
+        store_article(conn, {"url": f"http://x/{i}", "title": "t", "body": body})
+    real = process.analyse_texts
+
+    def failing_on_poison(nlp, items, batch_size=64):
+        items = list(items)
+        if any(text == "POISON" for text, _ in items):
+            raise RuntimeError("cannot analyse this")
+        return real(nlp, items, batch_size=batch_size)
+
+    monkeypatch.setattr(process, "analyse_texts", failing_on_poison)
+    assert process.process_articles(conn) == 3
+    codes = {code for (code,) in conn.execute("SELECT code FROM council_mentions")}
+    assert codes == {"KEN", "CMD"}
+    ((url, stage, reason),) = conn.execute("SELECT url, stage, reason FROM crawl_errors")
+    assert (url, stage) == ("http://x/1", "nlp") and "cannot analyse this" in reason
+    pending = [r[0] for r in conn.execute("SELECT url FROM articles WHERE nlp_version IS NULL")]
+    assert pending == ["http://x/1"]  # tried again next time
