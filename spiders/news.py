@@ -260,6 +260,11 @@ class NewsSpider(scrapy.Spider):
         except NotAnArticle as exc:
             yield error_item(response.url, "extract", str(exc), source)
             return
+        except Exception as exc:  # a bug in extraction must cost one page, not the crawl
+            self.logger.exception("Extraction failed on %s", response.url)
+            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+            yield error_item(response.url, "extract", reason, source)
+            return
         if article.declared_not_article:
             reason = f"not an article page (og:type {article.page_type})"
             yield error_item(response.url, "extract", reason, source)
