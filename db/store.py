@@ -67,6 +67,26 @@ def _article_row(record: Mapping) -> dict:
     return row
 
 
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join(f':{c}' for c in ARTICLE_COLUMNS)})"
+)
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{c} = :{c}' for c in ARTICLE_COLUMNS if c != 'url')}, "
+    "nlp_version = NULL, processed_at = NULL WHERE id = :id"
+)
+# The stored article with this canonical URL, else the first one with the same text.
+_FIND_ARTICLE = (
+    "SELECT id, content_hash, canonical_url FROM articles "
+    "WHERE canonical_url = :canonical_url OR content_hash = :content_hash "
+    "ORDER BY canonical_url = :canonical_url DESC, id LIMIT 1"
+)
+_INSERT_ALIAS = "INSERT OR IGNORE INTO article_aliases (url, article_id) VALUES (?, ?)"
+_INSERT_RAW = (
+    "INSERT OR REPLACE INTO raw_pages (article_id, content_type, html_gz) VALUES (?, ?, ?)"
+)
+
+
 def store_article(
     conn: sqlite3.Connection,
     record: Mapping,
@@ -80,56 +100,64 @@ def store_article(
     cleared for re-processing); ``unchanged``; ``alias`` (the same text already
     stored under another URL: this URL is kept as an alias of that article).
     """
-    row = _article_row(record)
     with conn:
-        existing = conn.execute(
-            "SELECT id, content_hash FROM articles WHERE canonical_url = ?",
-            (row["canonical_url"],),
-        ).fetchone()
-        if existing is None:
-            same_text = conn.execute(
-                "SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (row["content_hash"],)
-            ).fetchone()
-            if same_text is not None:
-                article_id = same_text[0]
-                _add_aliases(conn, article_id, {row["url"], row["canonical_url"]})
-                return "alias", article_id
-            columns = ", ".join(ARTICLE_COLUMNS)
-            marks = ", ".join(f":{c}" for c in ARTICLE_COLUMNS)
-            cursor = conn.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", row)
-            article_id = cursor.lastrowid
-            outcome = "new"
-        else:
-            article_id = existing[0]
-            if existing[1] == row["content_hash"]:
-                _add_aliases(conn, article_id, {row["url"]})
-                return "unchanged", article_id
-            assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c != "url")
-            conn.execute(
-                f"UPDATE articles SET {assignments}, nlp_version = NULL, processed_at = NULL "
-                "WHERE id = :id",
-                {**row, "id": article_id},
-            )
-            _delete_facts(conn, article_id)
-            outcome = "updated"
-        _add_aliases(conn, article_id, {row["url"]})
-        if raw_html is not None:
-            conn.execute(
-                "INSERT OR REPLACE INTO raw_pages (article_id, content_type, html_gz) "
-                "VALUES (?, ?, ?)",
-                (article_id, content_type, gzip.compress(raw_html, compresslevel=6)),
-            )
+        return _store(conn, _article_row(record), raw_html, content_type)
+
+
+def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list[tuple[str, int]]:
+    """Store several articles in one transaction (all or nothing); return their outcomes.
+
+    Each record is as for :func:`store_article`, with the fetched page (if it is kept)
+    under ``raw_html`` and its ``content_type``. Same outcomes as storing the records
+    one by one in order, with one commit instead of one per article.
+
+    >>> from councilwatch.db.schema import connect
+    >>> conn = connect(":memory:")
+    >>> store_articles(conn, [{"url": "http://x/a", "body": "One."},
+    ...                       {"url": "http://x/b", "body": "one. "},
+    ...                       {"url": "http://x/a", "body": "One."}])
+    [('new', 1), ('alias', 1), ('unchanged', 1)]
+    """
+    with conn:
+        return [
+            _store(conn, _article_row(r), r.get("raw_html"), r.get("content_type")) for r in records
+        ]
+
+
+def _store(
+    conn: sqlite3.Connection, row: dict, raw_html: bytes | None, content_type: str | None
+) -> tuple[str, int]:
+    """Store one article row inside the caller's transaction."""
+    canonical = row["canonical_url"]
+    found = conn.execute(_FIND_ARTICLE, row).fetchone()
+    if found is not None and found[2] != canonical:  # the same text under another URL
+        article_id = found[0]
+        _add_aliases(conn, article_id, found[2], {row["url"], canonical})
+        return "alias", article_id
+    if found is None:
+        article_id = conn.execute(_INSERT_ARTICLE, row).lastrowid
+        outcome = "new"
+    else:
+        article_id = found[0]
+        if found[1] == row["content_hash"]:
+            _add_aliases(conn, article_id, canonical, {row["url"]})
+            return "unchanged", article_id
+        conn.execute(_UPDATE_ARTICLE, {**row, "id": article_id})
+        _delete_facts(conn, article_id)
+        outcome = "updated"
+    _add_aliases(conn, article_id, canonical, {row["url"]})
+    if raw_html is not None:
+        html_gz = gzip.compress(raw_html, compresslevel=6)
+        conn.execute(_INSERT_RAW, (article_id, content_type, html_gz))
     return outcome, article_id
 
 
-def _add_aliases(conn: sqlite3.Connection, article_id: int, urls: Iterable[str]) -> None:
-    canonical = conn.execute(
-        "SELECT canonical_url FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()[0]
-    conn.executemany(
-        "INSERT OR IGNORE INTO article_aliases (url, article_id) VALUES (?, ?)",
-        [(url, article_id) for url in urls if url and url != canonical],
-    )
+def _add_aliases(
+    conn: sqlite3.Connection, article_id: int, canonical: str, urls: Iterable[str]
+) -> None:
+    aliases = [(url, article_id) for url in urls if url and url != canonical]
+    if aliases:
+        conn.executemany(_INSERT_ALIAS, aliases)
 
 
 def known_urls(conn: sqlite3.Connection) -> set[str]:

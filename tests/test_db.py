@@ -171,3 +171,76 @@ def test_runs_and_errors_are_recorded(conn):
     row = conn.execute("SELECT status, errors, finished_at FROM crawl_runs").fetchone()
     assert row["status"] == "finished" and row["errors"] == 1 and row["finished_at"]
     assert conn.execute("SELECT reason FROM crawl_errors").fetchone()[0] == "not well-formed XML"
+
+
+def table_rows(conn, table: str) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+
+
+def test_store_articles_matches_storing_one_by_one(conn, tmp_path):
+    syndicated = "https://syndicated.example/x"
+    records = [
+        {**article(), "raw_html": b"<html>a</html>", "content_type": "text/html"},
+        article(url=syndicated, canonical_url=syndicated),  # same text: an alias
+        article(),  # unchanged
+        article(body="Camden now saves £5m."),  # updated
+        article(url="https://example.org/news/b/", canonical_url=None, body="Islington too."),
+    ]
+    one_by_one = connect(tmp_path / "one.db")
+    expected = [
+        store.store_article(
+            one_by_one,
+            {k: v for k, v in r.items() if k not in ("raw_html", "content_type")},
+            raw_html=r.get("raw_html"),
+            content_type=r.get("content_type"),
+        )
+        for r in records
+    ]
+    assert store.store_articles(conn, records) == expected
+    assert [o for o, _ in expected] == ["new", "alias", "unchanged", "updated", "new"]
+    for table in ("articles", "article_aliases"):
+        assert table_rows(conn, table) == table_rows(one_by_one, table)
+    raw = conn.execute("SELECT article_id, content_type FROM raw_pages").fetchall()
+    assert [tuple(r) for r in raw] == [(1, "text/html")]
+
+
+def test_store_articles_is_all_or_nothing(conn):
+    records = [article(), article(url="https://example.org/news/b/", canonical_url=None)]
+    records[1]["source"] = "not-in-sources"  # foreign key violation
+    records[1]["body"] = "Another story."
+    with pytest.raises(sqlite3.IntegrityError):
+        store.store_articles(conn, records)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_store_pipeline_batches_and_isolates_refused_articles(db_path):
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from councilwatch.pipeline.pipelines import StoreArticlePipeline
+
+    settings = {"COUNCILWATCH_DB": str(db_path), "COUNCILWATCH_STORE_BATCH": 3}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.spider = Spider(name="test")
+    pipeline = StoreArticlePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    items = [
+        {"kind": "article", "url": f"https://example.org/news/{i}/", "title": "T",
+         "body": f"Story {i}.", "source": "example"}
+        for i in range(5)
+    ]  # fmt: skip
+    items[4]["section"] = ["not", "text"]  # the database cannot take it: this batch fails
+    for item in items[:2]:
+        pipeline.process_item(item)
+    assert connect(db_path).execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    pipeline.process_item(items[2])  # the batch is full: written in one transaction
+    assert connect(db_path).execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    for item in items[3:]:
+        pipeline.process_item(item)
+    pipeline.close_spider()  # writes the last, partial batch article by article
+    check = connect(db_path)
+    assert check.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+    assert [r[0] for r in check.execute("SELECT url FROM crawl_errors")] == [items[4]["url"]]
+    assert crawler.stats.get_value("councilwatch/articles_new") == 4
+    assert crawler.stats.get_value("councilwatch/errors") == 1
+    assert [item.get("outcome") for item in items] == ["new"] * 4 + [None]
