@@ -64,6 +64,10 @@ COUNCILWATCH_STORE_BATCH = 100
 COUNCILWATCH_STORE_INTERVAL = 1.0
 # Run page extraction on fetched articles (False: fetch only, for benchmarks).
 COUNCILWATCH_EXTRACT = True
+# Extract pages in this many worker processes instead of the crawl's own (0: in-process).
+# Worth it when extraction, not politeness, limits the crawl (archive-scale runs):
+# see BENCHMARKS.md, "End to end".
+COUNCILWATCH_EXTRACT_PROCESSES = 0
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
 COUNCILWATCH_RUN_ID = 0
 

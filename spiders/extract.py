@@ -48,6 +48,8 @@ _MAGIC = {
     b"RIFF": "RIFF media",
     b"\x00\x00\x01\x00": "icon",
 }
+#: Control bytes that do not occur in text (all below 32 except tab, newlines, form feed).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 _NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 
 
@@ -68,6 +70,9 @@ class NotAnArticle(ValueError):
         self.reason = reason
         self.url = url
 
+    def __reduce__(self) -> tuple:  # pickled as built, e.g. back from a worker process
+        return type(self), (self.reason, self.url)
+
 
 def _check_input(data: bytes, url: str | None, content_type: str | None) -> None:
     mime = (content_type or "").split(";")[0].strip().lower()
@@ -82,7 +87,7 @@ def _check_input(data: bytes, url: str | None, content_type: str | None) -> None
     sample = data[:4096]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a BOM: NULs are expected
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if b"\x00" in sample or controls > len(sample) // 20:
         raise NotAnArticle("binary data", url)
 

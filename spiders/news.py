@@ -8,8 +8,12 @@ repository root with ``scrapy crawl news -a start_urls=http://127.0.0.1:8000/rob
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -17,8 +21,10 @@ import scrapy
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
+from .article import Article
 from .discovery import (
     Entry,
     MalformedDocument,
@@ -122,6 +128,7 @@ class NewsSpider(scrapy.Spider):
         self.requested_articles: set[str] = set()
         self.refusals: dict[str, int] = {}
         self.blocked: set[str] = set()
+        self._extraction_pool: ProcessPoolExecutor | None = None
 
     async def start(self) -> AsyncIterator[Request]:
         for url, source in self.starts:
@@ -224,7 +231,7 @@ class NewsSpider(scrapy.Spider):
         """An HTML page found in discovery: an article, or an index page to follow."""
         source = response.meta["source"]
         if self.looks_like_article(response):
-            yield from self.parse_article(response)
+            yield from self.parse_article_here(response)
             return
         host = urlsplit(response.url).netloc
         links = {
@@ -248,21 +255,68 @@ class NewsSpider(scrapy.Spider):
         og_type = response.xpath('//meta[@property="og:type"]/@content').get("")
         return og_type.lower() == "article"
 
-    def parse_article(self, response: Response):
+    def parse_article(self, response: Response) -> Iterable | AsyncIterator:
+        """Items of an article page: extracted here, or in the extraction worker processes
+        when ``COUNCILWATCH_EXTRACT_PROCESSES`` > 0 (the reactor keeps fetching meanwhile)."""
         if not self.settings.getbool("COUNCILWATCH_EXTRACT", True):
             # fetch-only mode, for measuring the crawl apart from page extraction
             self.crawler.stats.inc_value("councilwatch/pages_not_extracted")
-            return
-        source = response.meta["source"]
+            return ()
+        if self.extraction_pool() is not None:
+            return self.parse_article_elsewhere(response)
+        return self.parse_article_here(response)
+
+    def parse_article_here(self, response: Response) -> Iterator[CrawlItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
             article = extract_article(response.body, response.url, content_type=content_type)
-        except NotAnArticle as exc:
-            yield error_item(response.url, "extract", str(exc), source)
+        except Exception as exc:  # NotAnArticle, or a bug that must cost one page only
+            article = exc
+        yield from self.article_items(article, response)
+
+    async def parse_article_elsewhere(self, response: Response) -> AsyncIterator[CrawlItem]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        pool = self.extraction_pool()
+        future = pool.submit(
+            extract_article, response.body, response.url, content_type=content_type
+        )
+        try:
+            article = await asyncio.wrap_future(future)
+        except Exception as exc:
+            article = exc
+            if isinstance(exc, BrokenProcessPool):  # a worker died: start afresh
+                self.logger.error("Extraction workers died; starting new ones")
+                if self._extraction_pool is pool:
+                    self._extraction_pool = None
+        self.crawler.stats.inc_value("councilwatch/extracted_in_workers")
+        for item in self.article_items(article, response):
+            yield item
+
+    def extraction_pool(self) -> ProcessPoolExecutor | None:
+        """The extraction worker processes (started on first use), or None."""
+        if self._extraction_pool is None:
+            processes = self.settings.getint("COUNCILWATCH_EXTRACT_PROCESSES", 0)
+            if processes <= 0 or not is_asyncio_available():
+                return None
+            context = multiprocessing.get_context("spawn")  # no forked reactor
+            self._extraction_pool = ProcessPoolExecutor(processes, mp_context=context)
+        return self._extraction_pool
+
+    def closed(self, reason: str) -> None:
+        if self._extraction_pool is not None:
+            self._extraction_pool.shutdown(cancel_futures=True)
+
+    def article_items(
+        self, article: Article | Exception, response: Response
+    ) -> Iterator[CrawlItem]:
+        """The article item for an extracted page, or an error item saying why there is none."""
+        source = response.meta["source"]
+        if isinstance(article, NotAnArticle):
+            yield error_item(response.url, "extract", str(article), source)
             return
-        except Exception as exc:  # a bug in extraction must cost one page, not the crawl
-            self.logger.exception("Extraction failed on %s", response.url)
-            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        if isinstance(article, Exception):  # a bug in extraction costs one page, not the crawl
+            self.logger.error("Extraction failed on %s", response.url, exc_info=article)
+            reason = f"extraction failed: {type(article).__name__}: {article}"
             yield error_item(response.url, "extract", reason, source)
             return
         if article.declared_not_article:

@@ -1,0 +1,563 @@
+"""End to end at archive scale: crawl, extract, store and process a generated sample site.
+
+Serves a sample site of ``--articles N`` articles on 127.0.0.1 (its own process), then runs
+each stage as a subprocess, timing it and reading its peak RSS (``os.wait4``), and compares
+it with a floor measured in the same run:
+
+========== ======================================== =========================================
+stage      ours                                     floor
+========== ======================================== =========================================
+fetch      ``councilwatch crawl -s                  bare Scrapy spider (bench/bare_spider.py)
+           COUNCILWATCH_EXTRACT=False``             over the same article URLs
+extract    ``extract_article`` on stored raw pages  ``trafilatura.extract`` on the same pages
+store      the pipeline's store path, per article   ``executemany`` of the same rows
+process    ``councilwatch process``                 spaCy's tokenizer over the same bodies
+========== ======================================== =========================================
+
+plus the full crawl (fetch + extract + store, what a user runs), the same crawl with page
+extraction in ``--extract-processes`` worker processes, and the database size.
+Politeness is off for the benchmark only (AutoThrottle off, no delay, 32 requests per
+domain; ``CONCURRENT_ITEMS=4``); robots.txt is still obeyed. Results go to
+``bench/results/e2e-N-*.json``.
+
+Usage (from the repo root):
+    .venv/bin/python bench/e2e.py --articles 1000            # quick check
+    .venv/bin/python bench/e2e.py --articles 10000 --repeats 3
+    .venv/bin/python bench/e2e.py --compare bench/results/e2e-10000-*.json \\
+        bench/results/e2e-50000-*.json                      # linearity of two runs
+    .venv/bin/python bench/e2e.py --show bench/results/e2e-10000-*.json  # table again
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+SHIPPED_ARTICLES = 17
+#: ``-s`` settings of the benchmarked crawl: politeness off, robots.txt still obeyed, and
+#: Scrapy's per-response item concurrency lowered (see BENCHMARKS.md, "End to end").
+FAST_CRAWL = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "ROBOTSTXT_OBEY": "True",
+    "CONCURRENT_ITEMS": "4",
+}
+TARGETS = {"fetch": 0.7, "store": 0.7}
+LINEARITY_TARGET = 5.5
+PROCESS_RSS_TARGET_MB = 500
+BATCH = 500
+
+
+# -- workers: run as ``e2e.py worker KIND ...`` in their own process -----------------------
+
+
+def _rows(db: Path, sample: int = 0) -> Iterator[sqlite3.Row]:
+    """Articles with their raw page, in id order (every k-th one when ``sample``)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    step = 1
+    if sample:
+        (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        step = max(count // sample, 1)
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT a.*, r.content_type AS raw_type, r.html_gz FROM articles a "
+            "LEFT JOIN raw_pages r ON r.article_id = a.id WHERE a.id > ? ORDER BY a.id LIMIT ?",
+            (last, BATCH),
+        ).fetchall()
+        if not rows:
+            break
+        for row in rows:
+            if row["id"] % step == 0:
+                yield row
+        last = rows[-1]["id"]
+    conn.close()
+
+
+def _pages(db: Path, sample: int) -> list[tuple[bytes, str, str | None]]:
+    pages = [
+        (gzip.decompress(r["html_gz"]), r["url"], r["raw_type"])
+        for r in _rows(db, sample)
+        if r["html_gz"]
+    ]
+    return pages[:sample] if sample else pages
+
+
+def worker_extract(db: Path, sample: int) -> dict:
+    """Our extraction (``extract_article``) over stored raw pages."""
+    from councilwatch.spiders.extract import extract_article
+
+    pages = _pages(db, sample)
+    start = time.perf_counter()
+    for html, url, content_type in pages:
+        extract_article(html, url, content_type=content_type)
+    return {"items": len(pages), "seconds": time.perf_counter() - start}
+
+
+def worker_trafilatura(db: Path, sample: int) -> dict:
+    """The floor: plain ``trafilatura.extract`` over the same raw pages."""
+    import trafilatura
+
+    pages = _pages(db, sample)
+    start = time.perf_counter()
+    for html, url, _ in pages:
+        trafilatura.extract(html, url=url)
+    return {"items": len(pages), "seconds": time.perf_counter() - start}
+
+
+def _item(row: sqlite3.Row) -> dict:
+    """The crawl item the store pipeline would have received for a stored article."""
+    item = {k: row[k] for k in row.keys() if k not in ("id", "html_gz", "raw_type")}
+    item.update(
+        kind="article",
+        authors=json.loads(row["authors"]),
+        tags=json.loads(row["tags"]),
+        content_hash=None,
+        raw_html=gzip.decompress(row["html_gz"]) if row["html_gz"] else None,
+        content_type=row["raw_type"],
+    )
+    return item
+
+
+def worker_store(src: Path, dst: Path, batch_size: int) -> dict:
+    """Our store path: :class:`StoreArticlePipeline` fed the stored articles as items,
+    ``batch_size`` articles per transaction (0: the project setting)."""
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from councilwatch.pipeline import settings
+    from councilwatch.pipeline.pipelines import StoreArticlePipeline
+
+    batch_size = batch_size or settings.COUNCILWATCH_STORE_BATCH
+    crawler = get_crawler(
+        settings_dict={"COUNCILWATCH_DB": str(dst), "COUNCILWATCH_STORE_BATCH": batch_size}
+    )
+    crawler.spider = scrapy.Spider(name="bench")
+    pipeline = StoreArticlePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    items, seconds, batch = 0, 0.0, []
+    rows = _rows(src)
+    while True:
+        batch = [_item(row) for _, row in zip(range(BATCH), rows, strict=False)]
+        if not batch:
+            break
+        start = time.perf_counter()
+        for item in batch:
+            pipeline.process_item(item)
+        seconds += time.perf_counter() - start
+        items += len(batch)
+    start = time.perf_counter()
+    pipeline.close_spider()
+    seconds += time.perf_counter() - start
+    return {"items": items, "seconds": seconds}
+
+
+def worker_store_floor(src: Path, dst: Path) -> dict:
+    """The floor: ``executemany`` of the same article and raw-page rows, one transaction
+    per batch, into a database of the same schema (indexes, full-text triggers).
+
+    Both sides start from the fetched page, so the floor gzips it too (``gzip_s``);
+    ``insert_s`` is the SQL alone."""
+    from councilwatch.db.schema import connect
+    from councilwatch.db.store import ARTICLE_COLUMNS
+
+    conn = connect(dst)
+    with conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO sources (name) VALUES (?)",
+            sqlite3.connect(src).execute("SELECT DISTINCT source FROM articles").fetchall(),
+        )
+    columns = ("id", *ARTICLE_COLUMNS)
+    article_sql = (
+        f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
+    raw_sql = "INSERT INTO raw_pages (article_id, content_type, html_gz) VALUES (?, ?, ?)"
+    items, gzip_s, insert_s = 0, 0.0, 0.0
+    rows = _rows(src)
+    while True:
+        batch = list(zip(range(BATCH), rows, strict=False))
+        if not batch:
+            break
+        articles = [tuple(row[c] for c in columns) for _, row in batch]
+        pages = [(row["id"], row["raw_type"], gzip.decompress(row["html_gz"])) for _, row in batch]
+        start = time.perf_counter()
+        raw = [(i, kind, gzip.compress(html, compresslevel=6)) for i, kind, html in pages]
+        compressed = time.perf_counter()
+        with conn:
+            conn.executemany(article_sql, articles)
+            conn.executemany(raw_sql, raw)
+        gzip_s += compressed - start
+        insert_s += time.perf_counter() - compressed
+        items += len(batch)
+    conn.close()
+    return {"items": items, "seconds": gzip_s + insert_s, "gzip_s": gzip_s, "insert_s": insert_s}
+
+
+def worker_tokenize(db: Path) -> dict:
+    """The NLP floor: spaCy's tokenizer alone over every stored body (words = tokens)."""
+    from councilwatch.nlp.pipeline import build_pipeline
+
+    tokenizer = build_pipeline().tokenizer
+    conn = sqlite3.connect(db)
+    bodies = (body for (body,) in conn.execute("SELECT body FROM articles ORDER BY id"))
+    start = time.perf_counter()
+    items = words = 0
+    for doc in tokenizer.pipe(bodies, batch_size=64):
+        items += 1
+        words += len(doc)
+    return {"items": items, "words": words, "loop_s": time.perf_counter() - start}
+
+
+WORKERS = {
+    "extract": worker_extract,
+    "trafilatura": worker_trafilatura,
+    "store": worker_store,
+    "store_floor": worker_store_floor,
+    "tokenize": worker_tokenize,
+}
+
+
+def run_worker(argv: list[str]) -> None:
+    kind, *args = argv
+    func = WORKERS[kind]
+    values = [int(a) if a.isdigit() else Path(a) for a in args]
+    print(json.dumps(func(*values)), flush=True)
+
+
+# -- the driver --------------------------------------------------------------------------
+
+
+def run_stage(name: str, argv: list[str], logs: Path) -> dict:
+    """Run one stage as a subprocess; return its wall time, peak RSS, exit code, output."""
+    out, err = logs / f"{name}.out", logs / f"{name}.log"
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    text = out.read_text(encoding="utf-8", errors="replace")
+    result = {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
+        "exit": proc.returncode,
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+    last = text.strip().splitlines()[-1:] if text.strip() else []
+    if last and last[0].startswith("{"):
+        result.update(json.loads(last[0]))
+    if proc.returncode:
+        print(f"  ! {name} exited {proc.returncode}; see {err}", file=sys.stderr)
+    print(f"  {name}: {wall:.1f}s, peak RSS {result['peak_rss_mb']} MB", file=sys.stderr)
+    return result
+
+
+def start_site(articles: int, seed: int, logs: Path) -> tuple[subprocess.Popen, str]:
+    """Serve the sample site (``councilwatch sample-site``) in its own process."""
+    argv = [
+        sys.executable, "-m", "councilwatch", "sample-site", "--host", "127.0.0.1",
+        "--port", "0", "--seed", str(seed),
+        "--extra-articles", str(max(articles - SHIPPED_ARTICLES, 0)),
+    ]  # fmt: skip
+    stderr = (logs / "site.log").open("wb")
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    line = proc.stdout.readline()
+    if "Serving the sample site at" not in line:
+        proc.kill()
+        raise RuntimeError(f"the sample site did not start: {line!r}")
+    return proc, line.split(" at ", 1)[1].strip().rstrip("/")
+
+
+def article_urls(base_url: str) -> list[str]:
+    """The article URLs the crawl will find: robots.txt -> sitemap index -> sitemaps."""
+    from councilwatch.spiders.discovery import sitemap_entries, sitemaps_from_robots
+    from councilwatch.spiders.news import DEFAULT_ARTICLE_PATTERN
+
+    def get(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=30) as response:  # 127.0.0.1 only
+            return response.read()
+
+    queue = sitemaps_from_robots(get(f"{base_url}/robots.txt"), f"{base_url}/robots.txt")
+    urls: dict[str, None] = {}
+    while queue:
+        url = queue.pop(0)
+        pages, nested = sitemap_entries(get(url), url)
+        queue.extend(nested)
+        urls.update((e.url, None) for e in pages if DEFAULT_ARTICLE_PATTERN.search(e.url))
+    return list(urls)
+
+
+def db_size_mb(path: Path) -> float:
+    files = [path, path.with_name(path.name + "-wal")]
+    return round(sum(f.stat().st_size for f in files if f.exists()) / 1e6, 1)
+
+
+def crawl_argv(db: Path, base_url: str, extract: bool, extract_processes: int = 0) -> list[str]:
+    settings = {**FAST_CRAWL, "COUNCILWATCH_EXTRACT": str(extract)}
+    if extract_processes:
+        settings["COUNCILWATCH_EXTRACT_PROCESSES"] = str(extract_processes)
+    return [
+        sys.executable, "-m", "councilwatch", "crawl", "--db", str(db), "--name", "bench",
+        "--start-url", f"{base_url}/robots.txt",
+        *[arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")],
+    ]  # fmt: skip
+
+
+def median_stage(runs: list[dict]) -> dict:
+    """The run with the median wall time (all runs' times kept under ``runs_s``)."""
+    ordered = sorted(runs, key=lambda r: r.get("seconds", r["wall_s"]))
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["runs_s"] = [round(r.get("seconds", r["wall_s"]), 2) for r in runs]
+    return chosen
+
+
+def benchmark(
+    articles: int, seed: int, repeats: int, sample: int, processes: int, extract_processes: int
+) -> dict:
+    """Run every stage once (floor pairs ``repeats`` times) and return the figures."""
+    work = Path(tempfile.mkdtemp(prefix=f"e2e-{articles}-"))
+    logs = work / "logs"
+    logs.mkdir()
+    me = [sys.executable, str(Path(__file__).resolve()), "worker"]
+    db, stages = work / "e2e.db", {}
+    print(f"e2e {articles} articles, work dir {work}", file=sys.stderr)
+    site, base_url = start_site(articles, seed, logs)
+    try:
+        urls = article_urls(base_url)
+        (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+        bare = [sys.executable, str(BENCH / "bare_spider.py"), str(work / "urls.txt")]
+        floor, fetch = [], []
+        for i in range(repeats):
+            floor.append(run_stage(f"fetch_floor{i}", bare, logs))
+            fetch_db = work / f"fetch{i}.db"
+            fetch.append(run_stage(f"fetch{i}", crawl_argv(fetch_db, base_url, False), logs))
+            fetch_db.unlink(missing_ok=True)
+        stages["fetch_floor"] = median_stage(floor)
+        stages["fetch_floor"]["items"] = stages["fetch_floor"].get("responses", 1) - 1
+        stages["fetch"] = median_stage(fetch)
+        stages["fetch"]["items"] = len(urls)
+        stages["crawl"] = run_stage("crawl", crawl_argv(db, base_url, True), logs)
+        if extract_processes:
+            workers_db = work / "workers.db"
+            crawl = crawl_argv(workers_db, base_url, True, extract_processes)
+            stages["crawl_workers"] = run_stage("crawl_workers", crawl, logs)
+            conn = sqlite3.connect(workers_db)
+            (stored,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+            conn.close()
+            stages["crawl_workers"].update(items=stored, db_mb=db_size_mb(workers_db))
+            for f in work.glob("workers.db*"):
+                f.unlink()
+    finally:
+        site.terminate()
+        site.wait()
+    conn = sqlite3.connect(db)
+    (stored,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    (errors,) = conn.execute("SELECT count(*) FROM crawl_errors").fetchone()
+    conn.close()
+    stages["crawl"].update(items=stored, errors=errors, db_mb=db_size_mb(db))
+    pairs = [("extract", [str(db), str(sample)]), ("trafilatura", [str(db), str(sample)])]
+    for name, args in pairs:
+        stages[name] = median_stage(
+            [run_stage(f"{name}{i}", [*me, name, *args], logs) for i in range(repeats)]
+        )
+    store_runs = {"store_floor": ["store_floor"], "store": ["store", "0"], "store1": ["store", "1"]}
+    for name, argv in store_runs.items():
+        runs = []
+        for i in range(repeats):
+            target = work / f"{name}{i}.db"
+            args = [argv[0], str(db), str(target), *argv[1:]]
+            runs.append(run_stage(f"{name}{i}", [*me, *args], logs))
+            runs[-1]["db_mb"] = db_size_mb(target)
+            for f in target.parent.glob(f"{target.name}*"):
+                f.unlink()
+        stages[name] = median_stage(runs)
+    process = [sys.executable, "-m", "councilwatch", "process", "--db", str(db)]
+    stages["process"] = run_stage("process", [*process, "--processes", str(processes)], logs)
+    stages["process"]["items"] = stored
+    stages["process"]["db_mb"] = db_size_mb(db)
+    stages["tokenize"] = median_stage(
+        [run_stage(f"tokenize{i}", [*me, "tokenize", str(db)], logs) for i in range(repeats)]
+    )
+    stages["process"]["words"] = stages["tokenize"]["words"]
+    result = {
+        "articles": articles,
+        "urls": len(urls),
+        "seed": seed,
+        "repeats": repeats,
+        "extract_sample": sample,
+        "processes": processes,
+        "extract_processes": extract_processes,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "work_dir": str(work),
+        "stages": stages,
+    }
+    result["ratios"] = ratios(stages)
+    result["total_s"] = round(stages["crawl"]["wall_s"] + stages["process"]["wall_s"], 1)
+    return result
+
+
+def rate(stage: dict) -> float:
+    """Articles per second: over the worker's own timing when it reports one (extraction
+    and storage: the loop alone), else over the stage's wall time (crawls, NLP)."""
+    return stage["items"] / max(stage.get("seconds", stage["wall_s"]), 1e-9)
+
+
+def ratios(stages: dict) -> dict:
+    process_wps = stages["tokenize"]["words"] / stages["process"]["wall_s"]
+    tokenize_wps = stages["tokenize"]["words"] / stages["tokenize"]["wall_s"]
+    return {
+        "fetch": round(rate(stages["fetch"]) / rate(stages["fetch_floor"]), 2),
+        "extract": round(rate(stages["extract"]) / rate(stages["trafilatura"]), 2),
+        "store": round(rate(stages["store"]) / rate(stages["store_floor"]), 2),
+        "store_sql": round(
+            rate(stages["store"]) * stages["store_floor"]["insert_s"] / stages["store"]["items"],
+            2,
+        ),
+        "store1": round(rate(stages["store1"]) / rate(stages["store_floor"]), 2),
+        "process": round(process_wps / tokenize_wps, 3),
+    }
+
+
+ROWS = (
+    ("fetch_floor", "bare Scrapy spider, same URLs", None),
+    ("fetch", "crawl, COUNCILWATCH_EXTRACT=False", "fetch"),
+    ("crawl", "crawl (fetch + extract + store)", None),
+    ("crawl_workers", "crawl, extraction in worker processes", None),
+    ("trafilatura", "trafilatura.extract, stored pages", None),
+    ("extract", "extract_article, stored pages", "extract"),
+    ("store_floor", "executemany, same rows", None),
+    ("store1", "store pipeline, 1 article/transaction", "store1"),
+    ("store", "store pipeline, batched (default)", "store"),
+    ("tokenize", "spaCy tokenizer, same bodies", None),
+    ("process", "councilwatch process", "process"),
+)
+
+
+def table(result: dict) -> str:
+    stages, ratio = result["stages"], result["ratios"]
+    lines = [
+        f"e2e: {result['articles']:,} articles ({result['urls']:,} URLs), "
+        f"{result['cpus']} CPUs, repeats {result['repeats']}, "
+        f"extraction sample {result['extract_sample'] or 'all'}, "
+        f"extraction processes {result.get('extract_processes', 0)}",
+        f"{'stage':<12} {'what':<36} {'items':>7} {'s':>8} {'art/s':>8} "
+        f"{'RSS MB':>7} {'DB MB':>7} {'ratio':>6} {'load':>5}",
+    ]
+    for key, what, ratio_key in ROWS:
+        if key not in stages:
+            continue
+        s = stages[key]
+        r = f"{ratio[ratio_key]:.2f}" if ratio_key else ""
+        if key == "process":
+            r = f"{ratio['process']:.3f}"
+        lines.append(
+            f"{key:<12} {what:<36} {s['items']:>7,} {s.get('seconds', s['wall_s']):>8.1f} "
+            f"{rate(s):>8.1f} {s['peak_rss_mb']:>7.0f} {s.get('db_mb', ''):>7} {r:>6} "
+            f"{s['load_before']:>5.1f}"
+        )
+    floor = stages["store_floor"]
+    lines.append(
+        f"store floor: gzip {floor['gzip_s']:.1f}s + SQL {floor['insert_s']:.1f}s; ours vs the "
+        f"SQL alone: {ratio['store_sql']:.2f}"
+    )
+    tok = stages["tokenize"]
+    lines.append(
+        f"words/s: tokenizer {tok['words'] / tok['wall_s']:,.0f}, process "
+        f"{tok['words'] / stages['process']['wall_s']:,.0f} (wall, incl. start-up)"
+    )
+    lines.append(
+        f"total (crawl + process): {result['total_s']:.0f}s; crawl errors "
+        f"{stages['crawl']['errors']}; targets: fetch >= {TARGETS['fetch']}, store >= "
+        f"{TARGETS['store']}, process RSS <= {PROCESS_RSS_TARGET_MB} MB "
+        f"({stages['process']['peak_rss_mb']:.0f})"
+    )
+    return "\n".join(lines)
+
+
+def compare(paths: list[Path]) -> str:
+    """Linearity of the total time; of several runs of one size the latest counts."""
+    latest: dict[int, dict] = {}
+    for run in sorted((json.loads(p.read_text()) for p in paths), key=lambda r: r["when"]):
+        latest[run["articles"]] = run
+    runs = [latest[n] for n in sorted(latest)]
+    small = runs[0]
+    lines = []
+    for run in runs[1:]:
+        scale = run["articles"] / small["articles"]
+        ratio = run["total_s"] / small["total_s"]
+        lines.append(
+            f"linearity {run['articles']:,}/{small['articles']:,} articles (x{scale:.1f}): "
+            f"total time x{ratio:.2f} (target <= {LINEARITY_TARGET * scale / 5:.1f})"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["worker"]:
+        run_worker(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=10_000, help="articles on the site")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each floor pair")
+    parser.add_argument(
+        "--extract-sample", type=int, default=2000, help="pages for the extraction pair (0: all)"
+    )
+    parser.add_argument("--processes", type=int, default=1, help="for councilwatch process")
+    parser.add_argument(
+        "--extract-processes",
+        type=int,
+        default=1,
+        help="also crawl with COUNCILWATCH_EXTRACT_PROCESSES=N (0: skip that stage)",
+    )
+    parser.add_argument("--compare", nargs="+", type=Path, help="result files: linearity")
+    parser.add_argument("--show", type=Path, help="print the table of a result file")
+    args = parser.parse_args()
+    if args.compare:
+        print(compare(args.compare))
+        return
+    if args.show:
+        result = json.loads(args.show.read_text(encoding="utf-8"))
+        result["ratios"] = ratios(result["stages"])
+        print(table(result))
+        return
+    result = benchmark(
+        args.articles,
+        args.seed,
+        args.repeats,
+        args.extract_sample,
+        args.processes,
+        args.extract_processes,
+    )
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = RESULTS / f"e2e-{args.articles}-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(table(result))
+    print(f"results: {path}")
+
+
+if __name__ == "__main__":
+    main()
