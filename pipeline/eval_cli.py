@@ -13,13 +13,15 @@ from typing import Any
 
 import click
 
-from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.evaluate import format_result, load_docs, score
-from councilwatch.nlp.pipeline import build_pipeline
 
 
 def predict(gold: dict[str, dict[str, Any]], batch_size: int = 64) -> dict[str, dict[str, Any]]:
     """Run the pipeline over the gold documents' texts; predictions keyed by id."""
+    # imported here: loading spaCy costs every other command a second at start-up
+    from councilwatch.nlp.analyse import analyse_texts
+    from councilwatch.nlp.pipeline import build_pipeline
+
     nlp = build_pipeline()
     items = [(d["text"], d.get("published")) for d in gold.values()]
     records = analyse_texts(nlp, items, batch_size=batch_size)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -128,10 +129,14 @@ def test_run_canned_query(page, server):
     assert page.locator("td.col-money", has_text="£4,000,000 saving").count() == 1
 
 
-def test_article_view_highlights(page, server):
-    page.goto(f"{server}/{DB_NAME}/articles/4")
+def test_article_view_highlights(page, server, demo_db):
+    with sqlite3.connect(demo_db) as conn:
+        (seed_id,) = conn.execute(
+            "SELECT id FROM articles WHERE title LIKE '%Share Services%'"
+        ).fetchone()
+    page.goto(f"{server}/{DB_NAME}/articles/{seed_id}")
     page.click("text=Read this article with its facts highlighted")
-    page.wait_for_url("**/-/article/4")
+    page.wait_for_url(f"**/-/article/{seed_id}")
     body_marks = page.locator(".cw-body mark.council").all_inner_texts()
     assert {"Islington", "Camden", "Canterbury"} <= set(body_marks)
     sentence = page.locator(".cw-money blockquote", has_text="£4 million").first

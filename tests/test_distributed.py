@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from councilwatch.pipeline.distributed import (
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.spiders.news import error_item
 
-from .conftest import FAST_CRAWL, REPO, run_cli
+from .conftest import FAST_CRAWL, REPO, query, run_cli
 
 redis = pytest.importorskip("redis")
 
@@ -74,10 +73,15 @@ def redis_url(tmp_path: Path):
         process.wait(timeout=10)
 
 
+#: Each worker fetches at most ~20 pages/s, so the crawl lasts long enough (~15 s for
+#: 517 pages) for both workers to be up and sharing it, however slowly one starts.
+PACED = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+
+
 def worker(redis_url: str, start_url: str) -> subprocess.Popen:
     args = ["crawl", "--redis", redis_url, "--start-url", start_url, "--idle-timeout", "5"]
     return subprocess.Popen(
-        [sys.executable, "-m", "councilwatch", *args, *FAST_CRAWL],
+        [sys.executable, "-m", "councilwatch", *args, *FAST_CRAWL, *PACED],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -85,14 +89,6 @@ def worker(redis_url: str, start_url: str) -> subprocess.Popen:
         # a worker needs no database: make sure it does not touch one
         env={**os.environ, "COUNCILWATCH_DB": "/nonexistent/councilwatch.db"},
     )
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.mark.timeout(120)
