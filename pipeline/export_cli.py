@@ -11,20 +11,11 @@ from pathlib import Path
 
 import click
 
-from councilwatch.pipeline.cli import DEFAULT_DB
+from councilwatch.pipeline.cli import db_option
 
 
 @click.command("export")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    envvar="COUNCILWATCH_DB",
-    show_default=True,
-    show_envvar=True,
-    help="SQLite database file.",
-)
+@db_option
 @click.option(
     "-o",
     "--output",

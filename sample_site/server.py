@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .data import Article, body_text, sample_articles, sort_articles
@@ -342,40 +343,19 @@ def running_sample_site(
     port: int = 0,
     articles: Sequence[Article] | None = None,
     log_requests: bool = False,
-    *,
-    extra_articles: int = 0,
-    fault_rate: float = 0.0,
-    seed: int = 0,
-    hang_seconds: float = 60.0,
-    fault_kinds: Iterable[str] | None = None,
-    sitemap_size: int = DEFAULT_SITEMAP_SIZE,
+    **options: Any,
 ) -> Iterator[str]:
     """Run the sample site in a background thread and yield its base URL.
 
-    Keyword options are those of :class:`SampleSite`; use the class itself to reach the
-    fault log from Python.
+    Keyword ``options`` are those of :class:`SampleSite` (``extra_articles``,
+    ``fault_rate``, ``seed``, ...); use the class itself to reach the fault log.
 
     >>> with running_sample_site(extra_articles=5, seed=2) as base_url:
     ...     base_url.startswith("http://127.0.0.1:")
     True
     """
-    site = SampleSite(
-        host,
-        port,
-        articles,
-        log_requests,
-        extra_articles=extra_articles,
-        fault_rate=fault_rate,
-        seed=seed,
-        hang_seconds=hang_seconds,
-        fault_kinds=fault_kinds,
-        sitemap_size=sitemap_size,
-    )
-    site.start()
-    try:
+    with SampleSite(host, port, articles, log_requests, **options) as site:
         yield site.base_url
-    finally:
-        site.stop()
 
 
 def serve_forever(
@@ -383,31 +363,14 @@ def serve_forever(
     port: int = 8000,
     articles: Sequence[Article] | None = None,
     log_requests: bool = False,
-    *,
-    extra_articles: int = 0,
-    fault_rate: float = 0.0,
-    seed: int = 0,
-    hang_seconds: float = 60.0,
-    fault_kinds: Iterable[str] | None = None,
-    sitemap_size: int = DEFAULT_SITEMAP_SIZE,
+    **options: Any,
 ) -> None:
     """Serve the sample site in the foreground until interrupted (Ctrl-C).
 
     Prints ``Serving the sample site at http://HOST:PORT/`` once listening. Used by
-    ``councilwatch sample-site``; options as for :class:`SampleSite`.
+    ``councilwatch sample-site``; keyword ``options`` as for :class:`SampleSite`.
     """
-    site = SampleSite(
-        host,
-        port,
-        articles,
-        log_requests,
-        extra_articles=extra_articles,
-        fault_rate=fault_rate,
-        seed=seed,
-        hang_seconds=hang_seconds,
-        fault_kinds=fault_kinds,
-        sitemap_size=sitemap_size,
-    )
+    site = SampleSite(host, port, articles, log_requests, **options)
     server = site.bind()
     print(f"Serving the sample site at {server.base_url}/", flush=True)
     try:
