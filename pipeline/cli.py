@@ -9,18 +9,7 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DB = "data/councilwatch.db"
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    envvar="COUNCILWATCH_DB",
-    show_default=True,
-    show_envvar=True,
-    help="SQLite database file.",
-)
+from councilwatch.pipeline.options import db_option, open_db, parse_date
 
 
 @click.group()
@@ -273,17 +262,6 @@ def run(db_path: Path, **options) -> None:
     )
 
 
-def parse_date(value: str, option: str) -> str:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from exc
-
-
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     settings = {}
     for pair in pairs:
@@ -341,17 +319,6 @@ def process(db_path: Path, everything: bool, processes: int, batch_size: int) ->
         click.echo("\nInterrupted; run the same command again to resume.", err=True)
         sys.exit(130)
     click.echo(f"Processed {count} articles.")
-
-
-def open_db(db_path: Path, *, create: bool):
-    from councilwatch.db.schema import NotACouncilwatchDatabase, connect
-
-    try:
-        return connect(db_path, create=create)
-    except NotACouncilwatchDatabase as exc:
-        raise click.ClickException(
-            f"{exc}. Create one with `councilwatch crawl --db {db_path} ...` or `councilwatch demo`."
-        ) from exc
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from councilwatch.pipeline.cli import db_option
+from councilwatch.pipeline.options import db_option
 
 
 def shown_url(redis_url: str) -> str:

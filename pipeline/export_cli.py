@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.pipeline.cli import db_option
+from councilwatch.pipeline.options import db_option
 
 
 @click.command("export")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.pipeline.cli import db_option, open_db, parse_date
+from councilwatch.pipeline.options import db_option, open_db, parse_date
 
 
 def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
