@@ -24,11 +24,15 @@ from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
 from .extensions import register_extensions
 from .gazetteer import load_json
+from .phrases import foldable, trie_alternation
 from .services import RECORDS_KEY as SERVICES_KEY
 
 
 def _word_regex(phrases: list[str]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
+    if foldable(phrases):  # the same matches, as a trie (see .phrases)
+        alts = trie_alternation([p.lower() for p in phrases])
+    else:
+        alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
     return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
@@ -67,7 +71,7 @@ class ArrangementExtractor:
         previous: list[str] = []
         for k in range(len(ix.sent_tokens)):
             ents = by_sent.get(k, [])
-            codes = list(dict.fromkeys(code for _, _, code in ents))
+            codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             if len(codes) < 2 and len(previous) >= 2 and self._refers_back(ix, k):
                 codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
             if len(codes) >= 2 and self._shares(ix, facts, k, ents):

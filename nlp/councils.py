@@ -31,6 +31,7 @@ _AUX = {
     "now", "to", "recently", "previously", "'ve", "plan", "plans", "is", "was", "set", "each",
 }  # fmt: skip
 _CAPS_WORD = re.compile(r"\b[A-Z&]{3,}\b")
+_CAPS_RUN = re.compile(r"[A-Z&]{3}")  # needed by _CAPS_WORD; found without trying every \b
 _INDEFINITE = {"a", "an", "another", "one", "each", "every", "any", "other", "several", "some"}
 
 
@@ -67,15 +68,20 @@ class CouncilLinker:
                 self.matcher.add(key, [pattern])
                 if name.upper() != name:
                     self.caps.add(key, [pattern])
-        self.foreign = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.foreign.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
+        # foreign places share the ORTH matcher (one pass per Doc) under their own key
+        self.foreign_key = nlp.vocab.strings.add("FOREIGN")
+        self.matcher.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(RECORDS_KEY, None)
-        matches = list(self.matcher(doc))
+        foreign_key = self.foreign_key
+        matches = []
+        foreign = []
+        for m in self.matcher(doc):
+            (foreign if m[0] == foreign_key else matches).append(m)
         ix = DocIndex.of(doc)
-        if _CAPS_WORD.search(ix.text):
+        if _CAPS_RUN.search(ix.text) and _CAPS_WORD.search(ix.text):
             words = ix.words
             matches += [m for m in self.caps(doc) if _all_caps(words[m[1] : m[2]])]
         if not matches:
@@ -89,7 +95,7 @@ class CouncilLinker:
             _Cand(s, e, self.keys[k][0])
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
-        foreign_sents = {ix.sent_of_token(s) for _, s, _ in self.foreign(doc)}
+        foreign_sents = {ix.sent_of_token(s) for _, s, _ in foreign}
         published = doc._.published
         decided: list[tuple[_Cand, bool]] = []
         for group in self._groups(ix, spans):

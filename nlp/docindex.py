@@ -106,7 +106,14 @@ class DocIndex:
         """Lower-cased token texts (computed once)."""
         lower = self._data.get("lower")
         if lower is None:
-            lower = self._data["lower"] = [w.lower() for w in self.words]
+            low = self.text.lower()
+            # slices of the lower-cased text are the lower-cased tokens when lower-casing
+            # keeps every offset and has no context rule (final sigma)
+            if len(low) == len(self.text) and "\u03a3" not in self.text:
+                lower = [low[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
+            else:
+                lower = [w.lower() for w in self.words]
+            self._data["lower"] = lower
         return lower
 
     def __len__(self) -> int:

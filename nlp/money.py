@@ -23,6 +23,7 @@ from .docindex import DocIndex, doc_text
 from .extensions import register_extensions
 from .gazetteer import load_json
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
+from .phrases import trie_alternation
 
 LABEL = "MONEY"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -68,7 +69,7 @@ class MoneyExtractor:
         self.role_of = {p.lower(): role for p, role in reversed(phrases)}
         self.role_re = _phrase_regex([p for p, _ in phrases])
         self.role_fast = _Folded(
-            re.compile(rf"(?:{_alts([p.lower() for p, _ in phrases])})(?![\w])"),
+            re.compile(rf"(?:{trie_alternation([p.lower() for p, _ in phrases])})(?![\w])"),
             self.role_re,
             lambda c: c == "£" or _is_word(c),
         )
@@ -79,16 +80,21 @@ class MoneyExtractor:
         self.year_before = _phrase_regex(cues["year_before"])
         self.span_res = _span_patterns(cues, re.IGNORECASE)
         # the same patterns, lower-case, case-sensitive and without the leading \b (_Folded)
+        # each with a cheap search for text its matches must contain (skips the pattern,
+        # whose first item is tried at every word, when that text is not in the window)
+        needs = [re.compile(r"\syear"), re.compile(r"[\s-]years?[\s-]"), re.compile("-year")]
         self.span_fast = [
-            _Folded(re.compile(fast.pattern.removeprefix(r"\b")), slow, _is_word)
-            for fast, slow in zip(_span_patterns(cues, 0, lower=True), self.span_res, strict=True)
+            _Folded(re.compile(fast.pattern.removeprefix(r"\b")), slow, _is_word, need)
+            for fast, slow, need in zip(
+                _span_patterns(cues, 0, lower=True), self.span_res, needs, strict=True
+            )
         ]
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        found = _find(text)
-        low = _fold(text) if found else None
+        low = _fold(text)
+        found = _find(text, low)
         mentions: list[dict] = []
         spans = []
         ix = DocIndex.of(doc) if found else None
@@ -161,13 +167,30 @@ class MoneyExtractor:
                     best = (dist, int(years))
         return best[1] if best else None
 
+    def cue_role(self, cue: str) -> str:
+        """The role a matched cue word signals, however the text cased it.
+
+        >>> MoneyExtractor().cue_role("SAVINGS")
+        'saving'
+        """
+        role = self.role_of.get(cue.lower())
+        if role is None:  # "FİNED".lower() is not "fined": compare as the regex did
+            role = next(
+                (r for p, r in self.role_of.items() if re.fullmatch(re.escape(p), cue, re.I)),
+                "other",
+            )
+        return role
+
     def _role(self, text: str, low: str | None, start: int, end: int, lo: int, hi: int) -> str:
-        cut = _CUT_BY.search(text, max(lo, start - 80), start)
+        cut_lo = max(lo, start - 80)
+        # _CUT_BY ends in "by ...$": no "by" before the amount, no match (folded text only)
+        maybe_cut = low is None or low.find("by", cut_lo, start) >= 0
+        cut = maybe_cut and _CUT_BY.search(text, cut_lo, start)
         if cut:  # "cut its connectivity bill by £1.3m"
             return "saving"
         of = _OF_NOUN.match(text, end, hi)
         if of:  # "£3.5m of government funding", "£10 billion in savings"
-            return self.role_of[of["cue"].lower()]
+            return self.cue_role(of["cue"])
         best: tuple[int, str] | None = None
         for m in self.role_fast.finditer(text, low, lo, hi):
             if m.start() < end and m.end() > start:
@@ -179,7 +202,7 @@ class MoneyExtractor:
                 gap = text[end : m.start()]
                 dist = len(gap) + 5 + (20 if _CLAUSE_END.search(gap) else 0)
             if dist <= self.max_cue_distance and (best is None or dist < best[0]):
-                best = (dist, self.role_of[m.group(0).lower()])
+                best = (dist, self.cue_role(m.group(0)))
         return best[1] if best else "other"
 
 
@@ -209,13 +232,21 @@ class _Folded:
     here. Without a leading assertion or IGNORECASE, ``re`` skips to candidate first
     characters instead of trying every alternative at every position."""
 
-    def __init__(self, fast: re.Pattern[str], slow: re.Pattern[str], behind) -> None:
-        self.fast, self.slow, self.behind = fast, slow, behind
+    def __init__(
+        self,
+        fast: re.Pattern[str],
+        slow: re.Pattern[str],
+        behind,
+        need: re.Pattern[str] | None = None,
+    ) -> None:
+        self.fast, self.slow, self.behind, self.need = fast, slow, behind, need
 
     def finditer(self, text: str, low: str | None, lo: int, hi: int) -> Iterator[re.Match[str]]:
         if low is None:
             yield from self.slow.finditer(text, lo, hi)
             return
+        if self.need is not None and self.need.search(low, lo, hi) is None:
+            return  # every match of ``fast`` contains a match of ``need``
         pos = lo
         while True:
             m = self.fast.search(low, pos, hi)
@@ -229,10 +260,11 @@ class _Folded:
             pos = m.end() if m.end() > start else start + 1
 
 
-def _find(text: str) -> list[tuple[int, int, float, int, int]]:
-    """``(start, end, amount, group start, group end)``; a range's two ends share a group."""
+def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int, int]]:
+    """``(start, end, amount, group start, group end)``; a range's two ends share a group.
+    ``low`` is ``_fold(text)`` when the caller has it."""
     out: list[tuple[int, int, float, int, int]] = []
-    if "£" not in text and "GBP" not in text and "pound" not in text.lower():
+    if "£" not in text and "GBP" not in text and "pound" not in (low or text.lower()):
         return out
     for m in _POUND_SIGN.finditer(text):
         if text[m.end() : m.end() + 1] == "%":
@@ -250,7 +282,11 @@ def _find(text: str) -> list[tuple[int, int, float, int, int]]:
     taken = [(a, b) for a, b, *_ in out]
     # the word pattern is slow (everything before "pounds" is optional): run it only when
     # its anchor word is there
-    words = _POUND_WORD.finditer(text) if _POUND_ANCHOR.search(text) else ()
+    if low is not None:  # folded: a plain substring test is the IGNORECASE search
+        anchored = "pounds" in low or "sterling" in low
+    else:
+        anchored = _POUND_ANCHOR.search(text) is not None
+    words = _POUND_WORD.finditer(text) if anchored else ()
     for m in words:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue

@@ -80,3 +80,9 @@ def test_roles_and_periods(nlp, text, role, period):
 def test_span_over_years(nlp):
     [m] = money(nlp, "The deal will save £12m over four years.")
     assert m["years"] == 4 and m["period"] == "total"
+
+
+def test_cue_words_with_unusual_case_folding_do_not_crash(nlp):
+    # "İ" lower-cases to two characters, so the cue must be looked up as the regex matched it
+    (facts,) = analyse_texts(nlp, [("The ICO FİNED Camden Council £500,000 last year.", None)])
+    assert [(m["amount_gbp"], m["role"]) for m in facts["money"]] == [(500000.0, "fine")]
