@@ -22,8 +22,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from councilwatch.db import store
+from councilwatch.pipeline.pipelines import SourceTally, StoreFailed, save_tallies, store_item
 from councilwatch.spiders.extract import NotAnArticle, extract_article
-from councilwatch.spiders.urls import canonicalize
 
 #: Records whose payload is larger than this are skipped (as the crawler's size limit).
 MAX_PAYLOAD = 10 * 1024 * 1024
@@ -219,33 +219,38 @@ def import_warcs(
                 skipped=report.skipped, on_error=on_error,
             )  # fmt: skip
 
-    if source:
-        store.ensure_source(conn, source)
+    tally = SourceTally()
     if processes > 1:
         with ProcessPoolExecutor(processes) as pool:
             results = pool.map(extract_record, records(), chunksize=16)
-            _store_results(conn, results, report, source, on_error, progress)
+            _store_results(conn, run_id, results, report, tally, source, on_error, progress)
     else:
         results = map(extract_record, records())
-        _store_results(conn, results, report, source, on_error, progress)
+        _store_results(conn, run_id, results, report, tally, source, on_error, progress)
+    save_tallies(conn, run_id, {source or "unknown": tally}, block_after=1)
     return report
 
 
-def _store_results(conn, results, report, source, on_error, progress) -> None:
+def _store_results(conn, run_id, results, report, tally, source, on_error, progress) -> None:
+    """Store each extracted article as a crawl would (``store_item``), count the rest."""
+    known_sources: set[str] = set()
     for record, article, reason in results:
         if article is None:
             report.skipped["not an article"] += 1
             on_error(record.url, reason)
             continue
-        article["canonical_url"] = canonicalize(article.get("canonical_url") or record.url)
-        article["source"] = source
-        article["fetched_at"] = _iso(record.date)
+        item = {
+            "kind": "article",
+            **article,
+            "source": source,
+            "fetched_at": _iso(record.date),
+            "raw_html": record.body,
+            "content_type": record.content_type,
+        }
         try:
-            outcome, _ = store.store_article(
-                conn, article, raw_html=record.body, content_type=record.content_type
-            )
-        except sqlite3.Error as exc:
-            on_error(record.url, f"{type(exc).__name__}: {exc}")
+            outcome = store_item(conn, run_id, item, tally, known_sources)
+        except StoreFailed:  # recorded in crawl_errors by store_item
+            report.errors += 1
             continue
         report.outcomes[outcome] += 1
         if progress and sum(report.outcomes.values()) % 100 == 0:

@@ -101,6 +101,9 @@ def test_import_stores_each_article_once_and_reports_what_it_skipped(
     assert "1 unchanged" in out  # the duplicate with tracking parameters
     ((run_status,),) = query(db_path, "SELECT status FROM crawl_runs")
     assert run_status == "finished"
+    assert query(db_path, "SELECT source, articles_new FROM crawl_run_sources") == [
+        ("archive", len(titles))
+    ]
 
     again = run_cli(
         "import-warc", str(tmp_path / "*.warc*"), "--db", str(db_path), "--no-process",
