@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from councilwatch.pipeline.distributed import (
     encode_item,
     redis_settings,
 )
+from councilwatch.pipeline.serve import free_port
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.spiders.news import error_item
 
@@ -35,12 +35,6 @@ redis = pytest.importorskip("redis")
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 KEYS = RedisKeys.for_spider("news")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

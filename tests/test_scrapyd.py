@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from councilwatch.pipeline.serve import free_port
 from councilwatch.sample_site.server import running_sample_site
 
 from .conftest import FAST_CRAWL, REPO
@@ -28,12 +28,6 @@ DEPLOY = Path(sys.executable).with_name("scrapyd-deploy")
 #: What scrapyd-deploy needs to build the egg: the build config and the package folders.
 PROJECT_FILES = ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 PACKAGE_DIRS = ("councilwatch", "spiders", "pipeline", "nlp", "db", "sample_site")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def api(url: str, data: list[tuple[str, str]] | None = None) -> dict:

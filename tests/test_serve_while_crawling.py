@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 from councilwatch.db.schema import connect
+from councilwatch.pipeline.serve import free_port
 
 from .conftest import REPO
 from .localsite import Page, serve_pages
 from .test_crawl import BODY_A, article_page, rss
 
 ARTICLES = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get_json(url: str):
