@@ -24,16 +24,8 @@ from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
 from .extensions import register_extensions
 from .gazetteer import load_json
-from .phrases import foldable, trie_alternation
+from .phrases import WordPhrases, fold
 from .services import RECORDS_KEY as SERVICES_KEY
-
-
-def _word_regex(phrases: list[str]) -> re.Pattern[str]:
-    if foldable(phrases):  # the same matches, as a trie (see .phrases)
-        alts = trie_alternation([p.lower() for p in phrases])
-    else:
-        alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len)[::-1])
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
 
 class ArrangementExtractor:
@@ -41,18 +33,18 @@ class ArrangementExtractor:
 
     def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
         cues = load_json("arrangement_cues.json", Path(data_dir) if data_dir else None)
-        self.share_re = _word_regex(cues["share"])
-        self.status_res = [(s, _word_regex(cues["status"][s])) for s in cues["status_order"]]
+        self.share = WordPhrases(cues["share"])
+        self.statuses = [(s, WordPhrases(cues["status"][s])) for s in cues["status_order"]]
         self.default_status = cues["default_status"]
         self.vehicle_generic = set(cues["vehicle_generic"])
         self.tail_starts = set(cues["vehicle_tail_starts"])
-        self.partner_res = [re.compile(p) for p in cues["partner_patterns"]]
-        self.not_share_re = _word_regex(cues["share_noun_contexts"])
-        self.reorg_re = _word_regex(cues["reorganisation"])
+        self.partners = [(re.compile(p["pattern"]), p["markers"]) for p in cues["partner_patterns"]]
+        self.not_share = WordPhrases(cues["share_noun_contexts"])
+        self.reorg = WordPhrases(cues["reorganisation"])
         self.successor_before = set(cues["successor_before"])
-        self.gone_after = _word_regex(cues["gone_after"])
+        self.gone_after = WordPhrases(cues["gone_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
-        self.plural_refs = _word_regex(cues["plural_refs"])
+        self.plural_refs = WordPhrases(cues["plural_refs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         register_extensions()
 
@@ -75,7 +67,7 @@ class ArrangementExtractor:
             if len(codes) < 2 and len(previous) >= 2 and self._refers_back(ix, k):
                 codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
             if len(codes) >= 2 and self._shares(ix, facts, k, ents):
-                _merge(results, self._arrangement(doc, ix, facts, k, codes))
+                _merge(results, self._arrangement(ix, facts, k, codes))
             if ents:
                 previous = list(dict.fromkeys(code for _, _, code in ents))
         doc._.arrangements = results
@@ -88,12 +80,12 @@ class ArrangementExtractor:
             return True
         send = ix.sent_token_bounds(ix.sent_of_token(start))[1]
         tail = ix.span_text(end, min(end + 4, send))
-        return bool(self.gone_after.match(tail))
+        return bool(self.gone_after.pattern.match(tail))
 
     def _refers_back(self, ix: DocIndex, k: int) -> bool:
         start, end = ix.sent_token_bounds(k)
         head = ix.span_text(start, min(end, start + 6))
-        return bool(self.plural_refs.match(head.strip()))
+        return bool(self.plural_refs.pattern.match(head.strip()))
 
     def _shares(
         self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
@@ -106,11 +98,12 @@ class ArrangementExtractor:
             pieces += [ix.text[pos:a], " " * (b - a)]
             pos = b
         pieces.append(ix.text[pos:hi])
-        text = self.not_share_re.sub(" ", "".join(pieces))  # "a share of £12m"
+        text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
         has_services = any(sstart <= s < send for s, _, _ in facts.services)
-        if not has_services and self.reorg_re.search(text):
+        low = fold(text)
+        if not has_services and self.reorg.search(text, low):
             return False  # a structural merger of whole councils, not a shared service
-        if self.share_re.search(text):
+        if self.share.search(text, low):
             return True
         lower = ix.lower
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
@@ -118,13 +111,11 @@ class ArrangementExtractor:
                 return True
         return False
 
-    def _arrangement(
-        self, doc: Doc, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
-    ) -> dict[str, Any]:
+    def _arrangement(self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]) -> dict[str, Any]:
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
         services = [code for s, e, code in facts.services if s >= start and e <= end]
-        saving = self._saving(doc, ix, k)
+        saving = self._saving(ix, facts, k)
         scope = ix.span_text(start, end)
         return {
             "councils": codes,
@@ -176,8 +167,8 @@ class ArrangementExtractor:
         return None, send
 
     @staticmethod
-    def _saving(doc: Doc, ix: DocIndex, k: int) -> dict[str, Any] | None:
-        money = [m for m in doc._.money or [] if m["role"] == "saving"]
+    def _saving(ix: DocIndex, facts: _Facts, k: int) -> dict[str, Any] | None:
+        money = facts.savings
         if not money:
             return None
         lo, hi = ix.sent_char_bounds(k)
@@ -191,13 +182,20 @@ class ArrangementExtractor:
         return before[-1] if before else None
 
     def _status(self, text: str) -> str:
-        for status, rx in self.status_res:
-            if rx.search(text):
+        low = fold(text)
+        for status, phrases in self.statuses:
+            if phrases.search(text, low):
                 return status
         return self.default_status
 
     def _partners(self, text: str) -> list[str]:
-        return list(dict.fromkeys(m.group(0) for rx in self.partner_res for m in rx.finditer(text)))
+        found = [
+            m.group(0)
+            for rx, markers in self.partners
+            if not markers or any(marker in text for marker in markers)
+            for m in rx.finditer(text)
+        ]
+        return list(dict.fromkeys(found))
 
 
 def _councils(doc: Doc) -> list[tuple[int, int, str]]:
@@ -209,13 +207,14 @@ def _councils(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 class _Facts:
-    """The services and entity tokens of a Doc, read once for the arrangement checks."""
+    """The services, entity tokens and savings of a Doc, read once for the arrangement checks."""
 
     def __init__(self, doc: Doc, councils: list[tuple[int, int, str]]) -> None:
         records = doc.user_data.get(SERVICES_KEY)
         if records is None:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
         self.services: list[tuple[int, int, str]] = [(s, e, i) for s, e, i in records]
+        self.savings = [m for m in doc._.money or [] if m["role"] == "saving"]
         if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
             self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
         else:

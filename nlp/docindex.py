@@ -77,9 +77,11 @@ class DocIndex:
         data = doc.user_data.get(KEY)
         if data is None:
             arr = doc.to_array([IDX, LENGTH, IS_PUNCT])
-            starts = arr[:, 0].tolist()
-            ends = [s + n for s, n in zip(starts, arr[:, 1].tolist(), strict=True)]
-            data = {"starts": starts, "ends": ends, "punct": arr[:, 2].tolist()}
+            data = {
+                "starts": arr[:, 0].tolist(),
+                "ends": (arr[:, 0] + arr[:, 1]).tolist(),
+                "punct": arr[:, 2].tolist(),
+            }
             doc.user_data[KEY] = data
         return cls(doc_text(doc), data)
 

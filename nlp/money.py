@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,17 +24,19 @@ from .docindex import DocIndex, doc_text
 from .extensions import register_extensions
 from .gazetteer import load_json
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
-from .phrases import trie_alternation
+from .phrases import Folded, fold, is_word, trie_alternation
 
 LABEL = "MONEY"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = rf"(?:{SCALE_PATTERN})\b"
 # "£2.7m", "£1.2-1.5m", "£10bn to £12bn", "GBP 500,000"
-_POUND_SIGN = re.compile(
-    rf"(?:£|\bGBP\s?)(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
-    rf"(?:\s?(?:-|–|—|to)\s?(?P<p2>£)?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?",
-    re.IGNORECASE,
+_AMOUNT = (
+    rf"(?P<n1>{_NUM})(?:\s?(?P<s1>{_SCALE}))?"
+    rf"(?:\s?(?:-|–|—|to)\s?(?P<p2>£)?(?P<n2>{_NUM})(?:\s?(?P<s2>{_SCALE}))?)?"
 )
+_POUND_SIGN = re.compile(rf"(?:£|\bGBP\s?){_AMOUNT}", re.IGNORECASE)
+# the same without "GBP", for texts without it: ``re`` then skips straight to each "£"
+_POUND_SIGN_ONLY = re.compile(rf"£{_AMOUNT}", re.IGNORECASE)
 # "4 million pounds", "a third of a billion pounds", "ten million pounds sterling"
 _POUND_WORD = re.compile(
     rf"\b(?:(?P<frac>{FRACTION_PATTERN})\s+)?(?P<n>{_NUM}|{WORD_PATTERN})?\s*(?P<s>{_SCALE})?"
@@ -42,6 +45,9 @@ _POUND_WORD = re.compile(
 )
 _YEAR_ANCHOR = re.compile(r"year", re.IGNORECASE)
 _POUND_ANCHOR = re.compile(r"pounds|sterling", re.IGNORECASE)
+# what no _POUND_WORD match holds: it is word characters, whitespace and hyphens, with "." and
+# "," only inside numbers
+_NOT_POUND_WORD = re.compile(r"[^\w\s.,-]|[.,](?!\d)")
 _CLAUSE_END = re.compile(r"[;:!?]|\.(?:\s|$)")
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|and)\s*")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
@@ -68,10 +74,10 @@ class MoneyExtractor:
         phrases.sort(key=lambda pr: -len(pr[0]))
         self.role_of = {p.lower(): role for p, role in reversed(phrases)}
         self.role_re = _phrase_regex([p for p, _ in phrases])
-        self.role_fast = _Folded(
+        self.role_fast = Folded(
             re.compile(rf"(?:{trie_alternation([p.lower() for p, _ in phrases])})(?![\w])"),
             self.role_re,
-            lambda c: c == "£" or _is_word(c),
+            lambda c: c == "£" or is_word(c),
         )
         self.max_cue_distance = int(cues["max_cue_distance"])
         self.year_after = re.compile(
@@ -79,12 +85,12 @@ class MoneyExtractor:
         )
         self.year_before = _phrase_regex(cues["year_before"])
         self.span_res = _span_patterns(cues, re.IGNORECASE)
-        # the same patterns, lower-case, case-sensitive and without the leading \b (_Folded)
+        # the same patterns, lower-case, case-sensitive and without the leading \b (Folded)
         # each with a cheap search for text its matches must contain (skips the pattern,
         # whose first item is tried at every word, when that text is not in the window)
         needs = [re.compile(r"\syear"), re.compile(r"[\s-]years?[\s-]"), re.compile("-year")]
         self.span_fast = [
-            _Folded(re.compile(fast.pattern.removeprefix(r"\b")), slow, _is_word, need)
+            Folded(re.compile(fast.pattern.removeprefix(r"\b")), slow, is_word, need)
             for fast, slow, need in zip(
                 _span_patterns(cues, 0, lower=True), self.span_res, needs, strict=True
             )
@@ -93,7 +99,7 @@ class MoneyExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        low = _fold(text)
+        low = fold(text)
         found = _find(text, low)
         mentions: list[dict] = []
         spans = []
@@ -206,67 +212,15 @@ class MoneyExtractor:
         return best[1] if best else "other"
 
 
-# characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
-# map them to it one-for-one: dotted/dotless i, long s, Kelvin sign
-_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f\u212a]")
-_WORD = re.compile(r"\w")
-
-
-def _is_word(char: str) -> bool:
-    return _WORD.match(char) is not None
-
-
-def _fold(text: str) -> str | None:
-    """``text.lower()`` when it keeps every offset and case-sensitive matching of lower-case
-    ASCII patterns on it equals ``re.IGNORECASE`` matching on ``text``; else ``None``."""
-    low = text.lower()
-    if len(low) != len(text) or (not text.isascii() and _FOLD_SPECIAL.search(text)):
-        return None
-    return low
-
-
-class _Folded:
-    """``slow.finditer(text, lo, hi)`` for an IGNORECASE pattern that starts with a one-character
-    look-behind (``\\b`` or ``(?<![\\w£])``), run as ``fast`` (the same pattern, lower-case,
-    case-sensitive, without the look-behind) on the folded text, with the look-behind checked
-    here. Without a leading assertion or IGNORECASE, ``re`` skips to candidate first
-    characters instead of trying every alternative at every position."""
-
-    def __init__(
-        self,
-        fast: re.Pattern[str],
-        slow: re.Pattern[str],
-        behind,
-        need: re.Pattern[str] | None = None,
-    ) -> None:
-        self.fast, self.slow, self.behind, self.need = fast, slow, behind, need
-
-    def finditer(self, text: str, low: str | None, lo: int, hi: int) -> Iterator[re.Match[str]]:
-        if low is None:
-            yield from self.slow.finditer(text, lo, hi)
-            return
-        if self.need is not None and self.need.search(low, lo, hi) is None:
-            return  # every match of ``fast`` contains a match of ``need``
-        pos = lo
-        while True:
-            m = self.fast.search(low, pos, hi)
-            if m is None:
-                return
-            start = m.start()
-            if start > 0 and self.behind(text[start - 1]):
-                pos = start + 1  # the look-behind fails here: try the next position
-                continue
-            yield m
-            pos = m.end() if m.end() > start else start + 1
-
-
 def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int, int]]:
     """``(start, end, amount, group start, group end)``; a range's two ends share a group.
-    ``low`` is ``_fold(text)`` when the caller has it."""
+    ``low`` is ``fold(text)`` when the caller has it."""
     out: list[tuple[int, int, float, int, int]] = []
-    if "£" not in text and "GBP" not in text and "pound" not in (low or text.lower()):
+    folded = text.lower() if low is None else low
+    if "£" not in text and "GBP" not in text and "pound" not in folded:
         return out
-    for m in _POUND_SIGN.finditer(text):
+    sign = _POUND_SIGN if "gbp" in folded else _POUND_SIGN_ONLY
+    for m in sign.finditer(text):
         if text[m.end() : m.end() + 1] == "%":
             continue
         n1, s1, n2, s2 = m["n1"], m["s1"], m["n2"], m["s2"]
@@ -286,7 +240,7 @@ def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int,
         anchored = "pounds" in low or "sterling" in low
     else:
         anchored = _POUND_ANCHOR.search(text) is not None
-    words = _POUND_WORD.finditer(text) if anchored else ()
+    words = _pound_words(text) if anchored else ()
     for m in words:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
@@ -310,6 +264,31 @@ def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int,
             out[i - 1] = (*out[i - 1][:3], gstart, out[i][1])
             out[i] = (*out[i][:3], gstart, out[i][1])
     return out
+
+
+def _pound_words(text: str) -> Iterator[re.Match[str]]:
+    """``_POUND_WORD.finditer(text)``, searching only the stretch around each "pounds"/"sterling".
+
+    Every match holds an anchor word, and no character of ``_NOT_POUND_WORD``, so the next
+    match is the first one in the stretch from the last such character before the next
+    anchor to the first one after it (``re`` otherwise tries the pattern, whose every part
+    before "pounds" is optional, at every position of the text).
+
+    >>> [m.group(0) for m in _pound_words("It cost four million pounds; Kent paid 4 pounds.")]
+    ['four million pounds', '4 pounds']
+    """
+    stops = [m.start() for m in _NOT_POUND_WORD.finditer(text)]
+    pos = 0
+    for anchor in _POUND_ANCHOR.finditer(text):
+        if anchor.start() < pos:
+            continue  # inside the last match, or in a stretch already searched
+        i = bisect_left(stops, anchor.start())
+        lo = max(pos, stops[i - 1] + 1 if i else 0)
+        hi = stops[i] if i < len(stops) else len(text)
+        m = _POUND_WORD.search(text, lo, hi)  # at ``hi`` a non-word character: \b unchanged
+        if m is not None:
+            yield m
+        pos = m.end() if m is not None else hi
 
 
 def _span_patterns(cues: dict, flags: int, lower: bool = False) -> list[re.Pattern[str]]:

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from .docindex import DocIndex
 
 _NEWLINE_RUN = re.compile(r"\n\s*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # "£2.7m. Canterbury": the tokenizer keeps "m." whole, so punctuation rules miss the full stop
 _ABBREV_STOP = re.compile(r"\d ?(?:m|p)\.\s+(?=[\"“‘(]?[A-Z])")
 
@@ -30,26 +31,48 @@ _ABBREV_STOP = re.compile(r"\d ?(?:m|p)\.\s+(?=[\"“‘(]?[A-Z])")
 class LineSentencizer:
     """spaCy's rule-based sentencizer plus a sentence start after every line break.
 
-    Works on plain lists: sentence-final tokens are found by ORTH in a set, and only the
-    tokens after them are looked at. The sentence starts are written to
+    Works on plain lists: sentence-final tokens are found by searching the text for the
+    punctuation characters (single characters, as spaCy's defaults are; otherwise by ORTH),
+    and only the tokens after them are looked at. The sentence starts are written to
     the Doc (``SENT_START``) and to its :class:`~councilwatch.nlp.docindex.DocIndex`.
     """
 
     def __init__(self, punct_chars: list[str] | None = None) -> None:
         self.punct_chars = list(punct_chars or Sentencizer.default_punct_chars)
         self._final_orths: set[int] | None = None
+        # single characters are found in the text (str.find) instead of reading every token
+        self._single = all(len(c) == 1 for c in self.punct_chars)
+        self._ascii_finals = [c for c in self.punct_chars if c.isascii()]
+        self._other_finals = {c for c in self.punct_chars if not c.isascii()}
+
+    def _final_tokens(self, doc: Doc, ix: DocIndex) -> set[int]:
+        """Indices of the tokens that are sentence-final punctuation."""
+        if not self._single:
+            if self._final_orths is None:
+                strings = doc.vocab.strings
+                self._final_orths = {strings.add(c) for c in self.punct_chars}
+            finals = self._final_orths
+            return {i for i, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in finals}
+        text, starts, ends, n = ix.text, ix.starts, ix.ends, len(ix.starts)
+        chars = self._ascii_finals
+        if not text.isascii():
+            chars = chars + sorted(set(_NON_ASCII.findall(text)) & self._other_finals)
+        final = set()
+        for char in chars:
+            pos = text.find(char)
+            while pos >= 0:
+                i = bisect_left(starts, pos)
+                if i < n and starts[i] == pos and ends[i] == pos + 1:
+                    final.add(i)
+                pos = text.find(char, pos + 1)
+        return final
 
     def _sentence_starts(self, doc: Doc, ix: DocIndex) -> list[int]:
         """spaCy's Sentencizer rule: a sentence starts at the first token that is neither
         punctuation nor a sentence-final character after a sentence-final token."""
-        if self._final_orths is None:
-            strings = doc.vocab.strings
-            self._final_orths = {strings.add(c) for c in self.punct_chars}
         text, starts, punct = ix.text, ix.starts, ix.punct
         n = len(starts)
-        finals = self._final_orths
-        orths = doc.to_array(ORTH).tolist()
-        final = {i for i, orth in enumerate(orths) if orth in finals}
+        final = self._final_tokens(doc, ix)
         out = {0}
         for i in sorted(final):
             j = i + 1

@@ -86,3 +86,55 @@ def test_batches_give_the_same_facts_as_single_documents(nlp, texts, published):
     assert batch == single
     for text, facts in zip(texts, batch, strict=True):
         check_offsets(text, facts)
+
+
+# The NLP stage's fast paths must find exactly what the plain patterns they stand for find.
+FAST_PATH_WORDS = st.sampled_from(
+    [
+        "pounds", "Pounds", "POUNDS", "sterling", "Sterling", "4", "4,000", "1.5", "2.", ",",
+        ".", ";", "-", "—", "£", "twenty-five", "a third of a", "million", "m", "bn", "four",
+        "half", "an", "\n", "\u212a", "\u0130", "\u017f", "share", "SHARE", "time-share",
+        "a share of", "market share", "shared  services", "merge", "Merged", "scrapped",
+        "pull out", "pulled\nout", "’s share", "-share", "share-", "x", "!", "?", "...", "。",
+    ]
+)  # fmt: skip
+FAST_PATH_TEXT = st.lists(FAST_PATH_WORDS, max_size=40).map(
+    lambda words: "".join(w + (" " if i % 3 else "") for i, w in enumerate(words))
+)
+
+
+def spans(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@SETTINGS
+@given(text=st.one_of(FAST_PATH_TEXT, ANY_TEXT))
+def test_pound_word_search_equals_the_plain_pattern(text):
+    from councilwatch.nlp.money import _POUND_WORD, _pound_words
+
+    fast, plain = list(_pound_words(text)), list(_POUND_WORD.finditer(text))
+    assert spans(fast) == spans(plain)
+    assert [m.groupdict() for m in fast] == [m.groupdict() for m in plain]
+
+
+@SETTINGS
+@given(text=st.one_of(FAST_PATH_TEXT, ANY_TEXT))
+def test_word_phrases_equal_their_plain_pattern(text):
+    from councilwatch.nlp.phrases import WordPhrases
+
+    for phrases in (["share", "shared services", "merge", "merged"], ["pull out", "scrapped"],
+                    ["a share of", "market share", "’s share"], ["ſhare", "\u212aent"]):  # fmt: skip
+        finder = WordPhrases(phrases)
+        assert spans(finder.finditer(text)) == spans(finder.pattern.finditer(text))
+        assert finder.sub(" ", text) == finder.pattern.sub(" ", text)
+
+
+@SETTINGS
+@given(text=st.one_of(FAST_PATH_TEXT, NEWSY_TEXT, ANY_TEXT))
+def test_sentence_final_tokens_are_the_punctuation_tokens(nlp, text):
+    from councilwatch.nlp.docindex import DocIndex
+
+    sentencizer = nlp.get_pipe("line_sentencizer")
+    doc = nlp.make_doc(text)
+    expected = {i for i, token in enumerate(doc) if token.text in sentencizer.punct_chars}
+    assert sentencizer._final_tokens(doc, DocIndex.of(doc)) == expected
