@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from . import NLP_VERSION
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
-from .docindex import TEXT_KEY, DocIndex
+from .docindex import RECORDS_ONLY_KEY, TEXT_KEY, DocIndex
 from .extensions import register_extensions
 from .services import RECORDS_KEY as SERVICES_KEY
 
@@ -41,6 +41,7 @@ def _docs(nlp: Language, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
         text = text[:limit]
         doc = nlp.tokenizer(text)
         doc.user_data[TEXT_KEY] = text  # the tokenizer keeps every character: doc.text == text
+        doc.user_data[RECORDS_ONLY_KEY] = True
         doc._.published = _clean_date(published)
         yield doc
 

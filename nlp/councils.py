@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .docindex import DocIndex, filter_ranges
+from .docindex import DocIndex, filter_ranges, records_only
 from .extensions import register_extensions
 from .gazetteer import Gazetteer, load_json
 
@@ -129,6 +129,9 @@ class CouncilLinker:
         if not found:
             return doc
         found.sort()
+        if records_only(doc):
+            doc.user_data[RECORDS_KEY] = [list(f) for f in found]
+            return doc
         ents = [Span(doc, s, e, label=LABEL, kb_id=code, span_id=code) for s, e, code in found]
         existing = doc.ents
         if existing:

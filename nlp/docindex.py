@@ -23,8 +23,11 @@ from spacy.tokens import Doc
 
 KEY = "councilwatch.index"
 TEXT_KEY = "councilwatch.text"
+# set by ``analyse_texts``, which reads the facts from ``user_data``: the components then skip
+# the spaCy structures nobody will read (sentence starts, ``doc.ents``, ``doc.spans``)
+RECORDS_ONLY_KEY = "councilwatch.records_only"
 
-__all__ = ["DocIndex", "doc_text", "filter_ranges"]
+__all__ = ["DocIndex", "doc_text", "filter_ranges", "records_only"]
 
 T = TypeVar("T")
 
@@ -47,6 +50,11 @@ def filter_ranges(items: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
             seen.update(range(start, end))
     out.sort(key=lambda it: it[0])
     return out
+
+
+def records_only(doc: Doc) -> bool:
+    """Whether the Doc is processed for its records only (see ``RECORDS_ONLY_KEY``)."""
+    return doc.user_data.get(RECORDS_ONLY_KEY, False)
 
 
 def doc_text(doc: Doc) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .docindex import DocIndex, doc_text
+from .docindex import DocIndex, doc_text, records_only
 from .extensions import register_extensions
 from .gazetteer import load_json
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
@@ -135,9 +135,10 @@ class MoneyExtractor:
                     "sentence": text[sent_lo:sent_hi],
                 }
             )
-            spans.append(Span(doc, tokens[0], tokens[1], label=LABEL))
+            spans.append(tokens)
         doc._.money = mentions
-        doc.spans["money"] = spans
+        if not records_only(doc):
+            doc.spans["money"] = [Span(doc, s, e, label=LABEL) for s, e in spans]
         return doc
 
     @staticmethod

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from .docindex import DocIndex
+from .docindex import DocIndex, records_only
 
 _NEWLINE_RUN = re.compile(r"\n\s*")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -96,6 +96,8 @@ class LineSentencizer:
         ix = DocIndex.of(doc)
         sent_starts = self._sentence_starts(doc, ix)
         ix.set_sentences(sent_starts)
+        if records_only(doc):
+            return doc
         flags = np.full((len(doc), 1), -1, dtype="int32")
         flags[sent_starts] = 1
         doc.from_array([SENT_START], flags.astype("uint64"))

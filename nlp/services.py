@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .docindex import filter_ranges
+from .docindex import filter_ranges, records_only
 from .gazetteer import DATA_DIR
 
 LABEL = "SERVICE"
@@ -53,7 +53,8 @@ class ServiceTagger:
             [(s, e, k) for matcher in (self.lower, self.exact) for k, s, e in matcher(doc)]
         )
         doc.user_data[RECORDS_KEY] = [[s, e, doc.vocab.strings[k]] for s, e, k in found]
-        doc.spans["services"] = [Span(doc, s, e, label=LABEL, kb_id=k) for s, e, k in found]
+        if not records_only(doc):
+            doc.spans["services"] = [Span(doc, s, e, label=LABEL, kb_id=k) for s, e, k in found]
         return doc
 
 
