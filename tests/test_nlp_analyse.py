@@ -94,3 +94,27 @@ def test_seed_gold_exact(nlp, seed):
             for a in gold["arrangements"]
         ]
         assert got_arr == want_arr
+
+
+def test_records_equal_the_spacy_annotations(nlp):
+    """``analyse_texts`` skips the spaCy structures; ``nlp(text)`` sets them, with the same facts."""
+    from councilwatch.nlp.analyse import doc_to_record
+
+    gold = Path(__file__).parent / "gold"
+    docs = [json.loads(line) for path in sorted(gold.glob("*.jsonl")) for line in path.open()]
+    items = [(d["text"], d.get("published")) for d in docs]
+    for (text, published), rec in zip(items, analyse_texts(nlp, items), strict=True):
+        doc = nlp.make_doc(text)
+        doc._.published = published[:10] if published else None
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        assert doc_to_record(doc) == rec
+        ents = [(e.start_char, e.end_char, e.kb_id_) for e in doc.ents if e.label_ == "COUNCIL"]
+        assert ents == [(c["start"], c["end"], c["code"]) for c in rec["councils"]]
+        services = [(s.start_char, s.end_char, s.kb_id_) for s in doc.spans["services"]]
+        assert services == [(s["start"], s["end"], s["id"]) for s in rec["services"]]
+        money = doc.spans["money"]  # token-aligned: may run past the amount ("£2.7m.")
+        assert len(money) == len(rec["money"])
+        for span, m in zip(money, rec["money"], strict=True):
+            assert span.start_char == m["start"] and span.end_char >= m["end"]
+        assert [s.text for s in doc.sents]
