@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from spacy.attrs import IDX, IS_PUNCT, LENGTH
@@ -27,7 +28,7 @@ TEXT_KEY = "councilwatch.text"
 # the spaCy structures nobody will read (sentence starts, ``doc.ents``, ``doc.spans``)
 RECORDS_ONLY_KEY = "councilwatch.records_only"
 
-__all__ = ["DocIndex", "doc_text", "filter_ranges", "records_only"]
+__all__ = ["DocIndex", "TokenTexts", "doc_text", "filter_ranges", "records_only"]
 
 T = TypeVar("T")
 
@@ -63,6 +64,42 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+# Docs with more tokens than this look token texts up one at a time: the components read only
+# the few around their matches, and building the full lists would cost more
+LAZY_FROM = 300
+
+
+class TokenTexts:
+    """The token texts of a Doc, looked up on demand, indexed and sliced like a list.
+
+    >>> texts = TokenTexts("Kent saved £2m", [0, 5, 11, 12], [4, 10, 12, 14], str.upper)
+    >>> texts[1], texts[-1], texts[1:3], len(texts)
+    ('SAVED', '2M', ['SAVED', '£'], 4)
+    """
+
+    __slots__ = ("text", "starts", "ends", "convert")
+
+    def __init__(
+        self,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        convert: Callable[[str], str] | None = None,
+    ) -> None:
+        self.text, self.starts, self.ends, self.convert = text, starts, ends, convert
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        text, convert = self.text, self.convert
+        if isinstance(i, slice):
+            words = [text[s:e] for s, e in zip(self.starts[i], self.ends[i], strict=True)]
+            return [convert(w) for w in words] if convert else words
+        word = text[self.starts[i] : self.ends[i]]
+        return convert(word) if convert else word
 
 
 class DocIndex:
@@ -101,25 +138,34 @@ class DocIndex:
         self._data["sent_chars"] = self.sent_chars
 
     @property
-    def words(self) -> list[str]:
-        """Token texts (computed once)."""
+    def words(self) -> list[str] | TokenTexts:
+        """Token texts: a list (computed once), or for long Docs a :class:`TokenTexts`."""
         words = self._data.get("words")
         if words is None:
             text = self.text
+            if len(self.starts) > LAZY_FROM:
+                return TokenTexts(text, self.starts, self.ends)
             words = self._data["words"] = [
                 text[s:e] for s, e in zip(self.starts, self.ends, strict=True)
             ]
         return words
 
     @property
-    def lower(self) -> list[str]:
-        """Lower-cased token texts (computed once)."""
+    def lower(self) -> list[str] | TokenTexts:
+        """Lower-cased token texts, as :attr:`words`."""
         lower = self._data.get("lower")
         if lower is None:
-            low = self.text.lower()
+            low = self._data.get("text_lower")
+            if low is None:
+                low = self._data["text_lower"] = self.text.lower()
             # slices of the lower-cased text are the lower-cased tokens when lower-casing
             # keeps every offset and has no context rule (final sigma)
-            if len(low) == len(self.text) and "\u03a3" not in self.text:
+            sliced = len(low) == len(self.text) and "\u03a3" not in self.text
+            if len(self.starts) > LAZY_FROM:
+                if sliced:
+                    return TokenTexts(low, self.starts, self.ends)
+                return TokenTexts(self.text, self.starts, self.ends, str.lower)
+            if sliced:
                 lower = [low[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
             else:
                 lower = [w.lower() for w in self.words]

@@ -138,3 +138,17 @@ def test_sentence_final_tokens_are_the_punctuation_tokens(nlp, text):
     doc = nlp.make_doc(text)
     expected = {i for i, token in enumerate(doc) if token.text in sentencizer.punct_chars}
     assert sentencizer._final_tokens(doc, DocIndex.of(doc)) == expected
+
+
+@SETTINGS
+@given(text=st.one_of(NEWSY_TEXT, FAST_PATH_TEXT, ANY_TEXT))
+def test_token_texts_looked_up_on_demand_give_the_same_facts(nlp, text):
+    from councilwatch.nlp import docindex
+
+    expected = list(analyse_texts(nlp, [(text, None)]))
+    saved = docindex.LAZY_FROM
+    docindex.LAZY_FROM = 0  # every Doc counts as long
+    try:
+        assert list(analyse_texts(nlp, [(text, None)])) == expected
+    finally:
+        docindex.LAZY_FROM = saved
