@@ -20,7 +20,7 @@ from . import NLP_VERSION
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import RECORDS_ONLY_KEY, TEXT_KEY, DocIndex
-from .extensions import register_extensions
+from .extensions import get_extension, register_extensions, set_extension
 from .services import RECORDS_KEY as SERVICES_KEY
 
 __all__ = ["NLP_VERSION", "analyse_texts", "doc_to_record"]
@@ -42,7 +42,7 @@ def _docs(nlp: Language, items: Iterable[tuple[str, str | None]]) -> Iterator[Do
         doc = nlp.tokenizer(text)
         doc.user_data[TEXT_KEY] = text  # the tokenizer keeps every character: doc.text == text
         doc.user_data[RECORDS_ONLY_KEY] = True
-        doc._.published = _clean_date(published)
+        set_extension(doc, "published", _clean_date(published))
         yield doc
 
 
@@ -63,13 +63,13 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
              "end": ends[e - 1], "sentence": ix.sent_text(ix.sent_of_token(s))}
             for s, e, code in councils
         ],
-        "money": list(doc._.money or []),
+        "money": list(get_extension(doc, "money") or []),
         "services": [
             {"id": sid, "text": text[starts[s] : ends[e - 1]], "start": starts[s],
              "end": ends[e - 1], "sentence": ix.sent_text(ix.sent_of_token(s))}
             for s, e, sid in services
         ],
-        "arrangements": list(doc._.arrangements or []),
+        "arrangements": list(get_extension(doc, "arrangements") or []),
     }  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
-from .extensions import register_extensions
+from .extensions import get_extension, register_extensions, set_extension
 from .gazetteer import load_json
 from .phrases import WordPhrases, fold
 from .services import RECORDS_KEY as SERVICES_KEY
@@ -35,6 +35,8 @@ class ArrangementExtractor:
         cues = load_json("arrangement_cues.json", Path(data_dir) if data_dir else None)
         self.share = WordPhrases(cues["share"])
         self.statuses = [(s, WordPhrases(cues["status"][s])) for s in cues["status_order"]]
+        # one search for all of them: most arrangements have none (and get the default)
+        self.any_status = WordPhrases([p for s in cues["status_order"] for p in cues["status"][s]])
         self.default_status = cues["default_status"]
         self.vehicle_generic = set(cues["vehicle_generic"])
         self.tail_starts = set(cues["vehicle_tail_starts"])
@@ -52,7 +54,7 @@ class ArrangementExtractor:
         results: list[dict[str, Any]] = []
         councils = _councils(doc)
         if len({code for _, _, code in councils}) < 2:
-            doc._.arrangements = results
+            set_extension(doc, "arrangements", results)
             return doc
         ix = DocIndex.of(doc)
         facts = _Facts(doc, councils)
@@ -70,7 +72,7 @@ class ArrangementExtractor:
                 _merge(results, self._arrangement(ix, facts, k, codes))
             if ents:
                 previous = list(dict.fromkeys(code for _, _, code in ents))
-        doc._.arrangements = results
+        set_extension(doc, "arrangements", results)
         return doc
 
     def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
@@ -183,6 +185,8 @@ class ArrangementExtractor:
 
     def _status(self, text: str) -> str:
         low = fold(text)
+        if not self.any_status.search(text, low):
+            return self.default_status
         for status, phrases in self.statuses:
             if phrases.search(text, low):
                 return status
@@ -214,7 +218,8 @@ class _Facts:
         if records is None:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
         self.services: list[tuple[int, int, str]] = [(s, e, i) for s, e, i in records]
-        self.savings = [m for m in doc._.money or [] if m["role"] == "saving"]
+        money = get_extension(doc, "money") or []
+        self.savings = [m for m in money if m["role"] == "saving"]
         if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
             self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
         else:

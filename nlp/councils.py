@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .docindex import DocIndex, filter_ranges, records_only
-from .extensions import register_extensions
+from .extensions import get_extension, register_extensions
 from .gazetteer import Gazetteer, load_json
 
 LABEL = "COUNCIL"
@@ -96,7 +96,7 @@ class CouncilLinker:
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
         foreign_sents = {ix.sent_of_token(s) for _, s, _ in foreign}
-        published = doc._.published
+        published = get_extension(doc, "published")
         decided: list[tuple[_Cand, bool]] = []
         for group in self._groups(ix, spans):
             decided += self._decide(doc, ix, group)

@@ -53,6 +53,9 @@ def filter_ranges(items: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
     return out
 
 
+_last: tuple[dict[str, Any] | None, Any] = (None, None)  # see DocIndex.of
+
+
 def records_only(doc: Doc) -> bool:
     """Whether the Doc is processed for its records only (see ``RECORDS_ONLY_KEY``)."""
     return doc.user_data.get(RECORDS_ONLY_KEY, False)
@@ -118,7 +121,12 @@ class DocIndex:
 
     @classmethod
     def of(cls, doc: Doc) -> DocIndex:
-        """The Doc's index, built (without sentence bounds beyond one) if missing."""
+        """The Doc's index, built (without sentence bounds beyond one) if missing.
+
+        The components ask for the same Doc's index one after another, so the last one made
+        is kept (with its data, whose identity marks the Doc it belongs to).
+        """
+        global _last
         data = doc.user_data.get(KEY)
         if data is None:
             arr = doc.to_array([IDX, LENGTH, IS_PUNCT])
@@ -128,7 +136,13 @@ class DocIndex:
                 "punct": arr[:, 2].tolist(),
             }
             doc.user_data[KEY] = data
-        return cls(doc_text(doc), data)
+        else:
+            last_data, last = _last
+            if last_data is data:
+                return last
+        ix = cls(doc_text(doc), data)
+        _last = (data, ix)
+        return ix
 
     def set_sentences(self, sent_tokens: list[int]) -> None:
         """Record the sentence-start token indices (sorted, starting with 0)."""

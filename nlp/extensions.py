@@ -11,7 +11,37 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc
+
+
+def _key(name: str) -> tuple[str, str, None, None]:
+    return ("._.", name, None, None)  # where ``doc._.name`` keeps its value
+
+
+def get_extension(doc: Doc, name: str) -> Any:
+    """``doc._.name`` (``None`` when unset), read without building ``doc._`` each time.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("text")
+    >>> doc._.money = [1]
+    >>> get_extension(doc, "money"), get_extension(doc, "arrangements")
+    ([1], None)
+    """
+    return doc.user_data.get(_key(name))
+
+
+def set_extension(doc: Doc, name: str, value: Any) -> None:
+    """``doc._.name = value``, without building ``doc._``.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("text")
+    >>> set_extension(doc, "published", "2015-01-01")
+    >>> doc._.published
+    '2015-01-01'
+    """
+    doc.user_data[_key(name)] = value
 
 
 def register_extensions() -> None:

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .docindex import DocIndex, doc_text, records_only
-from .extensions import register_extensions
+from .extensions import register_extensions, set_extension
 from .gazetteer import load_json
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
 from .phrases import Folded, fold, is_word, trie_alternation
@@ -136,7 +136,7 @@ class MoneyExtractor:
                 }
             )
             spans.append(tokens)
-        doc._.money = mentions
+        set_extension(doc, "money", mentions)
         if not records_only(doc):
             doc.spans["money"] = [Span(doc, s, e, label=LABEL) for s, e in spans]
         return doc

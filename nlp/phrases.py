@@ -143,7 +143,20 @@ class WordPhrases:
 
     def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
         """The first match in ``text``, or ``None``."""
-        return next(self.finditer(text, low), None)
+        folded = self._folded
+        if folded is None:
+            return self.pattern.search(text)
+        if low is None:
+            low = fold(text)
+        if low is None:
+            return self.pattern.search(text)
+        fast, behind, pos = folded.fast, folded.behind, 0
+        while (m := fast.search(low, pos)) is not None:
+            start = m.start()
+            if start == 0 or not behind(text[start - 1]):
+                return m
+            pos = start + 1
+        return None
 
     def sub(self, repl: str, text: str) -> str:
         """``text`` with every match replaced by ``repl`` (``re.sub``)."""

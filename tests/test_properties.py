@@ -127,6 +127,8 @@ def test_word_phrases_equal_their_plain_pattern(text):
         finder = WordPhrases(phrases)
         assert spans(finder.finditer(text)) == spans(finder.pattern.finditer(text))
         assert finder.sub(" ", text) == finder.pattern.sub(" ", text)
+        found, plain = finder.search(text), finder.pattern.search(text)
+        assert (found and found.span()) == (plain and plain.span())
 
 
 @SETTINGS
