@@ -10,6 +10,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import spacy
 from spacy.language import Language
 
@@ -26,8 +29,12 @@ MAX_LENGTH = 20_000_000
 # after that is split again with the prefix/suffix/infix rules each time it comes back.
 # 100,000 chunks cost about 22 MB and make tokenizing news about twice as fast (BENCHMARKS.md).
 TOKENIZER_CACHE = 100_000
+# spaCy keeps every string and word it meets in the vocabulary (about 350 bytes each), and an
+# archive of real news has millions of distinct ones. Past this many, each batch runs in a
+# memory zone, whose new strings are dropped at its end (and not cached by the tokenizer).
+VOCAB_LIMIT = 300_000
 
-__all__ = ["NLP_VERSION", "build_pipeline"]
+__all__ = ["NLP_VERSION", "VOCAB_LIMIT", "bounded_vocabulary", "build_pipeline"]
 
 
 def build_pipeline(data_dir: str | None = None) -> Language:
@@ -44,3 +51,25 @@ def build_pipeline(data_dir: str | None = None) -> Language:
     nlp.add_pipe("service_tagger", config={"data_dir": data_dir})
     nlp.add_pipe("arrangement_extractor", config={"data_dir": data_dir})
     return nlp
+
+
+@contextmanager
+def bounded_vocabulary(nlp: Language, limit: int | None = None) -> Iterator[None]:
+    """Run the block in a spaCy memory zone once the vocabulary holds ``limit`` (default
+    ``VOCAB_LIMIT``) strings, so
+    that a long run's memory stops growing. Docs made in the block must not be used after it
+    (take their records inside).
+
+    Example:
+        >>> from councilwatch.nlp.analyse import analyse_texts
+        >>> nlp = build_pipeline()
+        >>> with bounded_vocabulary(nlp, limit=0):
+        ...     records = list(analyse_texts(nlp, [("Zorbleflux and Kent County Council", None)]))
+        >>> records[0]["councils"][0]["code"], "Zorbleflux" in nlp.vocab.strings
+        ('KEN', False)
+    """
+    if len(nlp.vocab.strings) < (VOCAB_LIMIT if limit is None else limit):
+        yield
+        return
+    with nlp.memory_zone():
+        yield

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from councilwatch.db.store import record_error, replace_facts, utcnow
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.pipeline import bounded_vocabulary, build_pipeline
 
 ProgressCallback = Callable[[int, int], None]
 Item = tuple[int, str, str | None]  # article id, body, published
@@ -98,12 +98,14 @@ def _analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, An
         _NLP = build_pipeline()
     try:
         items = ((body, published) for _, body, published in batch)
-        return list(analyse_texts(_NLP, items, batch_size=batch_size))
+        with bounded_vocabulary(_NLP):
+            return list(analyse_texts(_NLP, items, batch_size=batch_size))
     except Exception:
         if len(batch) == 1:
             _, body, published = batch[0]
             try:
-                return list(analyse_texts(_NLP, [(body, published)]))
+                with bounded_vocabulary(_NLP):
+                    return list(analyse_texts(_NLP, [(body, published)]))
             except Exception as exc:
                 return [{"error": f"{type(exc).__name__}: {exc}"}]
         return [facts for item in batch for facts in _analyse_batch([item], batch_size)]

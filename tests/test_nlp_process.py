@@ -168,3 +168,21 @@ def test_an_article_the_nlp_stage_fails_on_is_recorded_and_the_rest_processed(
     assert (url, stage) == ("http://x/1", "nlp") and "cannot analyse this" in reason
     pending = [r[0] for r in conn.execute("SELECT url FROM articles WHERE nlp_version IS NULL")]
     assert pending == ["http://x/1"]  # tried again next time
+
+
+def test_past_the_vocabulary_limit_batches_forget_their_words_and_keep_their_facts(
+    tmp_path, monkeypatch
+):
+    from councilwatch.nlp import pipeline as nlp_pipeline
+    from councilwatch.pipeline import process
+
+    plain, bounded = make_db(tmp_path / "plain.db"), make_db(tmp_path / "bounded.db")
+    for conn in (plain, bounded):  # words no other article has
+        store_article(conn, {"url": "http://example.test/rare", "published": "2016-01-01",
+                             "body": "Kent County Council bought Qwxzorb software."})  # fmt: skip
+    assert process_articles(plain, batch_size=4) == N_ARTICLES + 1
+    monkeypatch.setattr(process, "_NLP", None)  # a fresh pipeline, past its limit at once
+    monkeypatch.setattr(nlp_pipeline, "VOCAB_LIMIT", 0)
+    assert process_articles(bounded, batch_size=4) == N_ARTICLES + 1
+    assert facts(bounded) == facts(plain)
+    assert "Qwxzorb" not in process._NLP.vocab.strings  # dropped with its batch's memory zone
