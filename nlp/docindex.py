@@ -53,9 +53,6 @@ def filter_ranges(items: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
     return out
 
 
-_last: tuple[dict[str, Any] | None, Any] = (None, None)  # see DocIndex.of
-
-
 def records_only(doc: Doc) -> bool:
     """Whether the Doc is processed for its records only (see ``RECORDS_ONLY_KEY``)."""
     return doc.user_data.get(RECORDS_ONLY_KEY, False)
@@ -96,13 +93,16 @@ class TokenTexts:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int | slice) -> str | list[str]:
         text, convert = self.text, self.convert
         if isinstance(i, slice):
             words = [text[s:e] for s, e in zip(self.starts[i], self.ends[i], strict=True)]
             return [convert(w) for w in words] if convert else words
         word = text[self.starts[i] : self.ends[i]]
         return convert(word) if convert else word
+
+
+_last: tuple[dict[str, Any] | None, Any] = (None, None)  # see DocIndex.of
 
 
 class DocIndex:

@@ -92,6 +92,17 @@ class Folded:
     ) -> None:
         self.fast, self.slow, self.behind, self.need = fast, slow, behind, need
 
+    def search(self, text: str, low: str | None, pos: int, hi: int) -> re.Match[str] | None:
+        """The first match in ``text[pos:hi]``; ``low`` is ``fold(text)``."""
+        if low is None:
+            return self.slow.search(text, pos, hi)
+        while (m := self.fast.search(low, pos, hi)) is not None:
+            start = m.start()
+            if start == 0 or not self.behind(text[start - 1]):
+                return m
+            pos = start + 1  # the look-behind fails here: try the next position
+        return None
+
     def finditer(self, text: str, low: str | None, lo: int, hi: int) -> Iterator[re.Match[str]]:
         """The matches in ``text[lo:hi]``; ``low`` is ``fold(text)``."""
         if low is None:
@@ -100,16 +111,9 @@ class Folded:
         if self.need is not None and self.need.search(low, lo, hi) is None:
             return  # every match of ``fast`` contains a match of ``need``
         pos = lo
-        while True:
-            m = self.fast.search(low, pos, hi)
-            if m is None:
-                return
-            start = m.start()
-            if start > 0 and self.behind(text[start - 1]):
-                pos = start + 1  # the look-behind fails here: try the next position
-                continue
+        while (m := self.search(text, low, pos, hi)) is not None:
             yield m
-            pos = m.end() if m.end() > start else start + 1
+            pos = m.end() if m.end() > m.start() else m.start() + 1
 
 
 def _is_word_or_hyphen(char: str) -> bool:
@@ -143,20 +147,9 @@ class WordPhrases:
 
     def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
         """The first match in ``text``, or ``None``."""
-        folded = self._folded
-        if folded is None:
+        if self._folded is None:
             return self.pattern.search(text)
-        if low is None:
-            low = fold(text)
-        if low is None:
-            return self.pattern.search(text)
-        fast, behind, pos = folded.fast, folded.behind, 0
-        while (m := fast.search(low, pos)) is not None:
-            start = m.start()
-            if start == 0 or not behind(text[start - 1]):
-                return m
-            pos = start + 1
-        return None
+        return self._folded.search(text, fold(text) if low is None else low, 0, len(text))
 
     def sub(self, repl: str, text: str) -> str:
         """``text`` with every match replaced by ``repl`` (``re.sub``)."""

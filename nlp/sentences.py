@@ -33,8 +33,9 @@ class LineSentencizer:
 
     Works on plain lists: sentence-final tokens are found by searching the text for the
     punctuation characters (single characters, as spaCy's defaults are; otherwise by ORTH),
-    and only the tokens after them are looked at. The sentence starts are written to
-    the Doc (``SENT_START``) and to its :class:`~councilwatch.nlp.docindex.DocIndex`.
+    and only the tokens after them are looked at. The sentence starts are written to the
+    Doc's :class:`~councilwatch.nlp.docindex.DocIndex` and, unless it is processed for its
+    records only, to the Doc itself (``SENT_START``).
     """
 
     def __init__(self, punct_chars: list[str] | None = None) -> None:
