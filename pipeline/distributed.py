@@ -50,12 +50,14 @@ from twisted.internet import task
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.pipeline import settings as project
+from councilwatch.pipeline.middlewares import AlreadyStored
 from councilwatch.pipeline.pipelines import (
     SourceTally,
     StoreFailed,
     save_tallies,
     store_item,
 )
+from councilwatch.spiders.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ class RedisKeys:
     pages: str
     workers: str
     live: str
+    stored: str  # canonical URLs of the stored articles, published by the loader
 
     @classmethod
     def for_spider(cls, spider: str, prefix: str = KEY_PREFIX) -> RedisKeys:
@@ -98,8 +101,9 @@ def redis_settings(redis_url: str, idle_timeout: float = DEFAULT_IDLE_TIMEOUT) -
     """Scrapy setting overrides that make a crawl a worker of a shared Redis crawl.
 
     The SQLite-reading middlewares are switched off (a worker may have no database:
-    the shared duplicate filter stops refetches within a crawl, and the loader
-    keeps stored articles unique) and the store pipeline is replaced by
+    the shared duplicate filter stops refetches within a crawl, the loader's set of
+    stored URLs those of earlier crawls, see :class:`SkipStoredInRedisMiddleware`, and
+    the loader keeps stored articles unique) and the store pipeline is replaced by
     :class:`PushToRedisPipeline`.
 
     >>> s = redis_settings("redis://127.0.0.1:6379/0", idle_timeout=5)
@@ -107,9 +111,13 @@ def redis_settings(redis_url: str, idle_timeout: float = DEFAULT_IDLE_TIMEOUT) -
     ('councilwatch.pipeline.distributed.RedisScheduler', 5.0)
     """
     keys = RedisKeys.for_spider("%(spider)s")
+    skip_stored = "councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware"
     middlewares = {
         **project.DOWNLOADER_MIDDLEWARES,
-        "councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware": None,
+        skip_stored: None,
+        "councilwatch.pipeline.distributed.SkipStoredInRedisMiddleware": (
+            project.DOWNLOADER_MIDDLEWARES[skip_stored]
+        ),
         "councilwatch.pipeline.middlewares.ConditionalGetMiddleware": None,
     }
     pipelines = {
@@ -431,6 +439,33 @@ class CloseWhenFrontierIdle:
             logger.info("Last worker out: cleared the shared duplicate filter")
 
 
+class SkipStoredInRedisMiddleware:
+    """A worker's :class:`~councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware`:
+    do not fetch an article whose canonical URL is in the loader's ``:stored`` set.
+
+    Switched off by ``COUNCILWATCH_REFRESH``; only requests marked ``meta["article"]``
+    are checked.
+    """
+
+    def __init__(self, server: redis.Redis, key: str, stats) -> None:
+        self.server, self.key, self.stats = server, key, stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipStoredInRedisMiddleware:
+        settings = crawler.settings
+        if settings.getbool("COUNCILWATCH_REFRESH") or not settings.get("REDIS_URL"):
+            raise NotConfigured
+        key = RedisKeys.for_spider(crawler.spidercls.name).stored
+        return cls(redis_from_settings(settings), key, crawler.stats)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("article") and self.server.sismember(
+            self.key, canonicalize(request.url)
+        ):
+            self.stats.inc_value("councilwatch/skipped_stored")
+            raise AlreadyStored(f"already stored: {request.url}")
+
+
 # -- the loader -----------------------------------------------------------------
 
 
@@ -453,7 +488,9 @@ class ItemLoader:
 
     Items are read in batches with ``LRANGE`` and removed with ``LTRIM`` once
     stored, so a loader that dies mid-batch loses nothing (storing is idempotent:
-    a replayed article is ``unchanged``).
+    a replayed article is ``unchanged``). The loader also keeps the ``:stored`` set of
+    canonical URLs the workers skip: replaced from the database when it starts (so a
+    new or restored database is what counts), added to as it stores.
     """
 
     def __init__(
@@ -473,6 +510,33 @@ class ItemLoader:
         self.known_sources: set[str] = set()
         self.workers: Counter[str] = Counter()
         self.result = LoadResult(run_id=store.start_run(conn, command))
+        self.publish_stored()
+
+    def publish_stored(self, chunk: int = 5000) -> None:
+        """Replace the ``:stored`` set with the canonical URLs of every stored article
+        (built under a temporary key, then renamed over the old set in one step)."""
+        urls = sorted({canonicalize(url) for url in store.known_urls(self.conn)})
+        staging = f"{self.keys.stored}:staging:{worker_name()}"
+        self.server.delete(staging)
+        for i in range(0, len(urls), chunk):
+            self.server.sadd(staging, *urls[i : i + chunk])
+        if urls:
+            self.server.rename(staging, self.keys.stored)
+        else:
+            self.server.delete(self.keys.stored)
+
+    def _add_stored(self, article_ids: list[int]) -> None:
+        """Add the URLs of just-stored articles (canonical, fetched, aliases) to the set."""
+        if not article_ids:
+            return
+        marks = ",".join("?" * len(article_ids))
+        rows = self.conn.execute(
+            f"SELECT canonical_url, url FROM articles WHERE id IN ({marks}) "
+            f"UNION ALL SELECT url, url FROM article_aliases WHERE article_id IN ({marks})",
+            article_ids * 2,
+        ).fetchall()
+        urls = {canonicalize(url) for row in rows for url in row}
+        self.server.sadd(self.keys.stored, *urls)
 
     def drain(self, batch_size: int = 200, stop: threading.Event | None = None) -> int:
         """Store every item waiting in the list; return how many."""
@@ -481,8 +545,10 @@ class ItemLoader:
             batch = self.server.lrange(self.keys.items, 0, batch_size - 1)
             if not batch:
                 break
-            for data in batch:
-                self.load_one(decode_item(data))
+            items = [decode_item(data) for data in batch]
+            for item in items:
+                self.load_one(item)
+            self._add_stored([item["article_id"] for item in items if "article_id" in item])
             self.server.ltrim(self.keys.items, len(batch), -1)
             done += len(batch)
         self.collect_pages()

@@ -72,8 +72,8 @@ def redis_url(tmp_path: Path):
 PACED = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
 
 
-def worker(redis_url: str, start_url: str) -> subprocess.Popen:
-    args = ["crawl", "--redis", redis_url, "--start-url", start_url, "--idle-timeout", "5"]
+def worker(redis_url: str, start_url: str, *extra: str) -> subprocess.Popen:
+    args = ["crawl", "--redis", redis_url, "--start-url", start_url, "--idle-timeout", "5", *extra]
     return subprocess.Popen(
         [sys.executable, "-m", "councilwatch", *args, *FAST_CRAWL, *PACED],
         stdout=subprocess.PIPE,
@@ -116,6 +116,41 @@ def test_two_workers_share_the_frontier_and_one_loader_stores_each_article_once(
     assert runs == [("councilwatch load", "finished", 517, source_pages)]
     # every page fetched for the source, plus each worker's own robots.txt check
     assert 517 < source_pages <= sum(workers_pages.values())
+
+
+def finished_worker(redis_url: str, start_url: str, *args: str) -> str:
+    process = worker(redis_url, start_url, *args)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err[-3000:]
+    return out
+
+
+@pytest.mark.timeout(150)
+def test_workers_do_not_refetch_the_articles_the_loader_has_stored(redis_url, db_path):
+    client = redis.Redis.from_url(redis_url)
+    stale = "http://127.0.0.1:1/news/from-another-database"
+    client.sadd(KEYS.stored, stale)
+    with running_sample_site(extra_articles=20) as base:
+        start = f"{base}/robots.txt"
+        assert "37 items" in finished_worker(redis_url, start)
+        loaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
+        assert "Loaded 37 items (run 1): 37 new articles" in loaded.stdout, loaded.stderr[-2000:]
+        # the loader replaced the set with its database's articles, and added what it stored
+        assert not client.sismember(KEYS.stored, stale)
+        stored = {url.decode() for url in client.smembers(KEYS.stored)}
+        assert {url for (url,) in query(db_path, "SELECT canonical_url FROM articles")} <= stored
+
+        again = finished_worker(redis_url, start)
+        assert ", 0 items" in again, again  # feeds and sections fetched, no article
+        assert (
+            "Loaded 0 items" in run_cli("load", "--redis", redis_url, "--db", str(db_path)).stdout
+        )
+
+        refreshed = finished_worker(redis_url, start, "--refresh")
+        assert "37 items" in refreshed, refreshed
+    reloaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
+    assert "37 unchanged" in reloaded.stdout, reloaded.stdout
+    assert query(db_path, "SELECT count(*) FROM articles") == [(37,)]
 
 
 def test_load_follow_drains_until_sigterm_and_records_errors(redis_url, db_path):
