@@ -223,6 +223,13 @@ def crawl(db_path: Path, **options) -> None:
     if options["redis_url"]:
         from councilwatch.pipeline.distributed_cli import report_worker
 
+        if options["jobdir"]:
+            raise click.UsageError(
+                "--jobdir keeps a crawl's frontier on disk, but with --redis the frontier is "
+                "shared in Redis (a stopped worker's requests stay there for the others): "
+                "drop --jobdir."
+            )
+
         report_worker(crawl_from_options(db_path, options), options["redis_url"])
         return
     report_crawl(crawl_from_options(db_path, options))

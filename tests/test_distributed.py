@@ -200,6 +200,16 @@ def test_load_says_how_to_reach_redis_when_it_cannot(db_path):
     assert "Error: cannot read from Redis at redis://127.0.0.1:" in result.stderr
 
 
+def test_a_worker_refuses_jobdir_whose_frontier_would_not_be_used(db_path, tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    result = run_cli(
+        "crawl", "--redis", url, "--jobdir", str(tmp_path / "job"), "--db", str(db_path)
+    )
+    assert result.returncode == 2
+    assert "with --redis the frontier is shared in Redis" in result.stderr
+    assert not (tmp_path / "job").exists()
+
+
 def test_items_and_requests_travel_as_json():
     item = error_item("http://x/a", "fetch", "HTTP 404", status=404)
     assert decode_item(encode_item(item)) == item
