@@ -148,7 +148,8 @@ def crawl_options(command):
         click.option(
             "--jobdir",
             type=click.Path(file_okay=False, path_type=Path),
-            help="Keep the crawl state here; running again with the same --jobdir resumes.",
+            help="Keep the crawl state here; running again with the same --jobdir resumes "
+            "(not with --redis, whose frontier is in Redis).",
         ),
         click.option(
             "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
