@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -24,11 +26,8 @@ class SkipStoredArticlesMiddleware:
     """
 
     def __init__(self, db_path: str) -> None:
-        conn = connect(db_path)
-        try:
+        with closing(connect(db_path)) as conn:
             self.stored = {canonicalize(url) for url in store.known_urls(conn)}
-        finally:
-            conn.close()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredArticlesMiddleware:
@@ -55,11 +54,8 @@ class ConditionalGetMiddleware:
     def __init__(self, db_path: str, stats) -> None:
         self.db_path = db_path
         self.stats = stats
-        conn = connect(db_path)
-        try:
+        with closing(connect(db_path)) as conn:
             self.state = store.feed_states(conn)
-        finally:
-            conn.close()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
@@ -87,11 +83,8 @@ class ConditionalGetMiddleware:
             etag = response.headers.get("ETag", b"").decode("latin-1") or None
             modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
             if etag or modified:
-                conn = connect(self.db_path)
-                try:
+                with closing(connect(self.db_path)) as conn:
                     store.save_feed_state(conn, request.url, etag, modified, response.status)
-                finally:
-                    conn.close()
         return response
 
 
