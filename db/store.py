@@ -160,11 +160,18 @@ def _add_aliases(
         conn.executemany(_INSERT_ALIAS, aliases)
 
 
-def known_urls(conn: sqlite3.Connection) -> set[str]:
-    """Every URL already stored, canonical or alias (for incremental crawls)."""
-    urls = {r[0] for r in conn.execute("SELECT canonical_url FROM articles")}
-    urls.update(r[0] for r in conn.execute("SELECT url FROM articles"))
-    urls.update(r[0] for r in conn.execute("SELECT url FROM article_aliases"))
+def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -> set[str]:
+    """Every URL already stored, canonical or alias (for incremental crawls); only those of
+    ``article_ids`` when given."""
+    articles = aliases = ""
+    params: list[int] = []
+    if article_ids is not None:
+        marks = ",".join("?" * len(article_ids))
+        articles, aliases = f" WHERE id IN ({marks})", f" WHERE article_id IN ({marks})"
+        params = list(article_ids)
+    urls = {r[0] for r in conn.execute(f"SELECT canonical_url FROM articles{articles}", params)}
+    urls.update(r[0] for r in conn.execute(f"SELECT url FROM articles{articles}", params))
+    urls.update(r[0] for r in conn.execute(f"SELECT url FROM article_aliases{aliases}", params))
     return urls
 
 

@@ -50,7 +50,7 @@ from twisted.internet import task
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.pipeline import settings as project
-from councilwatch.pipeline.middlewares import AlreadyStored
+from councilwatch.pipeline.middlewares import AlreadyStored, stored_urls
 from councilwatch.pipeline.pipelines import (
     SourceTally,
     StoreFailed,
@@ -515,7 +515,7 @@ class ItemLoader:
     def publish_stored(self, chunk: int = 5000) -> None:
         """Replace the ``:stored`` set with the canonical URLs of every stored article
         (built under a temporary key, then renamed over the old set in one step)."""
-        urls = sorted({canonicalize(url) for url in store.known_urls(self.conn)})
+        urls = sorted(stored_urls(self.conn))
         staging = f"{self.keys.stored}:staging:{worker_name()}"
         self.server.delete(staging)
         for i in range(0, len(urls), chunk):
@@ -527,16 +527,8 @@ class ItemLoader:
 
     def _add_stored(self, article_ids: list[int]) -> None:
         """Add the URLs of just-stored articles (canonical, fetched, aliases) to the set."""
-        if not article_ids:
-            return
-        marks = ",".join("?" * len(article_ids))
-        rows = self.conn.execute(
-            f"SELECT canonical_url, url FROM articles WHERE id IN ({marks}) "
-            f"UNION ALL SELECT url, url FROM article_aliases WHERE article_id IN ({marks})",
-            article_ids * 2,
-        ).fetchall()
-        urls = {canonicalize(url) for row in rows for url in row}
-        self.server.sadd(self.keys.stored, *urls)
+        if article_ids:
+            self.server.sadd(self.keys.stored, *stored_urls(self.conn, article_ids))
 
     def drain(self, batch_size: int = 200, stop: threading.Event | None = None) -> int:
         """Store every item waiting in the list; return how many."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import closing
 
 from scrapy.crawler import Crawler
@@ -18,6 +19,12 @@ class AlreadyStored(IgnoreRequest):
     """The article is in the database already (not an error)."""
 
 
+def stored_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -> set[str]:
+    """Canonical forms of every stored article URL (or those of ``article_ids``), as the
+    skip-stored middlewares compare them."""
+    return {canonicalize(url) for url in store.known_urls(conn, article_ids)}
+
+
 class SkipStoredArticlesMiddleware:
     """Do not fetch an article already stored (by canonical URL or alias).
 
@@ -27,7 +34,7 @@ class SkipStoredArticlesMiddleware:
 
     def __init__(self, db_path: str) -> None:
         with closing(connect(db_path)) as conn:
-            self.stored = {canonicalize(url) for url in store.known_urls(conn)}
+            self.stored = stored_urls(conn)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredArticlesMiddleware:
