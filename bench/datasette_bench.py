@@ -25,9 +25,10 @@ import statistics
 import time
 from pathlib import Path
 
+from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
-from councilwatch.pipeline.reference import load_reference_data
-from councilwatch.pipeline.serve import SETTINGS, datasette_files, datasette_metadata
+from councilwatch.reference_data import load_reference_data
+from councilwatch.serve import SETTINGS
 
 ARTICLES = 100_000
 MENTIONS = 1_000_000

@@ -101,7 +101,7 @@ def _pages(db: Path, sample: int) -> list[tuple[bytes, str, str | None]]:
 
 def worker_extract(db: Path, sample: int) -> dict:
     """Our extraction (``extract_article``) over stored raw pages."""
-    from councilwatch.spiders.extract import extract_article
+    from councilwatch.extraction.extract import extract_article
 
     pages = _pages(db, sample)
     start = time.perf_counter()
@@ -142,7 +142,7 @@ def worker_store(src: Path, dst: Path, batch_size: int) -> dict:
     from scrapy.utils.test import get_crawler
 
     from councilwatch.pipeline import settings
-    from councilwatch.pipeline.pipelines import StoreArticlePipeline
+    from councilwatch.pipeline.store_items import StoreArticlePipeline
 
     batch_size = batch_size or settings.COUNCILWATCH_STORE_BATCH
     crawler = get_crawler(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import trafilatura
 
-from councilwatch.spiders.extract import extract_article
+from councilwatch.extraction.extract import extract_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

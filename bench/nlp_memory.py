@@ -27,8 +27,8 @@ def rss_mb() -> float:
 
 
 def run(articles: int, new_words: int, batch: int, limited: bool) -> dict:
+    from councilwatch import process
     from councilwatch.nlp import pipeline as nlp_pipeline
-    from councilwatch.pipeline import process
 
     if not limited:
         nlp_pipeline.VOCAB_LIMIT = sys.maxsize

@@ -1,5 +1,5 @@
 """``python -m councilwatch`` runs the ``councilwatch`` command."""
 
-from councilwatch.pipeline.cli import cli
+from councilwatch.cli import cli
 
 cli(prog_name="councilwatch")

@@ -1,6 +1,6 @@
 -- Views and indexes for analysts (Datasette). Applied by ensure_schema() on every
 -- connect after schema.sql, so each view is dropped and recreated and each index
--- is CREATE ... IF NOT EXISTS. Column descriptions live in db/metadata.yml.
+-- is CREATE ... IF NOT EXISTS. Column descriptions live in db/datasette/metadata.yml.
 
 -- Covering indexes for the published pages: facets, per-month counts, the map.
 CREATE INDEX IF NOT EXISTS idx_articles_published_source ON articles(published, source);

@@ -44,18 +44,18 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "councilwatch.pipeline.middlewares.SkipStoredArticlesMiddleware": 50,
-    "councilwatch.pipeline.middlewares.SkipBlockedSourcesMiddleware": 55,
-    "councilwatch.pipeline.middlewares.ConditionalGetMiddleware": 60,
+    "councilwatch.pipeline.skip_stored.SkipStoredArticlesMiddleware": 50,
+    "councilwatch.pipeline.blocked_sources.SkipBlockedSourcesMiddleware": 55,
+    "councilwatch.pipeline.conditional_get.ConditionalGetMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "councilwatch.pipeline.middlewares.RedirectLoopAwareMiddleware": 600,
+    "councilwatch.pipeline.redirects.RedirectLoopAwareMiddleware": 600,
     "councilwatch.pipeline.retry.BackoffRetryMiddleware": 550,
     "councilwatch.pipeline.hostmap.HostMapMiddleware": 990,  # off unless COUNCILWATCH_HOST_MAP
 }
 ITEM_PIPELINES = {
-    "councilwatch.pipeline.pipelines.ValidateArticlePipeline": 100,
-    "councilwatch.pipeline.pipelines.StoreArticlePipeline": 300,
+    "councilwatch.pipeline.validate_items.ValidateArticlePipeline": 100,
+    "councilwatch.pipeline.store_items.StoreArticlePipeline": 300,
 }
 
 # Where articles go; the CLI sets it from --db / COUNCILWATCH_DB.

@@ -1,6 +1,6 @@
 """The one generic news spider: discover article URLs from feeds, sitemaps and
 index pages, fetch each article once and turn it into an item with
-:func:`councilwatch.spiders.extract.extract_article`.
+:func:`councilwatch.extraction.extract.extract_article`.
 
 Run it through ``councilwatch crawl`` (which also stores the items), or from the
 repository root with ``scrapy crawl news -a start_urls=http://127.0.0.1:8000/robots.txt``.
@@ -24,7 +24,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
-from .article import Article
+from councilwatch.extraction.article import Article
+from councilwatch.extraction.extract import NotAnArticle, extract_article
+
 from .discovery import (
     Entry,
     MalformedDocument,
@@ -34,7 +36,6 @@ from .discovery import (
     sitemaps_from_robots,
     xml_problem,
 )
-from .extract import NotAnArticle, extract_article
 from .sources import Source, select_sources
 from .urls import canonicalize
 

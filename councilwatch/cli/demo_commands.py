@@ -1,0 +1,101 @@
+"""``councilwatch demo`` and ``councilwatch sample-site``: the bundled sample site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from councilwatch.cli.options import db_option
+
+
+@click.command()
+@db_option
+@click.option("--port", default=8001, type=int, show_default=True, help="Datasette's port.")
+@click.option("--no-serve", is_flag=True, help="Stop after loading; do not start Datasette.")
+def demo(db_path: Path, port: int, no_serve: bool) -> None:
+    """Crawl the bundled sample site, extract facts, load SQLite and serve Datasette."""
+    from councilwatch.demo import run_demo
+
+    run_demo(db_path, port=port, serve_after=not no_serve)
+
+
+@click.command("sample-site")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--extra-articles",
+    default=0,
+    type=click.IntRange(min=0),
+    show_default=True,
+    help="Generated articles to add to the 17 shipped ones (deterministic for --seed).",
+)
+@click.option(
+    "--fault-rate",
+    default=0.0,
+    type=click.FloatRange(0.0, 1.0),
+    show_default=True,
+    help="Share of responses to articles, the feed and sitemap files that go wrong.",
+)
+@click.option(
+    "--seed", default=0, type=int, show_default=True, help="Seed for articles and faults."
+)
+@click.option(
+    "--hang-seconds",
+    default=60.0,
+    type=click.FloatRange(min=0.0),
+    show_default=True,
+    help="How long a 'timeout' fault holds the connection before closing it.",
+)
+@click.option(
+    "--fault-kind",
+    "fault_kinds",
+    multiple=True,
+    help="Only inject this kind of fault (repeatable; default: every kind).",
+)
+@click.option(
+    "--sitemap-size",
+    default=1000,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Articles per sitemap file when generated articles are served.",
+)
+def sample_site_command(
+    host: str,
+    port: int,
+    extra_articles: int,
+    fault_rate: float,
+    seed: int,
+    hang_seconds: float,
+    fault_kinds: tuple[str, ...],
+    sitemap_size: int,
+) -> None:
+    """Serve the bundled sample tech-press site until stopped (Ctrl-C).
+
+    With --extra-articles and --fault-rate it becomes a large, misbehaving site for
+    crash-safety and benchmark runs; GET /__faults__.json reports the injected faults.
+
+    Example: councilwatch sample-site --port 0 --extra-articles 50000 --fault-rate 0.1
+    """
+    from councilwatch.sample_site.faults import FAULT_KINDS
+    from councilwatch.sample_site.server import serve_forever
+
+    unknown = sorted(set(fault_kinds) - set(FAULT_KINDS))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(FAULT_KINDS)}",
+            param_hint="--fault-kind",
+        )
+    try:
+        serve_forever(
+            host,
+            port,
+            extra_articles=extra_articles,
+            fault_rate=fault_rate,
+            seed=seed,
+            hang_seconds=hang_seconds,
+            fault_kinds=fault_kinds or None,
+            sitemap_size=sitemap_size,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}") from exc

@@ -1,0 +1,82 @@
+"""Publishing commands: ``serve`` (Datasette) and ``export`` (dated extracts)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from councilwatch.cli.options import db_option
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, type=int, show_default=True)
+@click.option(
+    "--immutable/--mutable",
+    default=None,
+    help="Open the file immutable (faster) or follow a crawl's writes. "
+    "Default: immutable unless a crawl is running (a crawl_runs row with status "
+    "'running', or an unmerged -wal file).",
+)
+def serve(db_path: Path, host: str, port: int, immutable: bool | None) -> None:
+    """Publish the database with Datasette, read-only."""
+    from councilwatch.db.schema import NotACouncilwatchDatabase
+    from councilwatch.serve import PortInUse
+    from councilwatch.serve import serve as run_datasette
+
+    try:
+        sys.exit(run_datasette(db_path, host=host, port=port, immutable=immutable))
+    except (NotACouncilwatchDatabase, PortInUse) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("export")
+@db_option
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write councilwatch-extract-YYYY-MM-DD/ into.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    help="Table or view to export (repeatable; default: data tables).",
+)
+@click.option(
+    "--council",
+    "councils",
+    multiple=True,
+    help="Only articles naming this council code (repeatable).",
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    help="Only articles naming this service id (repeatable).",
+)
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
+def export_command(db_path, out_dir, fmt, tables, councils, services, since, until) -> None:
+    """Write a dated extract: one CSV or JSON file per table and a datapackage.json.
+
+    --council and --service keep the articles naming them and those articles'
+    facts; reference tables (councils, services, sources) are exported whole.
+    """
+    from councilwatch.export import ExportError, Filters, export_extract
+
+    filters = Filters(councils=councils, services=services, since=since, until=until)
+    try:
+        target = export_extract(db_path, out_dir, fmt=fmt, tables=tables, filters=filters)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {target}")

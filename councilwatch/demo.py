@@ -1,0 +1,68 @@
+"""``councilwatch demo``: the whole path on the bundled sample site.
+
+sample site on 127.0.0.1 -> real crawl -> SQLite -> NLP -> Datasette.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from councilwatch.crawl import run_crawl
+from councilwatch.db.schema import connect
+from councilwatch.process import process_articles
+from councilwatch.reference_data import load_reference_data
+from councilwatch.serve import PortInUse, check_port_free, serve
+
+
+def crawl_sample_site(db_path: Path) -> dict:
+    """Start the sample site on a free loopback port and crawl it into ``db_path``."""
+    from councilwatch.sample_site.server import running_sample_site
+
+    with running_sample_site("127.0.0.1", 0) as base_url:
+        click.echo(f"Sample site at {base_url}/; crawling from {base_url}/robots.txt", err=True)
+        return run_crawl(
+            db_path,
+            [f"{base_url}/robots.txt"],
+            source="sample-site",
+            settings={"LOG_LEVEL": "WARNING"},
+        )
+
+
+def already_stored(stats: dict) -> int:
+    """Articles a crawl found stored already: skipped before fetching, unchanged, or aliases."""
+    return sum(
+        stats.get(f"councilwatch/{key}", 0)
+        for key in ("skipped_stored", "articles_unchanged", "articles_alias")
+    )
+
+
+def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:
+    if serve_after:
+        try:
+            check_port_free("127.0.0.1", port)
+        except PortInUse as exc:
+            raise click.ClickException(f"{exc}; choose another with --port") from exc
+    stats = crawl_sample_site(db_path)
+    click.echo(
+        f"Crawled {stats.get('downloader/response_count', 0)} pages: "
+        f"{stats.get('councilwatch/articles_new', 0)} new articles, "
+        f"{already_stored(stats)} already stored.",
+        err=True,
+    )
+    conn = connect(db_path)
+    load_reference_data(conn)
+    count = process_articles(conn)
+    (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    (mentions,) = conn.execute("SELECT count(*) FROM council_mentions").fetchone()
+    (money,) = conn.execute("SELECT count(*) FROM money_mentions").fetchone()
+    conn.close()
+    click.echo(
+        f"Processed {count} articles. {db_path}: {articles} articles, "
+        f"{mentions} council mentions, {money} pound figures.",
+        err=True,
+    )
+    if serve_after:
+        sys.exit(serve(db_path, host="127.0.0.1", port=port))

@@ -1,0 +1,310 @@
+"""Dated extracts of a councilwatch database for researchers: CSV or JSON + datapackage.json.
+
+One file per table and a Frictionless Data Package descriptor whose field
+descriptions come from the Datasette metadata (``db/datasette/metadata.yml``).
+
+>>> import tempfile
+>>> from councilwatch.db.schema import connect
+>>> tmp = Path(tempfile.mkdtemp())
+>>> connect(tmp / "cw.db").close()
+>>> out = export_extract(tmp / "cw.db", tmp / "out", tables=["services"], today=date(2026, 1, 2))
+>>> sorted(p.name for p in out.iterdir())
+['datapackage.json', 'services.csv']
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from councilwatch.db.datasette_config import DATABASE_NAME, load_metadata
+from councilwatch.db.schema import check_database_file
+
+#: Tables exported by default: articles, facts and reference data (no raw HTML, no crawl logs).
+DEFAULT_TABLES = (
+    "sources",
+    "articles",
+    "article_aliases",
+    "councils",
+    "services",
+    "council_mentions",
+    "money_mentions",
+    "service_mentions",
+    "arrangements",
+    "arrangement_councils",
+    "arrangement_services",
+)
+#: Never exported: compressed HTML and full-text-search internals.
+EXCLUDED_TABLES = {"raw_pages"}
+FORMATS = ("csv", "json")
+
+#: Rows of each table that belong to the selected articles (``:ids`` is replaced).
+_ARTICLE_FILTERS = {
+    "articles": "id in ({ids})",
+    "article_aliases": "article_id in ({ids})",
+    "council_mentions": "article_id in ({ids})",
+    "money_mentions": "article_id in ({ids})",
+    "service_mentions": "article_id in ({ids})",
+    "arrangements": "article_id in ({ids})",
+    "arrangement_councils": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
+    "arrangement_services": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
+    "raw_pages": "article_id in ({ids})",
+}
+
+
+class ExportError(Exception):
+    """Bad export request: unknown table or format, bad date, missing database."""
+
+
+@dataclass
+class Filters:
+    """Which articles (and so which facts) to export; empty means all.
+
+    ``councils`` / ``services``: articles naming any of them (both given: both
+    must match); ``since`` / ``until``: on ``articles.published``, inclusive.
+
+    >>> Filters(since="2015-01-01").active()
+    True
+    """
+
+    councils: Sequence[str] = field(default_factory=tuple)
+    services: Sequence[str] = field(default_factory=tuple)
+    since: str | None = None
+    until: str | None = None
+
+    def active(self) -> bool:
+        return bool(self.councils or self.services or self.since or self.until)
+
+    def article_sql(self) -> tuple[str, list]:
+        """``select id from articles where ...`` and its parameters."""
+        where, params = [], []
+        if self.councils:
+            marks = ", ".join("?" * len(self.councils))
+            where.append(f"id in (select article_id from council_mentions where code in ({marks}))")
+            params += list(self.councils)
+        if self.services:
+            marks = ", ".join("?" * len(self.services))
+            where.append(
+                f"id in (select article_id from service_mentions where service in ({marks}))"
+            )
+            params += list(self.services)
+        if self.since:
+            where.append("substr(published, 1, 10) >= ?")
+            params.append(self.since)
+        if self.until:
+            where.append("substr(published, 1, 10) <= ?")
+            params.append(self.until)
+        return "select id from articles where " + (" and ".join(where) or "1"), params
+
+
+def parse_date(value: str | None, name: str) -> str | None:
+    """Check a YYYY-MM-DD date; return it unchanged.
+
+    >>> parse_date("2015-11-02", "--since")
+    '2015-11-02'
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ExportError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def exportable_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables and views a researcher may ask for (no FTS internals, no raw HTML)."""
+    rows = conn.execute(
+        "select name, sql from sqlite_master where type in ('table', 'view') order by name"
+    ).fetchall()
+    fts = {name for name, sql in rows if sql and "VIRTUAL TABLE" in sql.upper()}
+    names = []
+    for name, _ in rows:
+        if name in EXCLUDED_TABLES or name.startswith("sqlite_"):
+            continue
+        if name in fts or any(name.startswith(f"{f}_") for f in fts):
+            continue
+        names.append(name)
+    return names
+
+
+def field_type(declared: str) -> str:
+    """Frictionless field type for a SQLite declared type.
+
+    >>> field_type("INTEGER"), field_type("REAL"), field_type("TEXT"), field_type("")
+    ('integer', 'number', 'string', 'any')
+    """
+    declared = (declared or "").upper()
+    if "INT" in declared:
+        return "integer"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB", "NUM")):
+        return "number"
+    if any(word in declared for word in ("CHAR", "TEXT", "CLOB")):
+        return "string"
+    return "any"
+
+
+def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> dict:
+    """Frictionless ``schema``: fields with name, type, description; keys for tables."""
+    columns = conn.execute(f'pragma table_info("{table}")').fetchall()
+    fields = []
+    for _cid, name, declared, notnull, _default, _pk in columns:
+        item = {"name": name, "type": field_type(declared)}
+        if descriptions.get(name):
+            item["description"] = descriptions[name]
+        if notnull:
+            item["constraints"] = {"required": True}
+        fields.append(item)
+    schema: dict = {"fields": fields}
+    pk = [name for _cid, name, _t, _nn, _d, pk in sorted(columns, key=lambda c: c[5]) if pk]
+    if pk:
+        schema["primaryKey"] = pk
+    fks = conn.execute(f'pragma foreign_key_list("{table}")').fetchall()
+    if fks:
+        schema["foreignKeys"] = [
+            {"fields": [fk[3]], "reference": {"resource": fk[2], "fields": [fk[4]]}} for fk in fks
+        ]
+    return schema
+
+
+def _rows(conn: sqlite3.Connection, table: str, filters: Filters) -> tuple[list[str], Iterator]:
+    sql = f'select * from "{table}"'
+    params: list = []
+    if filters.active():
+        condition = _ARTICLE_FILTERS.get(table)
+        names = [r[1] for r in conn.execute(f'pragma table_info("{table}")')]
+        if condition is None and "article_id" in names:  # views of facts
+            condition = "article_id in ({ids})"
+        if condition:
+            article_sql, params = filters.article_sql()
+            sql += " where " + condition.format(ids=article_sql)
+    cursor = conn.execute(sql + " order by rowid" if _has_rowid(conn, table) else sql, params)
+    return [d[0] for d in cursor.description], cursor
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    row = conn.execute("select type from sqlite_master where name = ?", [table]).fetchone()
+    return bool(row and row[0] == "table")
+
+
+def write_csv(path: Path, columns: list[str], rows: Iterable) -> int:
+    """Write rows as UTF-8 CSV with a header; return the row count."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def write_json(path: Path, columns: list[str], rows: Iterable) -> int:
+    """Write rows as a JSON array of objects, one per line; return the row count."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for row in rows:
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n")
+    return count
+
+
+def export_extract(
+    db_path: str | Path,
+    out_dir: str | Path,
+    *,
+    fmt: str = "csv",
+    tables: Sequence[str] | None = None,
+    filters: Filters | None = None,
+    today: date | None = None,
+) -> Path:
+    """Write ``out_dir/councilwatch-extract-<date>/`` and return that directory.
+
+    Raises :class:`ExportError` for a missing database, unknown table or format.
+    """
+    filters = filters or Filters()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose csv or json)")
+    db_path = Path(db_path)
+    try:
+        check_database_file(db_path)
+    except Exception as exc:  # NotACouncilwatchDatabase, with the reason
+        raise ExportError(str(exc)) from exc
+    filters.since = parse_date(filters.since, "--since")
+    filters.until = parse_date(filters.until, "--until")
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        available = exportable_tables(conn)
+        chosen = list(tables) if tables else [t for t in DEFAULT_TABLES if t in available]
+        unknown = [t for t in chosen if t not in available]
+        if unknown:
+            raise ExportError(
+                f"unknown table {', '.join(unknown)} (choose from {', '.join(available)})"
+            )
+        metadata = load_metadata()
+        table_meta = metadata.get("databases", {}).get(DATABASE_NAME, {}).get("tables", {})
+        stamp = (today or date.today()).isoformat()
+        target = Path(out_dir) / f"councilwatch-extract-{stamp}"
+        target.mkdir(parents=True, exist_ok=True)
+        resources = []
+        for table in chosen:
+            meta = table_meta.get(table, {})
+            columns, rows = _rows(conn, table, filters)
+            path = target / f"{table}.{fmt}"
+            writer = write_csv if fmt == "csv" else write_json
+            count = writer(path, columns, rows)
+            schema = table_schema(conn, table, meta.get("columns", {}))
+            # keep only references to resources inside this package
+            fks = [f for f in schema.pop("foreignKeys", []) if f["reference"]["resource"] in chosen]
+            if fks:
+                schema["foreignKeys"] = fks
+            resource = {
+                "name": table,
+                "path": path.name,
+                "profile": "tabular-data-resource",
+                "format": fmt,
+                "mediatype": "text/csv" if fmt == "csv" else "application/json",
+                "encoding": "utf-8",
+                "description": meta.get("description", ""),
+                "count": count,
+                "schema": schema,
+            }
+            resources.append(resource)
+    finally:
+        conn.close()
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"councilwatch-extract-{stamp}",
+        "title": f"{metadata.get('title', 'councilwatch')} extract, {stamp}",
+        "description": "UK public-sector IT news articles and the facts extracted from them.",
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": metadata.get("license"),
+                "path": metadata.get("license_url"),
+            }
+        ],
+        "sources": [{"title": metadata.get("source"), "path": metadata.get("source_url")}],
+        "councilwatch": {
+            "database": db_path.name,
+            "filters": {
+                "council": list(filters.councils),
+                "service": list(filters.services),
+                "since": filters.since,
+                "until": filters.until,
+            },
+        },
+        "resources": resources,
+    }
+    (target / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return target

@@ -1,0 +1,234 @@
+"""The NLP stage over stored articles: stream bodies in batches, run the pipeline (in this
+process or in worker processes), replace each article's facts in one transaction per batch.
+
+Resumable: without ``everything`` only articles whose ``nlp_version`` is missing or old are
+read, so an interrupted run simply continues. With ``everything`` (re-process all) the run is
+recorded in ``process_runs`` with the last article id committed, in the same transaction as
+each batch; the next ``everything`` run of the same NLP version resumes after it.
+
+Example:
+    >>> from councilwatch.db.schema import connect
+    >>> from councilwatch.db.store import store_article
+    >>> from councilwatch.reference_data import load_reference_data
+    >>> conn = connect(":memory:")
+    >>> load_reference_data(conn)
+    >>> _ = store_article(conn, {"url": "http://x/1", "body": "Kent County Council saved £2m."})
+    >>> process_articles(conn)
+    1
+    >>> conn.execute("SELECT code FROM council_mentions").fetchone()[0]
+    'KEN'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from councilwatch.db.store import record_error, replace_facts, utcnow
+from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
+from councilwatch.nlp.pipeline import bounded_vocabulary, build_pipeline
+
+ProgressCallback = Callable[[int, int], None]
+Item = tuple[int, str, str | None]  # article id, body, published
+
+_PENDING = "(nlp_version IS NULL OR nlp_version != :version)"
+
+
+def pending_articles(
+    conn: sqlite3.Connection, *, everything: bool, batch_size: int, after_id: int = 0
+) -> Iterator[list[Item]]:
+    """Batches of ``(id, body, published)`` to process, streamed in id order (bounded memory)."""
+    condition = "1" if everything else _PENDING
+    last_id = after_id
+    while True:
+        rows = conn.execute(
+            f"SELECT id, body, published FROM articles WHERE {condition} AND id > :last "
+            "ORDER BY id LIMIT :limit",
+            {"version": NLP_VERSION, "last": last_id, "limit": batch_size},
+        ).fetchall()
+        if not rows:
+            return
+        yield [(row[0], row[1], row[2]) for row in rows]
+        last_id = rows[-1][0]
+
+
+def _start_run(conn: sqlite3.Connection, everything: bool) -> tuple[int, int]:
+    """Resume the unfinished ``everything`` run of this NLP version, or start a run.
+
+    Returns ``(run id, id of the last article already done in it)``.
+    """
+    if everything:
+        row = conn.execute(
+            "SELECT id, last_article_id FROM process_runs WHERE everything = 1 AND "
+            "status = 'running' AND nlp_version = ? ORDER BY id DESC LIMIT 1",
+            (NLP_VERSION,),
+        ).fetchone()
+        if row is not None:
+            return row[0], row[1]
+    with conn:
+        cursor = conn.execute(
+            "INSERT INTO process_runs (nlp_version, everything, started_at) VALUES (?, ?, ?)",
+            (NLP_VERSION, int(everything), utcnow()),
+        )
+    return cursor.lastrowid, 0
+
+
+# Worker side: one pipeline per process, built once.
+_NLP = None
+
+
+def _init_worker() -> None:
+    global _NLP
+    _NLP = build_pipeline()
+
+
+def _analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, Any]]:
+    """Facts for one batch of articles (runs in a worker process, or in-process).
+
+    If the batch fails, its articles are analysed one by one, so one bad article
+    costs only itself: its entry is ``{"error": reason}`` instead of facts.
+    """
+    global _NLP
+    if _NLP is None:
+        _NLP = build_pipeline()
+    try:
+        items = ((body, published) for _, body, published in batch)
+        with bounded_vocabulary(_NLP):
+            return list(analyse_texts(_NLP, items, batch_size=batch_size))
+    except Exception:
+        if len(batch) == 1:
+            _, body, published = batch[0]
+            try:
+                with bounded_vocabulary(_NLP):
+                    return list(analyse_texts(_NLP, [(body, published)]))
+            except Exception as exc:
+                return [{"error": f"{type(exc).__name__}: {exc}"}]
+        return [facts for item in batch for facts in _analyse_batch([item], batch_size)]
+
+
+def _results(
+    batches: Iterator[list[Item]], processes: int, batch_size: int
+) -> Iterator[tuple[list[Item], list[dict[str, Any]]]]:
+    """Yield ``(batch, facts)`` in order; with ``processes > 1`` at most 2 batches per worker
+    are in flight, so memory stays bounded however large the corpus."""
+    if processes <= 1:
+        for batch in batches:
+            yield batch, _analyse_batch(batch, batch_size)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    pool = ctx.Pool(processes, initializer=_init_worker)
+    try:
+        window: deque = deque()
+        for batch in batches:
+            window.append((batch, pool.apply_async(_analyse_batch, (batch, batch_size))))
+            if len(window) >= 2 * processes:
+                done, result = window.popleft()
+                yield done, result.get()
+        while window:
+            done, result = window.popleft()
+            yield done, result.get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def process_articles(
+    conn: sqlite3.Connection,
+    *,
+    everything: bool = False,
+    batch_size: int = 64,
+    processes: int = 1,
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Extract facts from new (or, with ``everything``, all) articles; return how many.
+
+    ``progress(done, total)`` is called after each committed batch; if it raises (or the
+    process is interrupted), the batches already committed stay done and the next call
+    resumes after them.
+    """
+    run_id, after_id = _start_run(conn, everything)
+    condition = "1" if everything else _PENDING
+    (total,) = conn.execute(
+        f"SELECT count(*) FROM articles WHERE {condition} AND id > :last",
+        {"version": NLP_VERSION, "last": after_id},
+    ).fetchone()
+    done = 0
+    batches = pending_articles(
+        conn, everything=everything, batch_size=batch_size, after_id=after_id
+    )
+    for batch, facts in _results(batches, processes if total else 1, batch_size):
+        failures = []
+        with conn:
+            for (article_id, _, _), record in zip(batch, facts, strict=True):
+                if "error" in record:
+                    failures.append((article_id, record["error"]))
+                    continue
+                replace_facts(conn, article_id, record, NLP_VERSION)
+            conn.execute(
+                "UPDATE process_runs SET last_article_id = ?, articles_done = articles_done + ? "
+                "WHERE id = ?",
+                (batch[-1][0], len(batch), run_id),
+            )
+        for article_id, reason in failures:
+            _record_failure(conn, article_id, reason)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    with conn:
+        conn.execute(
+            "UPDATE process_runs SET status = 'finished', finished_at = ? WHERE id = ?",
+            (utcnow(), run_id),
+        )
+    return done
+
+
+def _record_failure(conn: sqlite3.Connection, article_id: int, reason: str) -> None:
+    """An article the NLP stage could not analyse: recorded in ``crawl_errors`` (stage
+    ``nlp``) and left unprocessed, so it is tried again by the next run."""
+    (url,) = conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()
+    record_error(conn, None, url, "nlp", f"article {article_id}: {reason}")
+
+
+class ProgressReport:
+    """Print ``done/total articles, N articles/s, ETA`` on a stream (stderr by default).
+
+    Example:
+        >>> import io
+        >>> out = io.StringIO()
+        >>> report = ProgressReport(out, clock=iter([0.0, 2.0]).__next__)
+        >>> report(10, 40)
+        >>> out.getvalue().strip()
+        '10/40 articles, 5.0 articles/s, ETA 6s'
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.clock = clock
+        self.started = clock()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0.0
+        end = "\n" if done >= total else ""
+        line = f"\r{done}/{total} articles, {rate:.1f} articles/s, ETA {_duration(eta)}"
+        print(line, end=end, file=self.stream, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"

@@ -1,0 +1,1 @@
+"""councilwatch.extraction: page extraction as pure functions (HTML bytes + URL -> Article)."""

@@ -1,0 +1,20 @@
+"""Downloader middleware: redirects that run into their limit instead of the duplicate filter."""
+
+from __future__ import annotations
+
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.http import Request
+
+
+class RedirectLoopAwareMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, with each hop exempt from the duplicate filter.
+
+    Otherwise the second visit of a redirect loop (A -> B -> A) is dropped
+    silently as a duplicate; this way the loop runs into ``REDIRECT_MAX_TIMES``
+    and is recorded as a crawl error.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+        redirected = super()._redirect(redirected, request, reason)
+        redirected.dont_filter = True  # REDIRECT_MAX_TIMES still bounds a loop
+        return redirected

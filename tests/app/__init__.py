@@ -1,0 +1,1 @@
+"""Tests of the application: the CLI and the orchestration of runs."""

@@ -1,0 +1,121 @@
+"""`councilwatch export`: dated CSV / JSON extracts with a datapackage.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from councilwatch.cli import cli
+from councilwatch.export import DEFAULT_TABLES, ExportError, Filters, export_extract
+
+DAY = date(2026, 11, 28)
+
+
+def read_csv(path):
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_full_extract_describes_every_column(demo_db, tmp_path):
+    out = export_extract(demo_db, tmp_path, today=DAY)
+    assert out == tmp_path / "councilwatch-extract-2026-11-28"
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "tabular-data-package"
+    assert [r["name"] for r in package["resources"]] == list(DEFAULT_TABLES)
+    with sqlite3.connect(demo_db) as conn:
+        for resource in package["resources"]:
+            path = out / resource["path"]
+            assert path.exists() and resource["format"] == "csv"
+            rows = read_csv(path)
+            (count,) = conn.execute(f"select count(*) from {resource['name']}").fetchone()
+            assert len(rows) == resource["count"] == count
+            fields = resource["schema"]["fields"]
+            assert [f["name"] for f in fields] == list(rows[0]) if rows else True
+            undescribed = [f["name"] for f in fields if not f.get("description")]
+            assert not undescribed, f"{resource['name']}: {undescribed}"
+    mentions = next(r for r in package["resources"] if r["name"] == "council_mentions")
+    types = {f["name"]: f["type"] for f in mentions["schema"]["fields"]}
+    assert types["start"] == "integer" and types["code"] == "string"
+    assert {"fields": ["code"], "reference": {"resource": "councils", "fields": ["code"]}} in (
+        mentions["schema"]["foreignKeys"]
+    )
+    assert not (out / "raw_pages.csv").exists()
+
+
+def test_council_filter_keeps_its_articles_and_their_facts(demo_db, tmp_path):
+    out = export_extract(demo_db, tmp_path, filters=Filters(councils=["CMD"]), today=DAY)
+    articles = read_csv(out / "articles.csv")
+    ids = {a["id"] for a in articles}
+    with sqlite3.connect(demo_db) as conn:
+        expected = {
+            str(r[0])
+            for r in conn.execute(
+                "select distinct article_id from council_mentions where code='CMD'"
+            )
+        }
+        (all_councils,) = conn.execute("select count(*) from councils").fetchone()
+    assert ids == expected
+    assert {m["article_id"] for m in read_csv(out / "money_mentions.csv")} <= ids
+    mentions = read_csv(out / "council_mentions.csv")
+    assert {m["code"] for m in mentions} > {"CMD"}  # other councils in those articles kept
+    assert len(read_csv(out / "councils.csv")) == all_councils  # reference table whole
+    arrangement_ids = {a["id"] for a in read_csv(out / "arrangements.csv")}
+    assert {a["arrangement_id"] for a in read_csv(out / "arrangement_councils.csv")} == (
+        arrangement_ids
+    )
+
+
+def test_date_and_service_filters_and_json(demo_db, tmp_path):
+    filters = Filters(services=["ict"], since="2015-06-01", until="2016-12-31")
+    out = export_extract(
+        demo_db, tmp_path, fmt="json", tables=["articles", "money_details"], filters=filters
+    )
+    articles = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    assert articles
+    assert all("2015-06-01" <= a["published"][:10] <= "2016-12-31" for a in articles)
+    ids = {a["id"] for a in articles}
+    money = json.loads((out / "money_details.json").read_text(encoding="utf-8"))
+    assert {m["article_id"] for m in money} <= ids
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == ["articles.json", "money_details.json"]
+    assert package["resources"][1]["schema"]["fields"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--table", "nope"], "unknown table nope"),
+        (["--table", "raw_pages"], "unknown table raw_pages"),
+        (["--since", "2015-13-01"], "is not a date"),
+        (["--until", "yesterday"], "is not a date"),
+    ],
+)
+def test_cli_bad_input_is_one_line(demo_db, tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["export", "--db", str(demo_db), "-o", str(tmp_path), *args])
+    assert result.exit_code == 1
+    assert message in result.output and result.output.count("\n") == 1
+
+
+def test_cli_missing_database(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "x.db"), "-o", "out"])
+    assert result.exit_code == 1 and "no such database file" in result.output
+
+
+def test_cli_writes_extract(demo_db, tmp_path):
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(demo_db), "-o", str(tmp_path), "--council", "ISL"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "councilwatch-extract-" in result.output
+    (out,) = tmp_path.iterdir()
+    assert (out / "datapackage.json").exists() and (out / "articles.csv").exists()
+
+
+def test_library_rejects_unknown_format(demo_db, tmp_path):
+    with pytest.raises(ExportError, match="unknown format"):
+        export_extract(demo_db, tmp_path, fmt="xlsx")

@@ -1,0 +1,116 @@
+"""The gold sets, the scorer (same figures as ../shared/tools/score_nlp.py) and quality floors."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from councilwatch.cli import cli
+from councilwatch.eval_run import predict
+from councilwatch.nlp.evaluate import format_result, load_docs, score
+from councilwatch.nlp.gazetteer import load_councils
+from councilwatch.nlp.taxonomy import taxonomy
+
+from ..conftest import shared_path
+
+GOLD_FILES = sorted((Path(__file__).parents[1] / "gold").glob("*.jsonl"))
+
+#: Measured on all gold files together (see BENCHMARKS.md / `councilwatch eval`); floors sit
+#: just below so that a regression fails.
+FLOORS = {
+    ("councils", "f1"): 0.97,
+    ("money", "f1"): 0.99,
+    ("money", "role_accuracy"): 0.95,
+    ("money", "period_accuracy"): 0.98,
+    ("services", "f1"): 0.95,
+    ("arrangements", "f1"): 0.93,
+    ("arr_services", "f1"): 0.75,
+}
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_docs(GOLD_FILES)
+
+
+@pytest.fixture(scope="module")
+def predictions(gold):
+    return predict(gold)
+
+
+def test_gold_set_is_big_enough_and_well_formed(gold):
+    assert len(gold) >= 40
+    codes = {c["code"] for c in load_councils()}
+    services = {t["id"] for t in taxonomy()}
+    seen: set[str] = set()
+    for doc in gold.values():
+        assert doc["text"] and {"councils", "money", "services", "arrangements"} <= set(doc)
+        for c in doc["councils"] + doc.get("councils_optional", []):
+            assert c["code"] in codes, (doc["id"], c)
+        for m in doc["money"]:
+            assert m["role"] in {"saving", "spend", "contract", "funding", "fine", "other"}
+            assert m["period"] in {"year", "total"}
+        for a in doc["arrangements"]:
+            assert len(a["councils"]) >= 2 and set(a["services"]) <= services
+        assert set(doc["services"]) <= services
+        seen |= set(doc["services"])
+    assert seen == services  # every taxonomy id is exercised
+
+
+def test_quality_floors(gold, predictions):
+    result, _ = score(gold, predictions)
+    low = {
+        f"{field}.{measure}={result[field][measure]:.3f} < {floor}"
+        for (field, measure), floor in FLOORS.items()
+        if result[field][measure] < floor
+    }
+    assert not low, "\n".join(format_result(result))
+
+
+def test_same_figures_as_the_shared_scorer(gold, predictions, tmp_path):
+    tool = shared_path("tools", "score_nlp.py")
+    spec = importlib.util.spec_from_file_location("score_nlp", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    theirs, their_errors = module.score(gold, predictions, True)
+    ours, our_errors = score(gold, predictions, True)
+    assert ours == theirs
+    assert set(their_errors) <= set(our_errors)  # ours adds role/period and arrangement lines
+
+
+def test_scoring_edge_cases():
+    gold = {
+        "a": {"councils": [{"code": "CMD"}], "councils_optional": [{"code": "NGM"}],
+              "money": [{"amount_gbp": 100, "role": "fine", "period": "total"}] * 2,
+              "services": ["ict"], "arrangements": [{"councils": ["A", "B"], "services": ["ict"]}]},
+        "b": {"councils": [], "money": [], "services": [], "arrangements": []},
+    }  # fmt: skip
+    pred = {
+        "a": {"councils": [{"code": "NGM"}, {"code": "CMD"}],
+              "money": [{"amount_gbp": 100.4, "role": "spend"}, {"amount_gbp": 99}],
+              "services": [{"id": "ict"}, {"id": "crm"}],
+              "arrangements": [{"councils": ["B", "A"], "services": [{"id": "ict"}]}]},
+    }  # fmt: skip
+    result, errors = score(gold, pred, show_errors=True)
+    assert result["councils"]["tp"] == 1 and result["councils"]["fp"] == 0
+    assert (result["money"]["tp"], result["money"]["fp"], result["money"]["fn"]) == (1, 1, 1)
+    assert result["money"]["role_accuracy"] == 0.0 and result["money"]["period_accuracy"] == 1.0
+    assert result["services"]["fp"] == 1 and result["arrangements"]["f1"] == 1.0
+    assert result["missing_predictions"] == ["b"]
+    assert any(line.startswith("a services") for line in errors)
+
+
+def test_eval_command_json_and_text():
+    seed_like = GOLD_FILES[0]
+    runner = CliRunner()
+    out = runner.invoke(cli, ["eval", str(seed_like), "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert result["docs"] > 0 and 0 <= result["councils"]["f1"] <= 1
+    out = runner.invoke(cli, ["eval", str(seed_like), "--show-errors"])
+    assert out.exit_code == 0 and "councils      P=" in out.output
+    assert runner.invoke(cli, ["eval"]).exit_code != 0
