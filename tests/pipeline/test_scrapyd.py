@@ -27,7 +27,7 @@ DEPLOY = Path(sys.executable).with_name("scrapyd-deploy")
 
 #: What scrapyd-deploy needs to build the egg: the build config and the package folders.
 PROJECT_FILES = ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
-PACKAGE_DIRS = ("councilwatch", "spiders", "pipeline", "nlp", "db", "sample_site")
+PACKAGE_DIRS = ("councilwatch", "spiders", "extraction", "pipeline", "nlp", "db", "sample_site")
 
 
 def api(url: str, data: list[tuple[str, str]] | None = None) -> dict:
@@ -111,6 +111,9 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
     assert {
         "councilwatch/spiders/news.py",
         "councilwatch/spiders/sources.json",
+        "councilwatch/extraction/extract.py",
+        "councilwatch/cli/__init__.py",
+        "councilwatch/db/datasette/metadata.yml",
         "councilwatch/pipeline/settings.py",
         "councilwatch/db/schema.sql",
     } <= names
