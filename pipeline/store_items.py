@@ -14,7 +14,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
-from councilwatch.spiders.news import REFUSAL_STATUSES
+from councilwatch.spiders.refusals import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
 
 #: Crawl finish reasons that mean the run ended normally.
