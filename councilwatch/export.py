@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from councilwatch.dates import iso_date
 from councilwatch.db.datasette_config import DATABASE_NAME, load_metadata
 from councilwatch.db.schema import check_database_file
 
@@ -102,18 +103,14 @@ class Filters:
         return "select id from articles where " + (" and ".join(where) or "1"), params
 
 
-def parse_date(value: str | None, name: str) -> str | None:
-    """Check a YYYY-MM-DD date; return it unchanged.
-
-    >>> parse_date("2015-11-02", "--since")
-    '2015-11-02'
-    """
+def _checked_date(value: str | None, name: str) -> str | None:
+    """``value`` checked by the one date parser, or an :class:`ExportError` naming ``name``."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ExportError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        return iso_date(value)
+    except ValueError as exc:
+        raise ExportError(f"{name}: {exc}") from None
 
 
 def exportable_tables(conn: sqlite3.Connection) -> list[str]:
@@ -237,8 +234,8 @@ def export_extract(
         check_database_file(db_path)
     except Exception as exc:  # NotACouncilwatchDatabase, with the reason
         raise ExportError(str(exc)) from exc
-    filters.since = parse_date(filters.since, "--since")
-    filters.until = parse_date(filters.until, "--until")
+    filters.since = _checked_date(filters.since, "--since")
+    filters.until = _checked_date(filters.until, "--until")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         available = exportable_tables(conn)

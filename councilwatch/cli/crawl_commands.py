@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from councilwatch.cli.options import db_option, parse_date
+from councilwatch.cli.options import DATE, db_option, parse_overrides
+from councilwatch.crawl_stats import CrawlFigures
+from councilwatch.spiders.refusals import DEFAULT_BLOCK_AFTER
 
 
 @click.command()
@@ -57,7 +59,9 @@ def crawl_options(command):
             help="Feed, sitemap, robots.txt or index page of any other site (repeatable).",
         ),
         click.option("--name", "start_name", help="Source name for --start-url articles."),
-        click.option("--since", help="Skip articles published before this date (YYYY-MM-DD)."),
+        click.option(
+            "--since", type=DATE, help="Skip articles published before this date (YYYY-MM-DD)."
+        ),
         click.option("--max-articles", type=int, help="Stop after this many articles."),
         click.option("--refresh", is_flag=True, help="Fetch stored articles and feeds again."),
         click.option(
@@ -96,8 +100,6 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
     from councilwatch.crawl import run_crawl
     from councilwatch.spiders.sources import UnknownSource, load_sources, select_sources
 
-    if options["since"]:
-        parse_date(options["since"], "--since")
     source_names = options["source_names"]
     try:
         select_sources(source_names)
@@ -106,10 +108,12 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
     if not source_names and not options["start_urls"]:
         source_names = tuple(s.name for s in load_sources())
     settings = parse_overrides(options["overrides"])
-    if options.get("redis_url"):
-        from councilwatch.pipeline.redis_addon import redis_settings
-
-        settings = {**redis_settings(options["redis_url"], options["idle_timeout"]), **settings}
+    if options.get("redis_url"):  # the Redis add-on (pipeline/redis_addon.py) does the rest
+        redis = {
+            "REDIS_URL": options["redis_url"],
+            "COUNCILWATCH_IDLE_TIMEOUT": options["idle_timeout"],
+        }
+        settings = {**redis, **settings}
     if run_id:
         settings["COUNCILWATCH_RUN_ID"] = run_id
     return run_crawl(
@@ -183,28 +187,13 @@ def run(db_path: Path, **options) -> None:
     )
 
 
-def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
-        settings[name] = value
-    return settings
-
-
 def report_crawl(stats: dict) -> None:
+    """One line about a finished crawl, from its Scrapy stats."""
+    figures = CrawlFigures.from_stats(stats)
     click.echo(
-        "Crawl {reason}: {pages} pages, {new} new articles, {updated} updated, "
-        "{unchanged} unchanged, {errors} errors recorded (run {run}).".format(
-            reason=stats.get("finish_reason", "finished"),
-            pages=stats.get("downloader/response_count", 0),
-            new=stats.get("councilwatch/articles_new", 0),
-            updated=stats.get("councilwatch/articles_updated", 0),
-            unchanged=stats.get("councilwatch/articles_unchanged", 0),
-            errors=stats.get("councilwatch/errors", 0),
-            run=stats.get("councilwatch/run_id", "?"),
-        )
+        f"Crawl {figures.finish_reason}: {figures.pages} pages, {figures.articles_new} new "
+        f"articles, {figures.articles_updated} updated, {figures.articles_unchanged} unchanged, "
+        f"{figures.errors} errors recorded (run {figures.run_id or '?'})."
     )
 
 
@@ -222,14 +211,10 @@ def shown_url(redis_url: str) -> str:
 
 def report_worker(stats: dict, redis_url: str) -> None:
     """One line about a finished worker, from its Scrapy stats."""
+    figures = CrawlFigures.from_stats(stats)
     click.echo(
-        "Worker {reason}: {pages} pages, {items} items ({errors} errors) pushed to {url}.".format(
-            reason=stats.get("finish_reason", "finished"),
-            pages=stats.get("downloader/response_count", 0),
-            items=stats.get("councilwatch/items_pushed", 0),
-            errors=stats.get("councilwatch/errors", 0),
-            url=shown_url(redis_url),
-        )
+        f"Worker {figures.finish_reason}: {figures.pages} pages, {figures.items_pushed} items "
+        f"({figures.errors} errors) pushed to {shown_url(redis_url)}."
     )
 
 
@@ -247,7 +232,15 @@ def report_worker(stats: dict, redis_url: str) -> None:
 @click.option(
     "--follow", is_flag=True, help="Keep draining as workers push (until Ctrl-C or SIGTERM)."
 )
-def load_command(db_path: Path, redis_url: str, follow: bool) -> None:
+@click.option(
+    "--block-after",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BLOCK_AFTER,
+    show_default=True,
+    metavar="N",
+    help="Record a source as blocked once the workers were refused this many times.",
+)
+def load_command(db_path: Path, redis_url: str, follow: bool, block_after: int) -> None:
     """Store the items of `councilwatch crawl --redis` workers in the database.
 
     Run one loader per database (it is the only writer); it records errors in
@@ -266,7 +259,7 @@ def load_command(db_path: Path, redis_url: str, follow: bool) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
-        result = load_items(db_path, redis_url, follow=follow, stop=stop)
+        result = load_items(db_path, redis_url, follow=follow, stop=stop, block_after=block_after)
     except redis.RedisError as exc:
         raise click.ClickException(
             f"cannot read from Redis at {shown_url(redis_url)}: {exc}"
