@@ -13,6 +13,7 @@ import click
 from councilwatch.crawl import run_crawl
 from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.db.schema import connect
+from councilwatch.db.status import row_counts
 from councilwatch.process import process_articles
 from councilwatch.reference_data import load_reference_data
 from councilwatch.serve import PortInUse, check_port_free, serve
@@ -47,13 +48,11 @@ def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> No
     conn = connect(db_path)
     load_reference_data(conn)
     count = process_articles(conn)
-    (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-    (mentions,) = conn.execute("SELECT count(*) FROM council_mentions").fetchone()
-    (money,) = conn.execute("SELECT count(*) FROM money_mentions").fetchone()
+    rows = row_counts(conn, ["articles", "council_mentions", "money_mentions"])
     conn.close()
     click.echo(
-        f"Processed {count} articles. {db_path}: {articles} articles, "
-        f"{mentions} council mentions, {money} pound figures.",
+        f"Processed {count} articles. {db_path}: {rows['articles']} articles, "
+        f"{rows['council_mentions']} council mentions, {rows['money_mentions']} pound figures.",
         err=True,
     )
     if serve_after:
