@@ -41,7 +41,6 @@ class Record:
     date: str
     content_type: str
     body: bytes
-    file: str
 
 
 @dataclass
@@ -172,7 +171,7 @@ def read_records(
             if len(body) > MAX_PAYLOAD:
                 skipped["over the size limit"] += 1
                 continue
-            yield Record(url, date, content_type, body, str(path))
+            yield Record(url, date, content_type, body)
 
 
 def extract_record(record: Record) -> tuple[Record, Verdict]:

@@ -31,7 +31,7 @@ def sources(as_json: bool) -> None:
 
     registry = load_sources()
     if as_json:
-        rows = [{k: v for k, v in asdict(s).items() if k != "extra"} for s in registry]
+        rows = [asdict(s) for s in registry]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(s.name) for s in registry)
