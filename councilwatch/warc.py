@@ -224,7 +224,16 @@ def import_warcs(
     return report
 
 
-def _store_results(conn, run_id, results, report, tally, source, on_error, progress) -> None:
+def _store_results(
+    conn: sqlite3.Connection,
+    run_id: int,
+    results: Iterable[tuple[Record, Verdict]],
+    report: ImportReport,
+    tally: SourceTally,
+    source: str | None,
+    on_error: Callable[[str, str], None],
+    progress: Callable[[ImportReport], None] | None,
+) -> None:
     """Store each extracted article as a crawl would (``store_item``), count the rest."""
     known_sources: set[str] = set()
     for record, verdict in results:

@@ -125,8 +125,8 @@ class NewsSpider(scrapy.Spider):
         source: str | None = None,
         since: str | None = None,
         max_articles: int | str | None = None,
-        *args,
-        **kwargs,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sources: dict[str, Source] = {s.name: s for s in select_sources(_split(sources))}
@@ -200,7 +200,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------
 
-    def parse_discovery(self, response: Response):
+    def parse_discovery(self, response: Response) -> Iterator[Request | CrawlItem]:
         source = response.meta["source"]
         if response.status == 304:  # conditional GET: nothing new since last time
             return
@@ -235,7 +235,9 @@ class NewsSpider(scrapy.Spider):
             if not problem:
                 yield error_item(response.url, "discover", str(exc), source)
 
-    def follow_entries(self, entries: Iterable[Entry], source: str, *, from_feed: bool):
+    def follow_entries(
+        self, entries: Iterable[Entry], source: str, *, from_feed: bool
+    ) -> Iterator[Request]:
         for entry in entries:
             if self.too_old(entry.published):
                 continue
@@ -247,7 +249,7 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def parse_index(self, response: Response):
+    def parse_index(self, response: Response) -> Iterator[Request | CrawlItem]:
         """An HTML page found in discovery: an article, or an index page to follow."""
         source = response.meta["source"]
         if self.looks_like_article(response):
@@ -339,7 +341,7 @@ class NewsSpider(scrapy.Spider):
         if self.max_articles is not None and self.articles_seen >= self.max_articles:
             raise CloseSpider("max_articles")
 
-    def on_error(self, failure: Failure):
+    def on_error(self, failure: Failure) -> Iterator[CrawlItem]:
         request = failure.request
         source = request.meta.get("source")
         status = None

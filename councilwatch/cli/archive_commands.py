@@ -37,7 +37,14 @@ def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--no-process", is_flag=True, help="Store the articles but skip the NLP stage.")
 def import_warc_command(
-    patterns, db_path, domains, since, until, source, processes, no_process
+    patterns: tuple[str, ...],
+    db_path: Path,
+    domains: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    processes: int,
+    no_process: bool,
 ) -> None:
     """Import articles from WARC / WARC.gz files (e.g. Common Crawl CC-NEWS), then run NLP.
 
@@ -45,12 +52,12 @@ def import_warc_command(
     and stores them like a crawl (deduplicated), and reports what was skipped and why.
     """
     from councilwatch.process import process_articles
-    from councilwatch.warc import import_archives
+    from councilwatch.warc import ImportReport, import_archives
 
     paths = expand_paths(patterns)
     conn = open_db(db_path, create=True)
 
-    def progress(report) -> None:
+    def progress(report: ImportReport) -> None:
         click.echo(f"  {sum(report.outcomes.values())} articles stored so far", err=True)
 
     click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)

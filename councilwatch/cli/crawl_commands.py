@@ -11,7 +11,9 @@ import json
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -40,7 +42,7 @@ def sources(as_json: bool) -> None:
         click.echo(f"{s.name:<{width}}  {s.title} <{s.homepage}>\n{'':<{width}}  {feeds}")
 
 
-def crawl_options(command):
+def crawl_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options ``crawl`` and ``run`` share."""
     options = [
         click.option(
@@ -132,7 +134,7 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
 @click.command()
 @db_option
 @crawl_options
-def crawl(db_path: Path, **options) -> None:
+def crawl(db_path: Path, **options: Any) -> None:
     """Crawl articles into the database, politely (robots.txt, AutoThrottle, backoff).
 
     With --redis it is one worker of a shared crawl: start as many as you like, on
@@ -156,7 +158,7 @@ def crawl(db_path: Path, **options) -> None:
 @click.command()
 @db_option
 @crawl_options
-def run(db_path: Path, **options) -> None:
+def run(db_path: Path, **options: Any) -> None:
     """Crawl, then process new articles: one idempotent run for cron or a systemd timer.
 
     A lock stops overlapping runs: a second run exits at once with status 75.
