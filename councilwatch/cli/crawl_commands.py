@@ -229,7 +229,7 @@ def report_worker(stats: dict, redis_url: str) -> None:
     metavar="URL",
     envvar="COUNCILWATCH_REDIS_URL",
     show_envvar=True,
-    help="The Redis the `crawl --redis` workers push to.",
+    help="The Redis the workers push to.",
 )
 @click.option(
     "--follow", is_flag=True, help="Keep draining as workers push (until Ctrl-C or SIGTERM)."
@@ -243,7 +243,8 @@ def report_worker(stats: dict, redis_url: str) -> None:
     help="Record a source as blocked once the workers were refused this many times.",
 )
 def load_command(db_path: Path, redis_url: str, follow: bool, block_after: int) -> None:
-    """Store the items of `councilwatch crawl --redis` workers in the database.
+    """Store the items of Redis workers in the database (`councilwatch crawl --redis`,
+    `scrapy crawl news -s REDIS_URL=...` or Scrapyd jobs with that setting).
 
     Run one loader per database (it is the only writer); it records errors in
     crawl_errors and the load as a crawl_runs row, and exits once the item list
