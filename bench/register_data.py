@@ -50,6 +50,7 @@ class Authority:
     replaced_by: tuple[str, ...]
     lat: float | None
     lon: float | None
+    county: str | None = None  # county-la: the county council of a district
     variants: tuple[str, ...] = field(default=())  # lookup names (alt-names without any)
 
     def alive_on(self, day: date) -> bool:
@@ -120,24 +121,42 @@ def load_register(folder: Path = REGISTER) -> dict[str, Authority]:
                 replaced_by=tuple(c for c in row["replaced-by"].split(",") if c),
                 lat=_float(row["lat"]),
                 lon=_float(row["long"]),
+                county=row["county-la"] or None,
                 variants=tuple(dict.fromkeys(variants)),
             )
     return out
 
 
-def position(auth: Authority, authorities: dict[str, Authority]) -> tuple[float, float] | None:
-    """The authority's lat/long, or its successor's when the register gives it none
-    (abolished districts lie inside the council that replaced them)."""
-    if auth.lat is not None and auth.lon is not None:
-        return auth.lat, auth.lon
-    for code in auth.replaced_by:
-        successor = authorities.get(code)
-        if successor and successor.lat is not None and successor.lon is not None:
-            return successor.lat, successor.lon
-    return None
+Point = tuple[float, float]
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def positions(authorities: dict[str, Authority]) -> dict[str, Point]:
+    """Where each authority is, as (lat, long), for the ones the register can place.
+
+    An authority's own lat/long, or its successor's when the register gives it none
+    (abolished districts lie inside the council that replaced them). A county council that has
+    districts (their ``county-la``) sits at the centre of its districts: the register's own
+    points for some counties are far outside them (Lancashire's lies in Northamptonshire).
+    """
+    out: dict[str, Point] = {}
+    for auth in authorities.values():
+        for place in (auth, *(authorities[c] for c in auth.replaced_by if c in authorities)):
+            if place.lat is not None and place.lon is not None:
+                out[auth.code] = (place.lat, place.lon)
+                break
+    districts: dict[str, list[Point]] = {}
+    for auth in authorities.values():
+        if auth.county and auth.code in out:
+            districts.setdefault(auth.county, []).append(out[auth.code])
+    for county, points in districts.items():
+        out[county] = (
+            sum(p[0] for p in points) / len(points),
+            sum(p[1] for p in points) / len(points),
+        )
+    return out
+
+
+def distance_km(a: Point, b: Point) -> float:
     """Great-circle distance between two (lat, long) points.
 
     >>> round(distance_km((51.5, -0.1), (51.5, -0.1)), 1), round(distance_km((51.5, 0), (52.5, 0)))
@@ -152,20 +171,22 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def neighbours(
-    auth: Authority, authorities: dict[str, Authority], max_km: float = 150.0
+    auth: Authority,
+    authorities: dict[str, Authority],
+    where: dict[str, Point] | None = None,
+    max_km: float = 150.0,
 ) -> list[Authority]:
     """Councils of the same nation that existed at the same time as ``auth`` and lie within
-    ``max_km`` of it, nearest first."""
-    here = position(auth, authorities)
-    if here is None:
+    ``max_km`` of it, nearest first (``where``: the ``positions`` of the register)."""
+    where = positions(authorities) if where is None else where
+    if auth.code not in where:
         return []
     found = []
     for other in authorities.values():
         if other.code == auth.code or not other.is_council or other.nation != auth.nation:
             continue
-        there = position(other, authorities)
-        if there is not None and auth.coexists(other):
-            km = distance_km(here, there)
+        if other.code in where and auth.coexists(other):
+            km = distance_km(where[auth.code], where[other.code])
             if km <= max_km:
                 found.append((km, other.code, other))
     return [other for _, _, other in sorted(found)]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from register_data import Authority, common_lifetime, day_within, neighbours
+from register_data import Authority, common_lifetime, day_within, neighbours, positions
 from register_forms import NameIndex, all_forms, base_name, city_base, suffix_base
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -152,6 +152,7 @@ class Generator:
             for _, text in forms:
                 self.owners[text.casefold()].add(code)
         self.count = 0
+        self.where = positions(authorities)
         self._near: dict[str, list[Authority]] = {}
 
     # -- shared helpers ---------------------------------------------------------------
@@ -234,7 +235,7 @@ class Generator:
         """``anchor`` and its nearest co-existing neighbours that ``accept(other, chosen)``
         takes, or ``None`` when there are not enough."""
         if anchor.code not in self._near:
-            self._near[anchor.code] = neighbours(anchor, self.authorities)
+            self._near[anchor.code] = neighbours(anchor, self.authorities, self.where)
         chosen = [anchor]
         for other in self._near[anchor.code]:
             if len(chosen) == size:

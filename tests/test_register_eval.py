@@ -164,6 +164,22 @@ def test_neighbour_lists_hold_only_councils_of_the_same_time_and_nation(docs, re
     )
 
 
+def test_neighbours_are_near_by_the_registers_own_places(register):
+    data = bench_module("register_data")
+    where = data.positions(register)
+    near = [a.code for a in data.neighbours(register["LAN"], register, where)[:8]]
+    # Lancashire's own register point lies in Northamptonshire; its districts place it
+    assert {"PRE", "SRI", "CHO", "RIB"} <= set(near) and "NTH" not in near
+    # an abolished district without a point of its own lies in its successor
+    assert where["AYL"] == (register["BUC"].lat, register["BUC"].lon)
+    assert [a.code for a in data.neighbours(register["AYL"], register, where)][:3] == [
+        "BKM",
+        "CHN",
+        "SBU",
+    ]
+    assert all(a.nation == "Scotland" for a in data.neighbours(register["DGY"], register, where))
+
+
 def test_elliptical_pairs_and_triples_are_found_in_the_register(generator):
     groups = {text: sorted(a.code for a in group) for text, group in generator.elliptical_groups()}
     assert groups["North and South Ayrshire"] == ["NAY", "SAY"]
