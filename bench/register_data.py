@@ -52,6 +52,7 @@ class Authority:
     lon: float | None
     county: str | None = None  # county-la: the county council of a district
     variants: tuple[str, ...] = field(default=())  # lookup names (alt-names without any)
+    alt_names: tuple[str, ...] = field(default=())  # the pieces of alt-names
 
     def alive_on(self, day: date) -> bool:
         """Whether the authority existed on ``day``. An open start or end is unbounded; the
@@ -84,8 +85,9 @@ def _float(value: str) -> float | None:
 
 
 def _alt_names(value: str) -> list[str]:
-    # alt-names is one comma-separated field, and some names hold commas themselves, so
-    # pieces are only used for codes that the lookup file does not cover at all.
+    # alt-names is one comma-separated field, and some names hold commas themselves, so its
+    # pieces are names only for codes that the lookup file does not cover at all (and, whole,
+    # where they are another council's bare name: register_docs.Generator.reused_names).
     return [clean(piece) for piece in value.split(",") if clean(piece)]
 
 
@@ -108,7 +110,8 @@ def load_register(folder: Path = REGISTER) -> dict[str, Authority]:
     with table.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             code = row["local-authority-code"]
-            variants = names.get(code) or _alt_names(row["alt-names"])
+            alt_names = _alt_names(row["alt-names"])
+            variants = names.get(code) or alt_names
             out[code] = Authority(
                 code=code,
                 official=clean(row["official-name"]),
@@ -123,6 +126,7 @@ def load_register(folder: Path = REGISTER) -> dict[str, Authority]:
                 lon=_float(row["long"]),
                 county=row["county-la"] or None,
                 variants=tuple(dict.fromkeys(variants)),
+                alt_names=tuple(dict.fromkeys(alt_names)),
             )
     return out
 

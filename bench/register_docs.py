@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from register_data import Authority, common_lifetime, day_within, neighbours, positions
-from register_forms import NameIndex, all_forms, base_name, city_base, suffix_base
+from register_forms import NameIndex, all_forms, base_name, city_base, possessive, suffix_base
 from spacy.lang.en.stop_words import STOP_WORDS
 
 FRAMES_FILE = Path(__file__).with_name("register_frames.json")
@@ -151,9 +151,34 @@ class Generator:
         for code, forms in self.forms.items():
             for _, text in forms:
                 self.owners[text.casefold()].add(code)
+        self.reused = self.reused_names()
+        for code, names in self.reused.items():
+            for name in names:  # "Bournemouth" of Bournemouth, Christchurch and Poole Council
+                for text in (
+                    name,
+                    f"{name} Council",
+                    possessive(name),
+                    possessive(f"{name} Council"),
+                ):
+                    self.owners[text.casefold()].add(code)
         self.count = 0
         self.where = positions(authorities)
         self._near: dict[str, list[Authority]] = {}
+
+    def reused_names(self) -> dict[str, list[str]]:
+        """Code -> the pieces of its register alt-names that are another council's bare name
+        (a successor that kept a predecessor's name: "Bournemouth" for Bournemouth,
+        Christchurch and Poole, "Armagh City" for Armagh City, Banbridge and Craigavon)."""
+        bare: dict[str, set[str]] = defaultdict(set)
+        for auth in self.authorities.values():
+            if auth.is_council:
+                bare[base_name(auth).casefold()].add(auth.code)
+        out: dict[str, list[str]] = {}
+        for auth in self.authorities.values():
+            for piece in auth.alt_names if auth.is_council else ():
+                for code in sorted(bare.get(piece.casefold(), set()) - {auth.code}):
+                    out.setdefault(auth.code, []).append(base_name(self.authorities[code]))
+        return {code: list(dict.fromkeys(names)) for code, names in out.items()}
 
     # -- shared helpers ---------------------------------------------------------------
 
@@ -355,11 +380,16 @@ class Generator:
     # -- category 4: dates ---------------------------------------------------------------
 
     def shared_names(self) -> list[tuple[str, list[Authority]]]:
-        """Bare, nice or official names that the register gives to more than one authority,
-        none of them alive at the same time as another."""
+        """Bare, nice or official names (or reused names) that the register gives to more
+        than one authority, none of them alive at the same time as another."""
         by_name: dict[str, dict[str, Authority]] = defaultdict(dict)
         for auth in self.authorities.values():
-            for name in (base_name(auth), auth.nice, auth.official):
+            for name in (
+                base_name(auth),
+                auth.nice,
+                auth.official,
+                *self.reused.get(auth.code, ()),
+            ):
                 by_name[name].setdefault(auth.code, auth)
         out = []
         for name, members in sorted(by_name.items()):
