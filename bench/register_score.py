@@ -181,6 +181,10 @@ def report(scores: Scores) -> list[str]:
          ["negative (no council is named)", f"{neg.docs:,}", "–", "–", f"{neg.links:,} linked",
           f"{neg.docs_linked:,}"]],
     )  # fmt: skip
+    at_target = sum(t.recall >= RECALL_TARGET for t in scores.forms.values())
+    clean = sum(not t.links for t in scores.negatives.values())
+    lines += ["", f"Positive forms at the recall target: {at_target} of {len(scores.forms)}; "
+              f"negative kinds with no link: {clean} of {len(scores.negatives)}."]  # fmt: skip
     lines += ["", "#### Recall per form (target ≥ 0.99)", ""]
     lines += _table(
         ["category", "form", *TALLY_HEAD],
