@@ -1,10 +1,10 @@
 """Documents of the register-driven evaluation: the register's names in sentence frames.
 
-Every document is a dict ``{"id", "text", "published", "expect", "form", "frame", "type",
-"kind", "name"}``: ``expect`` is the set of council codes a linker must find (empty for
-negatives), ``form`` the name form under test, ``frame`` the sentence frame, ``type`` the
-register type of the authority (``mixed`` for lists of several types) and ``kind`` the
-category:
+Every document is a dict ``{"id", "text", "published", "expect", "form", "frame", "family",
+"type", "kind", "name"}``: ``expect`` is the set of council codes a linker must find (empty
+for negatives), ``form`` the name form under test, ``frame`` the sentence frame and
+``family`` its family, ``type`` the register type of the authority (``mixed`` for lists of
+several types), ``name`` the name or names put in the frame, and ``kind`` the category:
 
 - ``form``: category 1, one council in a press form that fits its type (register_forms.py);
 - ``list`` and ``elliptical``: category 2, coordinated names of real neighbouring councils
@@ -63,7 +63,7 @@ FOREIGN_NAMESAKES = (
     ("Portsmouth", "New Hampshire", "$"), ("Reading", "Pennsylvania", "$"),
     ("Wakefield", "Massachusetts", "$"), ("Warwick", "Rhode Island", "$"),
     ("Worcester", "Massachusetts", "$"), ("York", "Pennsylvania", "$"),
-    ("Peterborough", "Ontario", "C$"), ("Stratford", "Ontario", "C$"),
+    ("Peterborough", "Ontario", "C$"),
     ("Newcastle", "New South Wales", "A$"), ("Ipswich", "Queensland", "A$"),
     ("Melton", "Victoria", "A$"), ("Preston", "Victoria", "A$"),
     ("Stirling", "Western Australia", "A$"), ("Swansea", "New South Wales", "A$"),
