@@ -17,10 +17,12 @@ from councilwatch.nlp.taxonomy import taxonomy
 
 from ..conftest import shared_path
 
-GOLD_FILES = sorted((Path(__file__).parents[1] / "gold").glob("*.jsonl"))
+GOLD_DIR = Path(__file__).parents[1] / "gold"
+#: The first gold sets, written with the rules (the news-style sets have floors of their own).
+GOLD_FILES = [GOLD_DIR / "extra.jsonl", GOLD_DIR / "sample-site.jsonl"]
 
-#: Measured on all gold files together (see BENCHMARKS.md / `councilwatch eval`); floors sit
-#: just below so that a regression fails.
+#: Measured on the first gold sets together (see BENCHMARKS.md / `councilwatch eval`); floors
+#: sit just below so that a regression fails.
 FLOORS = {
     ("councils", "f1"): 0.97,
     ("money", "f1"): 0.99,
