@@ -142,8 +142,7 @@ def crawl(db_path: Path, **options: Any) -> None:
 
     Example: councilwatch crawl --redis redis://10.0.0.5:6379/0 --source computerweekly
     """
-    open_db(db_path, create=True).close()  # refused or migrated before the crawl starts
-    if options["redis_url"]:
+    if options["redis_url"]:  # a worker pushes to Redis and never opens the database
         if options["jobdir"]:
             raise click.UsageError(
                 "--jobdir keeps a crawl's frontier on disk, but with --redis the frontier is "
@@ -153,6 +152,7 @@ def crawl(db_path: Path, **options: Any) -> None:
 
         report_worker(crawl_from_options(db_path, options), options["redis_url"])
         return
+    open_db(db_path, create=True).close()  # refused or migrated before the crawl starts
     report_crawl(crawl_from_options(db_path, options))
 
 

@@ -16,12 +16,12 @@ from councilwatch.cli.options import check_db, db_option
 @click.option("--port", default=8001, type=int, show_default=True)
 @click.option(
     "--immutable/--mutable",
-    default=None,
-    help="Open the file immutable (faster) or follow a crawl's writes. "
-    "Default: immutable unless a crawl is running (a crawl_runs row with status "
-    "'running', or an unmerged -wal file).",
+    default=False,
+    help="Default --mutable: open the file read-only and follow what crawl, process "
+    "and load write meanwhile. --immutable only for a file nothing writes to any more "
+    "(a write would break every page until restarted).",
 )
-def serve(db_path: Path, host: str, port: int, immutable: bool | None) -> None:
+def serve(db_path: Path, host: str, port: int, immutable: bool) -> None:
     """Publish the database with Datasette, read-only.
 
     Never writes the file: a database of an older schema is refused (exit code 66)
