@@ -4,9 +4,8 @@ Datasette 0.65 has no write API: its pages and JSON only read, and arbitrary SQL
 is SELECT-only, bounded by :data:`SQL_TIME_LIMIT_MS`. The file is opened
 read-only (``mode=ro``), so every page sees what a crawl, ``process`` or ``load``
 writes meanwhile. Opened immutable (``immutable=True``, ``--immutable``) it would
-break for good at the first such write ("database disk image is malformed"), for
-about the same speed (BENCHMARKS.md, "Datasette"): only for a file nothing will
-write to again.
+break for good at the first such write ("database disk image is malformed"): only
+for a file nothing will write to again (``bench/datasette_bench.py`` times both).
 
 >>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001)[4]
 '/tmp/cw.db'
