@@ -26,6 +26,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any, TextIO
 
 from councilwatch.db.nlp_queue import (
@@ -77,9 +78,14 @@ def process_articles(
     everything: bool = False,
     batch_size: int = 64,
     processes: int = 1,
+    scheduler: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> int:
     """Extract facts from new (or, with ``everything``, all) articles; return how many.
+
+    The batches are analysed in ``processes`` worker processes, or as tasks on the Dask
+    scheduler at ``scheduler`` (``tcp://HOST:8786``, see :mod:`councilwatch.dask_runner`);
+    this process writes the facts, batch by batch, in order.
 
     ``progress(done, total)`` is called after each committed batch; if it raises (or the
     process is interrupted), the batches already committed stay done and the next call
@@ -92,11 +98,19 @@ def process_articles(
         conn, NLP_VERSION, everything=everything, batch_size=batch_size, after_id=after_id
     )
     analyse = functools.partial(analyse_batch, batch_size=batch_size)
-    for batch, facts in ordered_results(analyse, batches, processes):
-        write_facts(conn, run_id, batch, facts)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    with ExitStack() as stack:
+        if scheduler and total:
+            from councilwatch.dask_runner import dask_client, dask_results, nlp_key
+
+            client = stack.enter_context(dask_client(scheduler))
+            results = dask_results(client, analyse, batches, nlp_key(NLP_VERSION))
+        else:
+            results = ordered_results(analyse, batches, processes)
+        for batch, facts in results:
+            write_facts(conn, run_id, batch, facts)
+            done += len(batch)
+            if progress:
+                progress(done, total)
     finish_process_run(conn, run_id)
     return done
 

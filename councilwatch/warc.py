@@ -3,7 +3,7 @@
 Scans each file with FastWARC (:mod:`councilwatch.warc_scan`: records judged on their WARC
 headers before any payload is read), sends the kept HTML responses in batches through page
 extraction, the article gate and the NLP stage (:mod:`councilwatch.page_batches`; in
-``processes`` worker processes, or as Dask tasks with :mod:`councilwatch.dask_archive`), and
+``processes`` worker processes, or as Dask tasks with :mod:`councilwatch.dask_runner`), and
 stores them like a crawl's articles (deduplicated), with their facts. This process is the
 only writer. What is skipped is counted by reason; what could not be read or stored is an
 error, recorded in ``crawl_errors`` (stage ``import``); pages the gate refused are counted as

@@ -42,22 +42,36 @@ def ordered_results(
             yield batch, func(batch)
         return
     pool: ProcessPoolExecutor | None = None
-    in_flight: deque[tuple[Batch, Future]] = deque()
-    try:
-        for batch in batches:
-            if pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
 
-                context = multiprocessing.get_context("spawn")
-                pool = ProcessPoolExecutor(processes, mp_context=context)
-            in_flight.append((batch, pool.submit(func, batch)))
-            if len(in_flight) >= window * processes:
-                done, future = in_flight.popleft()
-                yield done, future.result()
-        while in_flight:
-            done, future = in_flight.popleft()
-            yield done, future.result()
+    def submit(batch: Batch) -> Future:
+        nonlocal pool
+        if pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(processes, mp_context=context)
+        return pool.submit(func, batch)
+
+    try:
+        yield from windowed(submit, batches, window * processes)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def windowed(
+    submit: Callable[[Batch], Future], batches: Iterable[Batch], in_flight: int
+) -> Iterator[tuple[Batch, Result]]:
+    """Yield ``(batch, result)`` in order, with at most ``in_flight`` batches submitted and
+    not yet yielded; ``submit(batch)`` returns a future (of a process pool, or of a Dask
+    client: anything with ``result()``)."""
+    waiting: deque[tuple[Batch, Future]] = deque()
+    for batch in batches:
+        waiting.append((batch, submit(batch)))
+        if len(waiting) >= in_flight:
+            done, future = waiting.popleft()
+            yield done, future.result()
+    while waiting:
+        done, future = waiting.popleft()
+        yield done, future.result()

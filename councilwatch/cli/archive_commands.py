@@ -107,18 +107,23 @@ def import_warc_command(
         "nlp": not no_process,
         "progress": progress,
     }
+    unavailable: tuple[type[Exception], ...] = ()
     if scheduler:
-        from councilwatch.dask_archive import import_with_dask
+        from councilwatch.dask_runner import DaskUnavailable, import_with_dask
 
         options.update(run=import_with_dask, scheduler=scheduler)
+        unavailable = (DaskUnavailable,)
     else:
         options["processes"] = processes
     click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
-    run_id, report = import_archives(conn, paths, **options)
-    if not no_process and report.unanalysed:  # articles the NLP stage failed on in the scan
-        from councilwatch.process import process_articles
+    try:
+        run_id, report = import_archives(conn, paths, **options)
+        if not no_process and report.unanalysed:  # articles the NLP stage failed on
+            from councilwatch.process import process_articles
 
-        process_articles(conn, processes=processes)
+            process_articles(conn, processes=processes, scheduler=scheduler)
+    except unavailable as exc:
+        raise click.ClickException(str(exc)) from exc
     conn.close()
     click.echo(report.summary())
     if report.errors:

@@ -11,7 +11,6 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from councilwatch.sample_site.pages import SitePages
 from councilwatch.sample_site.render import article_path
 from councilwatch.sample_site.server import sample_articles
 
@@ -34,26 +33,6 @@ def write_warc(path: Path, records: list[tuple], *, gzipped: bool = True) -> Non
         writer = WARCWriter(out, gzip=gzipped)
         for args, kwargs in records:
             writer.write_record(response(writer, *args, **kwargs))
-
-
-@pytest.fixture(scope="module")
-def site_pages():
-    return SitePages(BASE, sample_articles())
-
-
-@pytest.fixture(scope="module")
-def article_records(site_pages):
-    return [
-        (
-            (
-                f"{BASE}{article_path(a)}",
-                site_pages.get(article_path(a))[1],
-                "text/html; charset=utf-8",
-            ),
-            {},
-        )
-        for a in sample_articles()
-    ]
 
 
 def test_import_stores_each_article_once_and_reports_what_it_skipped(
