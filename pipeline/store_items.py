@@ -114,17 +114,21 @@ def count_outcome(tally: SourceTally, item: dict, outcome: str, article_id: int)
 
 def store_facts(conn: sqlite3.Connection, items: list[dict]) -> None:
     """Write the facts that stored articles carry from the NLP stage (analysed in worker
-    processes while crawling), one transaction; articles without facts stay pending for
-    ``councilwatch process``."""
+    processes while crawling), one transaction; articles without facts, and all of them if
+    the database refuses the facts, stay pending for ``councilwatch process``."""
     analysed = [
         item
         for item in items
         if item.get("facts") is not None and item.get("outcome") in ("new", "updated")
     ]
-    if analysed:
+    if not analysed:
+        return
+    try:
         with conn:
             for item in analysed:
                 store.replace_facts(conn, item["article_id"], item["facts"], item["nlp_version"])
+    except sqlite3.Error:
+        return
 
 
 def save_tallies(
