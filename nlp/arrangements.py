@@ -19,6 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .arrangement_refs import CouncilRefs
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
@@ -43,10 +44,16 @@ class ArrangementExtractor:
         self.partners = [(re.compile(p["pattern"]), p["markers"]) for p in cues["partner_patterns"]]
         self.not_share = WordPhrases(cues["share_noun_contexts"])
         self.reorg = WordPhrases(cues["reorganisation"])
-        self.successor_before = set(cues["successor_before"])
+        self.successor_before = [tuple(p.split()) for p in cues["successor_before"]]
+        self.former_before = [tuple(p.split()) for p in cues["former_before"]]
+        self.refs = CouncilRefs(cues)
+        self.status_as = cues.get("status_as", {})
+        self.provider_verbs = WordPhrases(cues["provider_verbs"])
+        self.provider_links = [tuple(p.split()) for p in cues["provider_links"]]
+        self.leave = WordPhrases(cues["leave_phrases"])
         self.gone_after = WordPhrases(cues["gone_after"])
+        self.successor_after = WordPhrases(cues["successor_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
-        self.plural_refs = WordPhrases(cues["plural_refs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         register_extensions()
 
@@ -59,35 +66,83 @@ class ArrangementExtractor:
         ix = DocIndex.of(doc)
         facts = _Facts(doc, councils)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
+        named: dict[int, list[str]] = {}  # every council each sentence names
+        successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
         for e in councils:
-            if not self._former_or_successor(ix, e):
-                by_sent.setdefault(ix.sent_of_token(e[0]), []).append(e)
-        previous: list[str] = []
+            k = ix.sent_of_token(e[0])
+            named.setdefault(k, []).append(e[2])
+            gone = self._former_or_successor(ix, e)
+            if not gone:
+                by_sent.setdefault(k, []).append(e)
+            elif gone == "successor":
+                successors.setdefault(k, []).append(e[2])
+        history: list[list[str]] = []  # the council codes of each earlier sentence naming any
+        new_ones: list[list[str]] = []  # and of the successor councils it names
+        explicit: list[bool] = []  # per result: whether a status word set its status
         for k in range(len(ix.sent_tokens)):
             ents = by_sent.get(k, [])
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
-            if len(codes) < 2 and len(previous) >= 2 and self._refers_back(ix, k):
-                codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
+            ref = self._reference(ix, k, len(codes)) if history else None
+            if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
+                back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                if back and not (ref[0] is not None and len(codes) == ref[0]):
+                    codes = list(dict.fromkeys(back + codes))
             if len(codes) >= 2 and self._shares(ix, facts, k, ents):
-                _merge(results, self._arrangement(ix, facts, k, codes))
-            if ents:
-                previous = list(dict.fromkeys(code for _, _, code in ents))
+                arrangement, said = self._arrangement(ix, facts, k, codes)
+                _merge(results, explicit, arrangement, said)
+            if k in named:
+                history.append(list(dict.fromkeys(named[k])))
+            if k in successors:
+                new_ones.append(list(dict.fromkeys(successors[k])))
+        self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
         return doc
 
-    def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
-        """ "when they become X Council", "after X Council was abolished", "X Council, created"."""
+    def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> str | None:
+        """ "successor": "when they become X Council", "the new X Council", "X Council took
+        over from"; "former": "after X Council was abolished", "replaced X Council"; else
+        ``None``."""
         start, end, _ = e
-        if start > 0 and ix.lower[start - 1] in self.successor_before:
-            return True
+        lower = ix.lower
+        for p in self.successor_before:
+            if start >= len(p) and tuple(lower[start - len(p) : start]) == p:
+                return "successor"
+        for p in self.former_before:  # "which will absorb South Northamptonshire"
+            if start >= len(p) and tuple(lower[start - len(p) : start]) == p:
+                return "former"
         send = ix.sent_token_bounds(ix.sent_of_token(start))[1]
         tail = ix.span_text(end, min(end + 4, send))
-        return bool(self.gone_after.pattern.match(tail))
+        if self.successor_after.pattern.match(tail):
+            return "successor"
+        return "former" if self.gone_after.pattern.match(tail) else None
 
-    def _refers_back(self, ix: DocIndex, k: int) -> bool:
+    def _reference(self, ix: DocIndex, k: int, named: int) -> tuple[int | None, bool] | None:
+        """The sentence's plural reference to councils named before: anywhere when it names
+        fewer than two itself, else only at its head ("The two councils also run X with Y")."""
         start, end = ix.sent_token_bounds(k)
-        head = ix.span_text(start, min(end, start + 6))
-        return bool(self.plural_refs.pattern.match(head.strip()))
+        words = list(ix.lower[start : min(end, start + 40)])
+        ref = self.refs.reference(words, head=8 if named < 2 else 3)
+        if ref is not None and named >= 2 and ref[0] is None:
+            return None  # "both X and Y", "their": the sentence names its own councils
+        return ref
+
+    def _leavers(
+        self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list
+    ) -> None:
+        """ "Bexley is to withdraw from oneSource": an arrangement of a council that leaves
+        it has ended (a sentence naming one council, before the leaving words)."""
+        for k, ents in by_sent.items():
+            codes = {code for _, _, code in ents}
+            if len(codes) != 1 or not results:
+                continue
+            lo, hi = ix.sent_char_bounds(k)
+            m = self.leave.search(ix.text[lo:hi])
+            if m is None or ix.starts[ents[0][0]] > lo + m.start():
+                continue
+            (code,) = codes
+            for a in results:
+                if code in a["councils"] and len(a["councils"]) > 2:
+                    a["status"] = "ended"
 
     def _shares(
         self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
@@ -108,17 +163,38 @@ class ArrangementExtractor:
         if self.share.search(text, low):
             return True
         lower = ix.lower
+        if self._provides_to(ix, k, ents, text, low):
+            return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
         return False
 
-    def _arrangement(self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]) -> dict[str, Any]:
+    def _provides_to(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], text: str, low: str | None
+    ) -> bool:
+        """ "Leeds will run payroll for Bradford", "X provides ICT support to Y": a provider
+        verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
+        if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
+            return False
+        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
+        for start, _, _ in ents[1:]:
+            t = start - 1 if start > sstart and lower[start - 1] == "the" else start
+            for link in self.provider_links:
+                n = len(link)
+                if t - n >= sstart and tuple(lower[t - n : t]) == link:
+                    return True
+        return False
+
+    def _arrangement(
+        self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
+    ) -> tuple[dict[str, Any], bool]:
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
         services = [code for s, e, code in facts.services if s >= start and e <= end]
         saving = self._saving(ix, facts, k)
         scope = ix.span_text(start, end)
+        status, said = self._status(scope)
         return {
             "councils": codes,
             "partners": self._partners(scope),
@@ -126,11 +202,11 @@ class ArrangementExtractor:
             "vehicle": vehicle,
             "saving_gbp": saving["amount_gbp"] if saving else None,
             "period": saving["period"] if saving else None,
-            "status": self._status(scope),
+            "status": status,
             "sentence": scope,
             "start": ix.starts[start],
             "end": ix.ends[end - 1],
-        }
+        }, said
 
     def _vehicle_spans(self, ix: DocIndex, k: int) -> list[tuple[int, int]]:
         """Title-case words ending in a vehicle noun ("Mid Kent Services"): the Matcher pattern
@@ -183,14 +259,15 @@ class ArrangementExtractor:
         before = [m for m in money if lo <= m["start"] < hi]
         return before[-1] if before else None
 
-    def _status(self, text: str) -> str:
+    def _status(self, text: str) -> tuple[str, bool]:
+        """The status the sentence's status words say, and whether any said one."""
         low = fold(text)
         if not self.any_status.search(text, low):
-            return self.default_status
+            return self.default_status, False
         for status, phrases in self.statuses:
             if phrases.search(text, low):
-                return status
-        return self.default_status
+                return self.status_as.get(status, status), True
+        return self.default_status, False
 
     def _partners(self, text: str) -> list[str]:
         found = [
@@ -226,11 +303,16 @@ class _Facts:
             self.ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
 
 
-def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:
+def _merge(
+    results: list[dict[str, Any]], explicit: list[bool], new: dict[str, Any], said: bool
+) -> None:
     """Add ``new``, or fold it into an earlier arrangement of the same councils (a headline
-    and the body, or two sentences about one partnership)."""
-    for old in results:
+    and the body, or two sentences about one partnership); a status that words said beats
+    the default, and ``ended`` beats any."""
+    for i, old in enumerate(results):
         if set(old["councils"]) == set(new["councils"]):
+            if said and (not explicit[i] or new["status"] == "ended"):
+                old["status"], explicit[i] = new["status"], True
             old["services"] = list(dict.fromkeys(old["services"] + new["services"]))
             old["partners"] = list(dict.fromkeys(old["partners"] + new["partners"]))
             for key in ("vehicle", "saving_gbp", "period"):
@@ -238,6 +320,7 @@ def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:
                     old[key] = new[key]
             return
     results.append(new)
+    explicit.append(said)
 
 
 @Language.factory("arrangement_extractor", default_config={"data_dir": None})
