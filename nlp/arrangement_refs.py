@@ -9,7 +9,7 @@ ones, the subject's, or with "those"/"these" the last ones); a plain plural ("th
 Example:
     >>> refs = CouncilRefs({"plural_refs": ["the two", "the councils", "those two"],
     ...     "numbers": {"two": 2, "five": 5}, "ref_nouns": ["councils"],
-    ...     "recent_determiners": ["those"]})
+    ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"]})
     >>> refs.reference(["the", "two", "new", "councils", "will"])
     (2, False, True)
     >>> history = [["BKM"], ["AYL", "CHN", "SBU", "WYO"]]
@@ -19,6 +19,8 @@ Example:
     ['BAB', 'MSU']
     >>> refs.resolve([["BEX", "HAV", "NWM"]], refs.reference(["those", "two", "councils"]))
     ['HAV', 'NWM']
+    >>> refs.introduces(["five", "kent", "councils", "have"])
+    5
 """
 
 from __future__ import annotations
@@ -40,14 +42,15 @@ class CouncilRefs:
         self.numbers = {k.lower(): int(v) for k, v in cues["numbers"].items()}
         self.nouns = set(cues["ref_nouns"])
         self.recent = set(cues["recent_determiners"])
+        self.definite = set(cues["ref_determiners"])
 
     def reference(self, words: list[str], head: int = 8) -> Reference | None:
         """The reference in a sentence's lower-cased ``words``: a number before a council
         noun anywhere ("the three councils"), or a plural in its first ``head`` words."""
         for i, w in enumerate(words):
             n = self.numbers.get(w)
-            if n is None or i + 1 >= len(words):
-                continue
+            if n is None or i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
+                continue  # "three Kent councils" introduces councils; "the three" refers back
             noun = words[i + 1] if words[i + 1] in self.nouns else None
             if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
                 noun = words[i + 2]  # "the two London boroughs"
@@ -59,6 +62,17 @@ class CouncilRefs:
             for j in range(len(first) - len(p) + 1):
                 if tuple(first[j : j + len(p)]) == p:
                     return None, p[0] in self.recent, "new" in first[j : j + len(p) + 1]
+        return None
+
+    def introduces(self, words: list[str]) -> int | None:
+        """The number of councils an indefinite "three Kent councils" introduces, to be named
+        in the next sentence ("Three councils have renewed it. The councils are A, B and C")."""
+        for i, w in enumerate(words):
+            n = self.numbers.get(w)
+            if n is None or (i > 0 and words[i - 1] in self.definite):
+                continue
+            if any(x in self.nouns for x in words[i + 1 : i + 3]):
+                return n
         return None
 
     @staticmethod

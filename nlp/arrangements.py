@@ -87,9 +87,13 @@ class ArrangementExtractor:
                 back = self.refs.resolve(new_ones if ref[2] else history, ref)
                 if back and not (ref[0] is not None and len(codes) == ref[0]):
                     codes = list(dict.fromkeys(back + codes))
+            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
+                codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and self._shares(ix, facts, k, ents):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 _merge(results, explicit, arrangement, said)
+            elif ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
+                self._restate(ix, k, codes, results, explicit)
             if k in named:
                 history.append(list(dict.fromkeys(named[k])))
             if k in successors:
@@ -125,6 +129,27 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
+        """The councils of the next sentence naming any, when this one introduces that many."""
+        start, end = ix.sent_token_bounds(k)
+        n = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
+        if n is None:
+            return []
+        later = [j for j in named if k < j <= k + 3]
+        nxt = list(dict.fromkeys(named[min(later)])) if later else []
+        return nxt if len(nxt) == n else []
+
+    def _restate(
+        self, ix: DocIndex, k: int, codes: list[str], results: list, explicit: list[bool]
+    ) -> None:
+        """A sentence that refers back to an arrangement's councils says its status, when
+        none had ("... to share ICT" / "The two councils approved the plan")."""
+        for i, a in enumerate(results):
+            if set(a["councils"]) == set(codes) and not explicit[i]:
+                status, said = self._status(ix.sent_text(k))
+                if said:
+                    a["status"], explicit[i] = status, True
 
     def _leavers(
         self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list

@@ -40,6 +40,8 @@ STRONG = ("noun", "of", "verb")
 WEAK = "compound"
 
 _WORDS = re.compile(r"[a-z0-9](?:[a-z0-9'&-]|[.,](?=[a-z0-9]))*|[^\sa-z0-9]")
+_CASED_WORDS = re.compile(_WORDS.pattern, re.IGNORECASE)
+_NAME_INNER = {"of", "and", "upon", "on", "&", "the", "de", "le"}
 # "$2.4m (about £1.9m)", "A$12m (£6.6m)": a conversion in brackets stands for the amount before
 _CONVERTED_BEFORE = re.compile(
     r"(?:[A-Z]{0,3}\$|€|¥)\s?\d[\d.,]*\s?(?:[mbk]n?|million|billion|thousand)?\s*\(\s*"
@@ -69,6 +71,17 @@ def _longest_at(
     return None
 
 
+def _longest_ending(
+    words: list[str], i: int, phrases: dict[tuple[str, ...], str], most: int
+) -> tuple[int, str] | None:
+    """The longest phrase of ``phrases`` ending at ``words[i]``: ``(length, role)``."""
+    for n in range(min(most, i + 1), 0, -1):
+        role = phrases.get(tuple(words[i - n + 1 : i + 1]))
+        if role is not None:
+            return n, role
+    return None
+
+
 class RoleResolver:
     """Money roles from the governing clause; built from ``money_cues.json``'s ``clause``."""
 
@@ -86,6 +99,7 @@ class RoleResolver:
         self.stops = set(c["compound_stops"])
         self.preps = {"of", "in", "on", "for", "from", "with", "at", "into", "about"}
         self.copulas = set(c["copular_verbs"])
+        self.after_amount = {k.lower(): v for k, v in c["after_amount"].items() if " " not in k}
         self.subject_roles = False
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
         self.clauses = ClauseFinder(c["clause_words"], c["bare_clause_words"], verbs)
@@ -104,7 +118,7 @@ class RoleResolver:
         if conv and close:
             start, end = conv.start(), close.end()
         clo, chi = self.clause(text, start, end, lo, hi)
-        left = _WORDS.findall(text[clo:start].lower())
+        left = self._names_as_one(_CASED_WORDS.findall(text[clo:start]))
         right_text = text[end:chi].lower()
         lead = _PERIOD_LEAD.match(right_text)
         right = _WORDS.findall(right_text[lead.end() if lead else 0 :][:120])
@@ -122,6 +136,32 @@ class RoleResolver:
             return verb[0], "verb"
         return found[:2] if found else None
 
+    def _names_as_one(self, words: list[str]) -> list[str]:
+        """Lower-cased words, each run of capitalised words that are no cue ("City of
+        Bradford Metropolitan District Council") as one word, ``"name"``: a verb then still
+        governs the amount across its indirect object ("saved X Council £300k")."""
+        out: list[str] = []
+        run: list[str] = []  # the pending run's inner words ("of", "and") not yet kept
+        for w in words:
+            low = w.lower()
+            cue = (low,) in self.nouns or (low,) in self.verbs
+            if w[:1].isupper() and not cue:
+                if not (out and out[-1] == "name" and not run) or run:
+                    if out and out[-1] == "name" and run:
+                        run = []  # "Borough of Poole": the inner words join the name
+                    else:
+                        out += run
+                        run = []
+                        out.append("name")
+                continue
+            if low in _NAME_INNER and out and out[-1] == "name":
+                run.append(low)
+                continue
+            out += run
+            run = []
+            out.append(low)
+        return out + run
+
     def reduces_funding(self, text: str, lo: int, start: int) -> bool:
         """Whether ``text[lo:start]`` names funding ("its core funding ... cut by")."""
         return _any_phrase(_WORDS.findall(text[lo:start].lower()), self.funding_subjects)
@@ -129,6 +169,8 @@ class RoleResolver:
     def _noun(self, right: list[str]) -> tuple[str, str, bool] | None:
         """The compound the amount modifies, or its of/in complement: ``(role, how, direct)``;
         a complement of the bare amount ("£2m in costs") is not direct (a verb comes first)."""
+        if right and right[0] in self.after_amount:  # "knock £5m off", "£2m cheaper"
+            return self.after_amount[right[0]], "noun", True
         compound: list[str] = []
         for w in right:
             if w in self.stops or not w[0].isalpha() and not _SPAN_WORD.match(w):
@@ -194,7 +236,7 @@ class RoleResolver:
         after a verb are fine, and so is the "of" of its object: "paid a ransom of")."""
         tail = core[-5:]
         for i in range(len(tail) - 1, -1, -1):
-            hit = _longest_at(tail, i, self.verbs, self.longest)
+            hit = _longest_ending(tail, i, self.verbs, self.longest)
             if hit is None:
                 if i == len(tail) - 1 and tail[i] == "of":
                     continue
@@ -202,6 +244,7 @@ class RoleResolver:
                     return None
                 continue
             role = hit[1]
+            i -= hit[0] - 1  # where the verb phrase starts ("was ordered to pay")
             before = left[: len(left) - len(tail) + i]
             copula = tail[i] in self.copulas
             if tail[i] in self.reduction and _any_phrase(before, self.funding_subjects):

@@ -120,3 +120,12 @@ def test_successor_councils_of_a_reorganisation_are_not_its_partners(nlp):
         "The new councils will run a shared disaster recovery site."
     )
     assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+
+
+def test_an_indefinite_number_introduces_councils_named_next(nlp):
+    text = (
+        "Islington Council and Camden Council share ICT. Three Kent councils opted to share IT "
+        "services. Canterbury City Council, Dover District Council and Thanet District Council "
+        "signed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"ISL", "CMD"}, {"CAT", "DOV", "THA"}]
