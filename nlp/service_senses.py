@@ -28,12 +28,13 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .docindex import DocIndex
 from .gazetteer import DATA_DIR
-from .phrases import WordPhrases
+from .phrases import WordPhrases, fold
 
 __all__ = ["ServiceSenses"]
 
@@ -44,20 +45,32 @@ def _tuples(phrases: list[str]) -> list[tuple[str, ...]]:
     return [tuple(p.lower().split()) for p in phrases]
 
 
-def _has(
-    words: list[str], phrases: list[tuple[str, ...]], window: int = 0, end: bool = False
-) -> bool:
-    """Whether one of ``phrases`` (token tuples) occurs in ``words``: with a ``window``,
-    starting within its first ``window`` words (or, with ``end``, ending within its last)."""
-    for p in phrases:
-        n = len(p)
-        part = words
-        if window:
-            reach = window + n - 1
-            part = words[-reach:] if end else words[:reach]
-        if any(tuple(part[i : i + n]) == p for i in range(len(part) - n + 1)):
-            return True
-    return False
+class _PhraseSet:
+    """Token-tuple phrases looked up by their first word.
+
+    >>> ps = _PhraseSet(["per cent", "rise"])
+    >>> ps.within(["a", "4.9", "per", "cent"], 2, end=True), ps.within(["no", "rise"], 1)
+    (True, False)
+    """
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in _tuples(phrases):
+            self.by_first.setdefault(p[0], []).append(p)
+        self.longest = max((len(p) for ps in self.by_first.values() for p in ps), default=1)
+
+    def within(self, words: list[str], window: int = 0, end: bool = False) -> bool:
+        """Whether a phrase occurs in ``words``: with a ``window``, starting within its first
+        ``window`` words (or, with ``end``, ending within its last ``window``)."""
+        n = len(words)
+        for i, w in enumerate(words):
+            for p in self.by_first.get(w, ()):
+                k = len(p)
+                if i + k > n or tuple(words[i : i + k]) != p:
+                    continue
+                if not window or (i + k > n - window if end else i < window):
+                    return True
+        return False
 
 
 class _Block:
@@ -65,11 +78,11 @@ class _Block:
         self.ids = set(rule["ids"])
         self.phrases = {p.lower() for p in rule.get("phrases", [])}
         self.window = int(rule.get("window", 3))
-        self.before = _tuples(rule.get("before", []))
-        self.after = _tuples(rule.get("after", []))
-        self.unless = _tuples(rule.get("unless", []))
-        lengths = [len(p) for p in self.before + self.after + self.unless] or [1]
-        self.reach = self.window + max(lengths) - 1
+        self.before = _PhraseSet(rule.get("before", []))
+        self.after = _PhraseSet(rule.get("after", []))
+        self.unless = _PhraseSet(rule.get("unless", []))
+        longest = max(self.before.longest, self.after.longest, self.unless.longest)
+        self.reach = self.window + longest - 1
 
     def applies(self, sid: str, text: str) -> bool:
         return sid in self.ids and (not self.phrases or text in self.phrases)
@@ -81,10 +94,10 @@ class _Block:
             before = before[len(before) - before[::-1].index(",") :]
         if "," in after:
             after = after[: after.index(",")]
-        hit = _has(before, self.before, self.window, end=True) or _has(
-            after, self.after, self.window
+        hit = self.before.within(before, self.window, end=True) or self.after.within(
+            after, self.window
         )
-        return hit and not _has(before + after, self.unless)
+        return hit and not self.unless.within(before + after)
 
 
 class ServiceSenses:
@@ -93,7 +106,11 @@ class ServiceSenses:
     def __init__(self, data_dir: Path | None = None) -> None:
         path = Path(data_dir or DATA_DIR) / "service_senses.json"
         data = json.loads(path.read_text(encoding="utf-8"))
-        self.blocks = [_Block(rule) for rule in data["blocks"]]
+        self.blocks_of: dict[str, list[_Block]] = {}
+        for rule in data["blocks"]:
+            block = _Block(rule)
+            for sid in block.ids:
+                self.blocks_of.setdefault(sid, []).append(block)
         systems = data["systems"]
         self.system_ids = set(systems["ids"])
         self.system_nouns = set(systems["nouns"])
@@ -110,7 +127,9 @@ class ServiceSenses:
     def apply(self, ix: DocIndex, found: Found) -> Found:
         """The matches that keep their sense, systems re-read as ``applications``, and the
         bare words that a head noun or a list makes services, in text order."""
-        if not found and self.bare_words.search(ix.text) is None:
+        low = fold(ix.text)
+        bare = list(self.bare_words.finditer(ix.text, low))
+        if not found and not bare:
             return found
         lower = ix.lower
         covered = {t: sid for s, e, sid in found for t in range(s, e)}
@@ -121,13 +140,14 @@ class ServiceSenses:
             if text in self.attached and self._after_service(ix, s, sstart, covered):
                 continue  # "a new CRM platform", "(CRM) systems": the platform is the CRM's
             if any(
-                b.applies(sid, text) and b.blocks(lower, s, e, sstart, send) for b in self.blocks
+                b.applies(sid, text) and b.blocks(lower, s, e, sstart, send)
+                for b in self.blocks_of.get(sid, ())
             ):
                 continue
             if sid in self.system_ids and self._before_system(lower, e, send, covered):
                 sid = "applications"
             out.append((s, e, sid))
-        out += self._bare(ix, covered)
+        out += self._bare(ix, covered, bare)
         out.sort()
         return out
 
@@ -158,10 +178,10 @@ class ServiceSenses:
                 return False
         return False
 
-    def _bare(self, ix: DocIndex, covered: dict[int, str]) -> Found:
+    def _bare(self, ix: DocIndex, covered: dict[int, str], matches: list[re.Match[str]]) -> Found:
         out: Found = []
         lower = ix.lower
-        for m in self.bare_words.finditer(ix.text):
+        for m in matches:
             t = ix.token_at(m.start())
             if t in covered or ix.starts[t] != m.start():
                 continue
