@@ -19,12 +19,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .arrangement_names import NamesInDoc
 from .arrangement_refs import CouncilRefs
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
 from .extensions import get_extension, register_extensions, set_extension
-from .gazetteer import load_json
+from .gazetteer import load_councils, load_json
 from .phrases import WordPhrases, fold
 from .services import RECORDS_KEY as SERVICES_KEY
 
@@ -47,6 +48,16 @@ class ArrangementExtractor:
         self.successor_before = [tuple(p.split()) for p in cues["successor_before"]]
         self.former_before = [tuple(p.split()) for p in cues["former_before"]]
         self.refs = CouncilRefs(cues)
+        self.with_words = set(cues["with_words"])
+        self.join = WordPhrases(cues["join_phrases"])
+        breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
+        self.clause_break = re.compile(rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b")
+        where = Path(data_dir) if data_dir else None
+        self.names = NamesInDoc(
+            {c["code"]: c["nice_name"] for c in load_councils(where)},
+            cues["short_name_org_after"],
+            cues["short_name_not_after"],
+        )
         self.status_as = cues.get("status_as", {})
         self.provider_verbs = WordPhrases(cues["provider_verbs"])
         self.provider_links = [tuple(p.split()) for p in cues["provider_links"]]
@@ -64,6 +75,7 @@ class ArrangementExtractor:
             set_extension(doc, "arrangements", results)
             return doc
         ix = DocIndex.of(doc)
+        councils = self._named_again(ix, councils)
         facts = _Facts(doc, councils)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
         named: dict[int, list[str]] = {}  # every council each sentence names
@@ -80,16 +92,20 @@ class ArrangementExtractor:
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
         for k in range(len(ix.sent_tokens)):
-            ents = by_sent.get(k, [])
+            ents = self._sharing_clauses(ix, k, by_sent.get(k, []))
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             ref = self._reference(ix, k, len(codes)) if history else None
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
                 back = self.refs.resolve(new_ones if ref[2] else history, ref)
-                if back and not (ref[0] is not None and len(codes) == ref[0]):
+                named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
+                if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
+            joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
+            if joins:  # "Brighton and Hove City Council will join next year"
+                codes = list(dict.fromkeys(results[-1]["councils"] + codes))
             if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
                 codes = self._named_next(ix, k, named) or codes
-            if len(codes) >= 2 and self._shares(ix, facts, k, ents):
+            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 _merge(results, explicit, arrangement, said)
             elif ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
@@ -101,6 +117,20 @@ class ArrangementExtractor:
         self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
         return doc
+
+    def _named_again(
+        self, ix: DocIndex, councils: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """The linked councils plus their short names elsewhere in the text (see
+        :class:`~councilwatch.nlp.arrangement_names.NamesInDoc`), in text order."""
+        taken = [(ix.starts[s], ix.ends[e - 1]) for s, e, _ in councils]
+        codes = {code for _, _, code in councils}
+        more = []
+        for a, b, code in self.names.find(ix.text, codes, 0, len(ix.text), taken):
+            span = ix.char_span_expand(a, b)
+            if span is not None:
+                more.append((span[0], span[1], code))
+        return sorted(councils + more) if more else councils
 
     def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> str | None:
         """ "successor": "when they become X Council", "the new X Council", "X Council took
@@ -129,6 +159,43 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    def _with(self, ix: DocIndex, ents: list[tuple[int, int, str]]) -> bool:
+        """Whether a council of the sentence follows "with" ("run X with Croydon")."""
+        lower = ix.lower
+        return any(s > 0 and lower[s - 1] in self.with_words for s, _, _ in ents)
+
+    def _joins(self, ix: DocIndex, k: int) -> bool:
+        """ "Brighton and Hove City Council has said it will join next year": one council
+        joins the arrangement before."""
+        return self.join.search(ix.sent_text(k)) is not None
+
+    def _sharing_clauses(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """The sentence's councils less those of a clause after the first sharing one that
+        does not share ("..., while Devon County Council runs its own IT", "..., which will
+        absorb X"); "X and Y, which share IT" keeps X and Y."""
+        if len(ents) < 2:
+            return ents
+        lo, hi = ix.sent_char_bounds(k)
+        text = ix.text
+        cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
+        if not cuts:
+            return ents
+        bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
+        sharing = [self.share.search(text[a:b]) is not None for a, b in bounds]
+        if all(sharing) or not any(sharing):
+            return ents
+        first = sharing.index(True)
+        sharing = [i <= first or shares for i, shares in enumerate(sharing)]
+        kept = []
+        for e in ents:
+            at = ix.starts[e[0]]
+            i = next(j for j, (a, b) in enumerate(bounds) if a <= at < b or j == len(bounds) - 1)
+            if sharing[i]:
+                kept.append(e)
+        return kept
 
     def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
         """The councils of the next sentence naming any, when this one introduces that many."""

@@ -129,3 +129,32 @@ def test_an_indefinite_number_introduces_councils_named_next(nlp):
         "signed the deal."
     )
     assert [c for c, _ in codes(nlp, text)] == [{"ISL", "CMD"}, {"CAT", "DOV", "THA"}]
+
+
+def test_a_council_linked_elsewhere_counts_by_its_short_name(nlp):
+    text = (
+        "Surrey CC and East Sussex CC have launched Orbis, a shared service. "
+        "Surrey County Council's leader and East Sussex County Council's chief executive spoke."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SRY", "ESX"}]
+    # not inside a longer name, nor after a direction word
+    text = (
+        "Maidstone Borough Council and Swale Borough Council run Mid Kent Services. "
+        "Kent County Council is not involved."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MAI", "SWL"}]
+
+
+def test_a_council_joining_an_arrangement_and_a_clause_that_does_not_share(nlp):
+    text = (
+        "Surrey County Council and East Sussex County Council share IT through Orbis. "
+        "Brighton and Hove City Council will join next year."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SRY", "ESX"}, {"SRY", "ESX", "BNH"}]
+    text = (
+        "Exeter City Council and Teignbridge District Council will share IT, while Devon County "
+        "Council runs its own."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI"}]
+    text = "Exeter City Council and Teignbridge District Council, which share IT, met Devon County Council."
+    assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI", "DEV"}]
