@@ -191,7 +191,8 @@ class ServiceSenses:
             if t > sstart and lower[t - 1] in self.blocked_previous:
                 continue
             if self._in_service_list(lower, t, sstart, send, covered):
-                out.append((t, t + 1, self.bare[lower[t]]))
+                system = self._before_system(lower, t + 1, send, covered)
+                out.append((t, t + 1, "applications" if system else self.bare[lower[t]]))
         return out
 
     def _in_service_list(
