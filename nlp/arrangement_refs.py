@@ -38,7 +38,9 @@ class CouncilRefs:
     """Plural references to councils, from ``arrangement_cues.json``."""
 
     def __init__(self, cues: dict[str, Any]) -> None:
-        self.plain = [tuple(p.lower().split()) for p in cues["plural_refs"]]
+        self.plain: dict[str, list[tuple[str, ...]]] = {}  # by first word, longest first
+        for p in sorted((tuple(p.lower().split()) for p in cues["plural_refs"]), key=len)[::-1]:
+            self.plain.setdefault(p[0], []).append(p)
         self.numbers = {k.lower(): int(v) for k, v in cues["numbers"].items()}
         self.nouns = set(cues["ref_nouns"])
         self.recent = set(cues["recent_determiners"])
@@ -47,9 +49,12 @@ class CouncilRefs:
     def reference(self, words: list[str], head: int = 8) -> Reference | None:
         """The reference in a sentence's lower-cased ``words``: a number before a council
         noun anywhere ("the three councils"), or a plural in its first ``head`` words."""
+        numbers = self.numbers
         for i, w in enumerate(words):
-            n = self.numbers.get(w)
-            if n is None or i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
+            if w not in numbers:
+                continue
+            n = numbers[w]
+            if i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
                 continue  # "three Kent councils" introduces councils; "the three" refers back
             noun = words[i + 1] if words[i + 1] in self.nouns else None
             if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
@@ -58,8 +63,8 @@ class CouncilRefs:
                 new = "new" in words[max(0, i - 1) : i + 3]
                 return n, i > 0 and words[i - 1] in self.recent, new
         first = words[:head]
-        for p in self.plain:
-            for j in range(len(first) - len(p) + 1):
+        for j, w in enumerate(first):
+            for p in self.plain.get(w, ()):
                 if tuple(first[j : j + len(p)]) == p:
                     return None, p[0] in self.recent, "new" in first[j : j + len(p) + 1]
         return None

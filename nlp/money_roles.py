@@ -95,7 +95,9 @@ class RoleResolver:
         self.funding_subjects = _phrase_map({"funding": c["funding_subjects"]})
         self.funding_sources = _phrase_map({"funding": c["funding_sources"]})
         self.links = sorted((tuple(p.split()) for p in c["links"]), key=len, reverse=True)
-        self.premods = sorted((tuple(p.split()) for p in c["premodifiers"]), key=len, reverse=True)
+        self.premods: dict[str, list[tuple[str, ...]]] = {}  # by last word, longest first
+        for p in sorted((tuple(p.split()) for p in c["premodifiers"]), key=len, reverse=True):
+            self.premods.setdefault(p[-1], []).append(p)
         self.stops = set(c["compound_stops"])
         self.preps = {"of", "in", "on", "for", "from", "with", "at", "into", "about"}
         self.copulas = set(c["copular_verbs"])
@@ -204,7 +206,7 @@ class RoleResolver:
         changed = True
         while changed and words:
             changed = False
-            for p in self.premods:
+            for p in self.premods.get(words[-1], ()):
                 if len(p) <= len(words) and tuple(words[-len(p) :]) == p:
                     del words[-len(p) :]
                     changed = True

@@ -183,7 +183,7 @@ class ServiceSenses:
         lower = ix.lower
         for m in matches:
             t = ix.token_at(m.start())
-            if t in covered or ix.starts[t] != m.start():
+            if t in covered or ix.starts[t] != m.start() or ix.ends[t] != m.end():
                 continue
             sstart, send = ix.sent_token_bounds(ix.sent_of_token(t))
             if t + 1 < send and lower[t + 1] in self.blocked_next:
