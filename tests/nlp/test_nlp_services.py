@@ -263,3 +263,13 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
 )  # fmt: skip
 def test_word_sense(nlp, text, expected):
     assert ids(nlp, text) == expected
+
+
+def test_a_bare_word_inside_a_longer_token_is_not_read(nlp):
+    # the tokenizer keeps "libraries.\\n\\nThe" whole: the bare word must be a whole token
+    assert ids(nlp, "They share planning, libraries.\\n\\nThe end.") == set()
+    assert ids(nlp, "They share legal,planning and housing teams.") == {
+        "legal",
+        "planning",
+        "housing",
+    }
