@@ -34,7 +34,8 @@ class ArrangementExtractor:
     """Find sentences where ≥2 linked councils share services; attach services, money, status."""
 
     def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
-        cues = load_json("arrangement_cues.json", Path(data_dir) if data_dir else None)
+        where = Path(data_dir) if data_dir else None
+        cues = load_json("arrangement_cues.json", where)
         self.share = WordPhrases(cues["share"])
         self.statuses = [(s, WordPhrases(cues["status"][s])) for s in cues["status_order"]]
         # one search for all of them: most arrangements have none (and get the default)
@@ -49,10 +50,15 @@ class ArrangementExtractor:
         self.former_before = [tuple(p.split()) for p in cues["former_before"]]
         self.refs = CouncilRefs(cues)
         self.with_words = set(cues["with_words"])
+        self.negation = WordPhrases(cues["negations"])
+        self.county_ref = re.compile(r"\bthe county(?: council)?\b(?!\s+[A-Z])")
+        self.counties = {
+            c["code"] for c in load_councils(where)
+            if c["type"] == "County" or "County Council" in (c["official_name"] or "")
+        }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
         self.clause_break = re.compile(rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b")
-        where = Path(data_dir) if data_dir else None
         self.names = NamesInDoc(
             {c["code"]: c["nice_name"] for c in load_councils(where)},
             cues["short_name_org_after"],
@@ -88,6 +94,7 @@ class ArrangementExtractor:
                 by_sent.setdefault(k, []).append(e)
             elif gone == "successor":
                 successors.setdefault(k, []).append(e[2])
+        counties = sorted({c for _, _, c in councils if c in self.counties})
         history: list[list[str]] = []  # the council codes of each earlier sentence naming any
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
@@ -103,6 +110,8 @@ class ArrangementExtractor:
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
             if joins:  # "Brighton and Hove City Council will join next year"
                 codes = list(dict.fromkeys(results[-1]["councils"] + codes))
+            if len(codes) == 1 and counties:  # "a waste partnership with the county"
+                codes = self._the_county(ix, k, codes, counties) or codes
             if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
                 codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
@@ -159,6 +168,17 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
+        """ "the county (council)" in a sentence naming one council: the one county council
+        the document links, when there is one and it is not that council."""
+        others = [c for c in counties if c not in codes]
+        if len(others) != 1:
+            return []
+        text = ix.sent_text(k)
+        if self.county_ref.search(text) is None or self.negation.search(text) is not None:
+            return []  # "Oxford City Council, which is not part of the partnership, ..."
+        return codes + others
 
     def _with(self, ix: DocIndex, ents: list[tuple[int, int, str]]) -> bool:
         """Whether a council of the sentence follows "with" ("run X with Croydon")."""

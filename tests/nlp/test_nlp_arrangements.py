@@ -158,3 +158,16 @@ def test_a_council_joining_an_arrangement_and_a_clause_that_does_not_share(nlp):
     assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI"}]
     text = "Exeter City Council and Teignbridge District Council, which share IT, met Devon County Council."
     assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI", "DEV"}]
+
+
+def test_the_county_is_the_one_county_council_the_document_links(nlp):
+    text = (
+        "Kent County Council approved its budget. Medway Council has a waste partnership with "
+        "the county."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"KEN", "MDW"}]
+    text = (
+        "Kent County Council approved its budget. Medway Council, which is not part of the "
+        "partnership, will keep working with the county."
+    )
+    assert codes(nlp, text) == []
