@@ -10,7 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from councilwatch.nlp.evaluate import load_docs, score
+from councilwatch.nlp.evaluate import (
+    error_report,
+    format_error_report,
+    linked_arrangements,
+    load_docs,
+    score,
+)
 
 
 def predict(gold: dict[str, dict[str, Any]], batch_size: int = 64) -> dict[str, dict[str, Any]]:
@@ -28,6 +34,14 @@ def predict(gold: dict[str, dict[str, Any]], batch_size: int = 64) -> dict[str, 
 def evaluate_files(
     paths: list[str | Path], show_errors: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
-    """Score the NLP stage on the union of the gold files (ids must be unique)."""
+    """Score the NLP stage on the union of the gold files (ids must be unique).
+
+    The result also has ``arrangements_linked`` (arrangements scored over the gold ones whose
+    councils were all linked); the error lines are the report grouped by field and kind.
+    """
     gold = load_docs(paths)
-    return score(gold, predict(gold), show_errors)
+    pred = predict(gold)
+    result, _ = score(gold, pred)
+    result["arrangements_linked"] = linked_arrangements(gold, pred)
+    errors = format_error_report(error_report(gold, pred)) if show_errors else []
+    return result, errors

@@ -19,11 +19,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .arrangement_names import NamesInDoc
+from .arrangement_refs import CouncilRefs
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
 from .extensions import get_extension, register_extensions, set_extension
-from .gazetteer import load_json
+from .gazetteer import load_councils, load_json
 from .phrases import WordPhrases, fold
 from .services import RECORDS_KEY as SERVICES_KEY
 
@@ -32,7 +34,8 @@ class ArrangementExtractor:
     """Find sentences where ≥2 linked councils share services; attach services, money, status."""
 
     def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
-        cues = load_json("arrangement_cues.json", Path(data_dir) if data_dir else None)
+        where = Path(data_dir) if data_dir else None
+        cues = load_json("arrangement_cues.json", where)
         self.share = WordPhrases(cues["share"])
         self.statuses = [(s, WordPhrases(cues["status"][s])) for s in cues["status_order"]]
         # one search for all of them: most arrangements have none (and get the default)
@@ -43,10 +46,31 @@ class ArrangementExtractor:
         self.partners = [(re.compile(p["pattern"]), p["markers"]) for p in cues["partner_patterns"]]
         self.not_share = WordPhrases(cues["share_noun_contexts"])
         self.reorg = WordPhrases(cues["reorganisation"])
-        self.successor_before = set(cues["successor_before"])
+        self.successor_before = [tuple(p.split()) for p in cues["successor_before"]]
+        self.former_before = [tuple(p.split()) for p in cues["former_before"]]
+        self.refs = CouncilRefs(cues)
+        self.with_words = set(cues["with_words"])
+        self.negation = WordPhrases(cues["negations"])
+        self.county_ref = re.compile(r"\bthe county(?: council)?\b(?!\s+[A-Z])")
+        self.counties = {
+            c["code"] for c in load_councils(where)
+            if c["type"] == "County" or "County Council" in (c["official_name"] or "")
+        }  # fmt: skip
+        self.join = WordPhrases(cues["join_phrases"])
+        breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
+        self.clause_break = re.compile(rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b")
+        self.names = NamesInDoc(
+            {c["code"]: c["nice_name"] for c in load_councils(where)},
+            cues["short_name_org_after"],
+            cues["short_name_not_after"],
+        )
+        self.status_as = cues.get("status_as", {})
+        self.provider_verbs = WordPhrases(cues["provider_verbs"])
+        self.provider_links = [tuple(p.split()) for p in cues["provider_links"]]
+        self.leave = WordPhrases(cues["leave_phrases"])
         self.gone_after = WordPhrases(cues["gone_after"])
+        self.successor_after = WordPhrases(cues["successor_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
-        self.plural_refs = WordPhrases(cues["plural_refs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         register_extensions()
 
@@ -57,37 +81,180 @@ class ArrangementExtractor:
             set_extension(doc, "arrangements", results)
             return doc
         ix = DocIndex.of(doc)
+        councils = self._named_again(ix, councils)
         facts = _Facts(doc, councils)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
+        named: dict[int, list[str]] = {}  # every council each sentence names
+        successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
         for e in councils:
-            if not self._former_or_successor(ix, e):
-                by_sent.setdefault(ix.sent_of_token(e[0]), []).append(e)
-        previous: list[str] = []
+            k = ix.sent_of_token(e[0])
+            named.setdefault(k, []).append(e[2])
+            gone = self._former_or_successor(ix, e)
+            if not gone:
+                by_sent.setdefault(k, []).append(e)
+            elif gone == "successor":
+                successors.setdefault(k, []).append(e[2])
+        counties = sorted({c for _, _, c in councils if c in self.counties})
+        history: list[list[str]] = []  # the council codes of each earlier sentence naming any
+        new_ones: list[list[str]] = []  # and of the successor councils it names
+        explicit: list[bool] = []  # per result: whether a status word set its status
         for k in range(len(ix.sent_tokens)):
-            ents = by_sent.get(k, [])
+            ents = self._sharing_clauses(ix, k, by_sent.get(k, []))
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
-            if len(codes) < 2 and len(previous) >= 2 and self._refers_back(ix, k):
-                codes = list(dict.fromkeys(previous + codes))  # "The two unitary authorities"
-            if len(codes) >= 2 and self._shares(ix, facts, k, ents):
-                _merge(results, self._arrangement(ix, facts, k, codes))
-            if ents:
-                previous = list(dict.fromkeys(code for _, _, code in ents))
+            ref = self._reference(ix, k, len(codes)) if history else None
+            if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
+                back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
+                if back and not named_as:  # not "The two councils, A and B, ..."
+                    codes = list(dict.fromkeys(back + codes))
+            joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
+            if joins:  # "Brighton and Hove City Council will join next year"
+                codes = list(dict.fromkeys(results[-1]["councils"] + codes))
+            if len(codes) == 1 and counties:  # "a waste partnership with the county"
+                codes = self._the_county(ix, k, codes, counties) or codes
+            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
+                codes = self._named_next(ix, k, named) or codes
+            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
+                arrangement, said = self._arrangement(ix, facts, k, codes)
+                _merge(results, explicit, arrangement, said)
+            elif ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
+                self._restate(ix, k, codes, results, explicit)
+            if k in named:
+                history.append(list(dict.fromkeys(named[k])))
+            if k in successors:
+                new_ones.append(list(dict.fromkeys(successors[k])))
+        self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
         return doc
 
-    def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
-        """ "when they become X Council", "after X Council was abolished", "X Council, created"."""
+    def _named_again(
+        self, ix: DocIndex, councils: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """The linked councils plus their short names elsewhere in the text (see
+        :class:`~councilwatch.nlp.arrangement_names.NamesInDoc`), in text order."""
+        taken = [(ix.starts[s], ix.ends[e - 1]) for s, e, _ in councils]
+        codes = {code for _, _, code in councils}
+        more = []
+        for a, b, code in self.names.find(ix.text, codes, 0, len(ix.text), taken):
+            span = ix.char_span_expand(a, b)
+            if span is not None:
+                more.append((span[0], span[1], code))
+        return sorted(councils + more) if more else councils
+
+    def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> str | None:
+        """ "successor": "when they become X Council", "the new X Council", "X Council took
+        over from"; "former": "after X Council was abolished", "replaced X Council"; else
+        ``None``."""
         start, end, _ = e
-        if start > 0 and ix.lower[start - 1] in self.successor_before:
-            return True
+        lower = ix.lower
+        for p in self.successor_before:
+            if start >= len(p) and tuple(lower[start - len(p) : start]) == p:
+                return "successor"
+        for p in self.former_before:  # "which will absorb South Northamptonshire"
+            if start >= len(p) and tuple(lower[start - len(p) : start]) == p:
+                return "former"
         send = ix.sent_token_bounds(ix.sent_of_token(start))[1]
         tail = ix.span_text(end, min(end + 4, send))
-        return bool(self.gone_after.pattern.match(tail))
+        if self.successor_after.pattern.match(tail):
+            return "successor"
+        return "former" if self.gone_after.pattern.match(tail) else None
 
-    def _refers_back(self, ix: DocIndex, k: int) -> bool:
+    def _reference(self, ix: DocIndex, k: int, named: int) -> tuple[int | None, bool] | None:
+        """The sentence's plural reference to councils named before: anywhere when it names
+        fewer than two itself, else only at its head ("The two councils also run X with Y")."""
         start, end = ix.sent_token_bounds(k)
-        head = ix.span_text(start, min(end, start + 6))
-        return bool(self.plural_refs.pattern.match(head.strip()))
+        words = list(ix.lower[start : min(end, start + 40)])
+        ref = self.refs.reference(words, head=8 if named < 2 else 3)
+        if ref is not None and named >= 2 and ref[0] is None:
+            return None  # "both X and Y", "their": the sentence names its own councils
+        return ref
+
+    def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
+        """ "the county (council)" in a sentence naming one council: the one county council
+        the document links, when there is one and it is not that council."""
+        others = [c for c in counties if c not in codes]
+        if len(others) != 1:
+            return []
+        text = ix.sent_text(k)
+        if self.county_ref.search(text) is None or self.negation.search(text) is not None:
+            return []  # "Oxford City Council, which is not part of the partnership, ..."
+        return codes + others
+
+    def _with(self, ix: DocIndex, ents: list[tuple[int, int, str]]) -> bool:
+        """Whether a council of the sentence follows "with" ("run X with Croydon")."""
+        lower = ix.lower
+        return any(s > 0 and lower[s - 1] in self.with_words for s, _, _ in ents)
+
+    def _joins(self, ix: DocIndex, k: int) -> bool:
+        """ "Brighton and Hove City Council has said it will join next year": one council
+        joins the arrangement before."""
+        return self.join.search(ix.sent_text(k)) is not None
+
+    def _sharing_clauses(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """The sentence's councils less those of a clause after the first sharing one that
+        does not share ("..., while Devon County Council runs its own IT", "..., which will
+        absorb X"); "X and Y, which share IT" keeps X and Y."""
+        if len(ents) < 2:
+            return ents
+        lo, hi = ix.sent_char_bounds(k)
+        text = ix.text
+        cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
+        if not cuts:
+            return ents
+        bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
+        sharing = [self.share.search(text[a:b]) is not None for a, b in bounds]
+        if all(sharing) or not any(sharing):
+            return ents
+        first = sharing.index(True)
+        sharing = [i <= first or shares for i, shares in enumerate(sharing)]
+        kept = []
+        for e in ents:
+            at = ix.starts[e[0]]
+            i = next(j for j, (a, b) in enumerate(bounds) if a <= at < b or j == len(bounds) - 1)
+            if sharing[i]:
+                kept.append(e)
+        return kept
+
+    def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
+        """The councils of the next sentence naming any, when this one introduces that many."""
+        start, end = ix.sent_token_bounds(k)
+        n = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
+        if n is None:
+            return []
+        later = [j for j in named if k < j <= k + 3]
+        nxt = list(dict.fromkeys(named[min(later)])) if later else []
+        return nxt if len(nxt) == n else []
+
+    def _restate(
+        self, ix: DocIndex, k: int, codes: list[str], results: list, explicit: list[bool]
+    ) -> None:
+        """A sentence that refers back to an arrangement's councils says its status, when
+        none had ("... to share ICT" / "The two councils approved the plan")."""
+        for i, a in enumerate(results):
+            if set(a["councils"]) == set(codes) and not explicit[i]:
+                status, said = self._status(ix.sent_text(k))
+                if said:
+                    a["status"], explicit[i] = status, True
+
+    def _leavers(
+        self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list
+    ) -> None:
+        """ "Bexley is to withdraw from oneSource": an arrangement of a council that leaves
+        it has ended (a sentence naming one council, before the leaving words)."""
+        for k, ents in by_sent.items():
+            codes = {code for _, _, code in ents}
+            if len(codes) != 1 or not results:
+                continue
+            lo, hi = ix.sent_char_bounds(k)
+            m = self.leave.search(ix.text[lo:hi])
+            if m is None or ix.starts[ents[0][0]] > lo + m.start():
+                continue
+            (code,) = codes
+            for a in results:
+                if code in a["councils"] and len(a["councils"]) > 2:
+                    a["status"] = "ended"
 
     def _shares(
         self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
@@ -108,17 +275,38 @@ class ArrangementExtractor:
         if self.share.search(text, low):
             return True
         lower = ix.lower
+        if self._provides_to(ix, k, ents, text, low):
+            return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
         return False
 
-    def _arrangement(self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]) -> dict[str, Any]:
+    def _provides_to(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], text: str, low: str | None
+    ) -> bool:
+        """ "Leeds will run payroll for Bradford", "X provides ICT support to Y": a provider
+        verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
+        if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
+            return False
+        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
+        for start, _, _ in ents[1:]:
+            t = start - 1 if start > sstart and lower[start - 1] == "the" else start
+            for link in self.provider_links:
+                n = len(link)
+                if t - n >= sstart and tuple(lower[t - n : t]) == link:
+                    return True
+        return False
+
+    def _arrangement(
+        self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
+    ) -> tuple[dict[str, Any], bool]:
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
         services = [code for s, e, code in facts.services if s >= start and e <= end]
         saving = self._saving(ix, facts, k)
         scope = ix.span_text(start, end)
+        status, said = self._status(scope)
         return {
             "councils": codes,
             "partners": self._partners(scope),
@@ -126,11 +314,11 @@ class ArrangementExtractor:
             "vehicle": vehicle,
             "saving_gbp": saving["amount_gbp"] if saving else None,
             "period": saving["period"] if saving else None,
-            "status": self._status(scope),
+            "status": status,
             "sentence": scope,
             "start": ix.starts[start],
             "end": ix.ends[end - 1],
-        }
+        }, said
 
     def _vehicle_spans(self, ix: DocIndex, k: int) -> list[tuple[int, int]]:
         """Title-case words ending in a vehicle noun ("Mid Kent Services"): the Matcher pattern
@@ -183,14 +371,15 @@ class ArrangementExtractor:
         before = [m for m in money if lo <= m["start"] < hi]
         return before[-1] if before else None
 
-    def _status(self, text: str) -> str:
+    def _status(self, text: str) -> tuple[str, bool]:
+        """The status the sentence's status words say, and whether any said one."""
         low = fold(text)
         if not self.any_status.search(text, low):
-            return self.default_status
+            return self.default_status, False
         for status, phrases in self.statuses:
             if phrases.search(text, low):
-                return status
-        return self.default_status
+                return self.status_as.get(status, status), True
+        return self.default_status, False
 
     def _partners(self, text: str) -> list[str]:
         found = [
@@ -226,11 +415,16 @@ class _Facts:
             self.ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
 
 
-def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:
+def _merge(
+    results: list[dict[str, Any]], explicit: list[bool], new: dict[str, Any], said: bool
+) -> None:
     """Add ``new``, or fold it into an earlier arrangement of the same councils (a headline
-    and the body, or two sentences about one partnership)."""
-    for old in results:
+    and the body, or two sentences about one partnership); a status that words said beats
+    the default, and ``ended`` beats any."""
+    for i, old in enumerate(results):
         if set(old["councils"]) == set(new["councils"]):
+            if said and (not explicit[i] or new["status"] == "ended"):
+                old["status"], explicit[i] = new["status"], True
             old["services"] = list(dict.fromkeys(old["services"] + new["services"]))
             old["partners"] = list(dict.fromkeys(old["partners"] + new["partners"]))
             for key in ("vehicle", "saving_gbp", "period"):
@@ -238,6 +432,7 @@ def _merge(results: list[dict[str, Any]], new: dict[str, Any]) -> None:
                     old[key] = new[key]
             return
     results.append(new)
+    explicit.append(said)
 
 
 @Language.factory("arrangement_extractor", default_config={"data_dir": None})

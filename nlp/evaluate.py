@@ -18,13 +18,26 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 FIELDS = ("councils", "money", "services", "arrangements", "arr_services")
+ERROR_KINDS_FILE = Path(__file__).parent / "data" / "error_kinds.json"
 
-__all__ = ["FIELDS", "format_result", "load_docs", "match_amounts", "prf", "score"]
+__all__ = [
+    "FIELDS",
+    "error_report",
+    "format_error_report",
+    "format_result",
+    "linked_arrangements",
+    "load_docs",
+    "match_amounts",
+    "prf",
+    "score",
+]
 
 
 def load_docs(paths: Iterable[str | Path]) -> dict[str, dict[str, Any]]:
@@ -181,6 +194,220 @@ def _score_arrangements(
         )
 
 
+def linked_arrangements(
+    gold_docs: Mapping[str, Mapping[str, Any]], pred_docs: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Arrangement P/R/F1 over the gold arrangements whose councils were all linked.
+
+    An arrangement needs its councils: this tells the arrangement rules' own misses from
+    the linker's. Predictions are all kept (none can name a council that was not linked).
+
+    Example:
+        >>> gold = {"d": {"arrangements": [{"councils": ["A", "B"]}, {"councils": ["A", "C"]}]}}
+        >>> pred = {"d": {"councils": [{"code": "A"}, {"code": "B"}],
+        ...               "arrangements": [{"councils": ["B", "A"]}]}}
+        >>> r = linked_arrangements(gold, pred)
+        >>> r["tp"], r["fn"], r["skipped"], r["f1"]
+        (1, 0, 1, 1.0)
+    """
+    total, skipped = [0, 0, 0], 0
+    for doc_id, g in gold_docs.items():
+        p = pred_docs.get(doc_id, {})
+        linked = _codes(p.get("councils"))
+        kept = [a for a in g.get("arrangements") or [] if set(a.get("councils") or []) <= linked]
+        skipped += len(g.get("arrangements") or []) - len(kept)
+        t = {"arrangements": [0, 0, 0], "arr_services": [0, 0, 0]}
+        _score_arrangements(doc_id, {"arrangements": kept}, p, t, None)
+        _add(total, *t["arrangements"])
+    p, r, f = prf(*total)
+    return {"p": p, "r": r, "f1": f, "tp": total[0], "fp": total[1], "fn": total[2],
+            "skipped": skipped}  # fmt: skip
+
+
+@cache
+def _error_words() -> dict[str, re.Pattern[str]]:
+    kinds = json.loads(ERROR_KINDS_FILE.read_text(encoding="utf-8"))
+
+    def words(key: str) -> re.Pattern[str]:
+        alts = "|".join(re.escape(w) for w in sorted(kinds[key], key=len, reverse=True))
+        return re.compile(rf"(?<![\w$])(?:{alts})(?!\w)")
+
+    return {k: words(k) for k in ("org_words", "false_friend_words", "foreign_words")}
+
+
+def _missed_council_kind(code: str, gold: Mapping[str, Any]) -> tuple[str, str]:
+    evidence = next((c.get("evidence") or "" for c in gold.get("councils") or []
+                     if isinstance(c, dict) and c["code"] == code), "")  # fmt: skip
+    sharing = sum(
+        1
+        for c in gold.get("councils") or []
+        if isinstance(c, dict) and c.get("evidence") == evidence
+    )
+    if evidence and sharing >= 2:
+        return "missed in a list", evidence
+    if _error_words()["org_words"].search(evidence.replace("'s ", " ")):
+        return "missed org form", evidence
+    return "missed bare name", evidence
+
+
+def _extra_council_kind(
+    code: str, gold: Mapping[str, Any], pred: Mapping[str, Any]
+) -> tuple[str, str]:
+    mention = next((c for c in pred.get("councils") or [] if isinstance(c, dict)
+                    and c.get("code") == code), {})  # fmt: skip
+    text, sentence = mention.get("text") or "", mention.get("sentence") or ""
+    words = _error_words()
+    at = sentence.find(text) if text else -1
+    after = sentence[at + len(text) : at + len(text) + 60] if at >= 0 else ""
+    head = re.match(r"(?:\s*(?:[A-Z][\w&'-]*|and|of|&|,))*", after)
+    if head and words["false_friend_words"].search(head.group(0)):
+        return "extra: false friend", f"{text}{head.group(0)}".strip()
+    if words["foreign_words"].search(gold.get("text") or ""):
+        return "extra: foreign", f"{text} | {sentence[:120]}"
+    return "extra: other", f"{text} | {sentence[:120]}"
+
+
+def _gbp(amount: Any) -> str:
+    """``£2,000,000`` for ``2e6``: how the error report writes an amount."""
+    try:
+        return f"£{float(amount):,.0f}"
+    except (TypeError, ValueError):
+        return repr(amount)
+
+
+def _context(text: str, start: int | None, end: int | None, width: int = 50) -> str:
+    if start is None or end is None:
+        return ""
+    left = text[max(0, start - width) : start].split("\n")[-1]
+    right = text[end : end + width].split("\n")[0]
+    return f"{left}[{text[start:end]}]{right}"
+
+
+def error_report(
+    gold_docs: Mapping[str, Mapping[str, Any]], pred_docs: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[str]]:
+    """The errors grouped by field and kind: ``{"field: kind": [example, ...]}``.
+
+    Kinds: councils (missed org form / bare name / in a list; extra: false friend, foreign,
+    other), money (missed amount, extra amount, wrong role ``gold -> pred``, wrong period),
+    services (missed / extra, per id), arrangements (missed, extra, wrong council set, wrong
+    status). Each example starts with the document id.
+
+    Example:
+        >>> gold = {"d": {"text": "Kent saved £2m.", "councils": [], "services": ["ict"],
+        ...               "money": [{"amount_gbp": 2e6, "role": "saving"}], "arrangements": []}}
+        >>> pred = {"d": {"money": [{"amount_gbp": 2e6, "role": "other", "start": 11,
+        ...               "end": 14}], "services": []}}
+        >>> sorted(error_report(gold, pred))
+        ['money: wrong role saving -> other', 'services: missed ict']
+        >>> error_report(gold, pred)["money: wrong role saving -> other"]
+        ['d £2,000,000 Kent saved [£2m].']
+    """
+    groups: dict[str, list[str]] = {}
+
+    def add(kind: str, doc_id: str, example: str) -> None:
+        groups.setdefault(kind, []).append(f"{doc_id} {example}".rstrip())
+
+    for doc_id, g in gold_docs.items():
+        p = pred_docs.get(doc_id, {})
+        text = g.get("text") or ""
+        gold_c = _codes(g.get("councils"))
+        pred_c = _codes(p.get("councils")) - (_codes(g.get("councils_optional")) - gold_c)
+        for code in sorted(gold_c - pred_c):
+            kind, evidence = _missed_council_kind(code, g)
+            add(f"councils: {kind}", doc_id, f"{code} {evidence!r}")
+        for code in sorted(pred_c - gold_c):
+            kind, example = _extra_council_kind(code, g, p)
+            add(f"councils: {kind}", doc_id, f"{code} {example!r}")
+        gm, pm = g.get("money") or [], p.get("money") or []
+        pairs = match_amounts(gm, pm)
+        matched_g, matched_p = {id(a) for a, _ in pairs}, {id(b) for _, b in pairs}
+        for m in gm:
+            if id(m) not in matched_g:
+                add(
+                    "money: missed amount", doc_id, f"{_gbp(m['amount_gbp'])} {m.get('text', '')!r}"
+                )
+        for m in pm:
+            if id(m) not in matched_p:
+                add("money: extra amount", doc_id,
+                    f"{_gbp(m.get('amount_gbp'))} {_context(text, m.get('start'), m.get('end'))}")  # fmt: skip
+        for gi, pi in pairs:
+            where = _context(text, pi.get("start"), pi.get("end"))
+            if gi.get("role") != pi.get("role"):
+                add(f"money: wrong role {gi.get('role')} -> {pi.get('role')}", doc_id,
+                    f"{_gbp(gi['amount_gbp'])} {where}")  # fmt: skip
+            gp, pp = gi.get("period") or "total", pi.get("period") or "total"
+            if gp != pp:
+                add(
+                    f"money: wrong period {gp} -> {pp}", doc_id, f"{_gbp(gi['amount_gbp'])} {where}"
+                )
+        gs, ps = _service_ids(g.get("services")), _service_ids(p.get("services"))
+        for sid in sorted(gs - ps):
+            add(f"services: missed {sid}", doc_id, "")
+        for sid in sorted(ps - gs):
+            found = [
+                s for s in p.get("services") or [] if isinstance(s, dict) and s.get("id") == sid
+            ]
+            where = _context(text, found[0].get("start"), found[0].get("end")) if found else ""
+            add(f"services: extra {sid}", doc_id, where)
+        _arrangement_errors(doc_id, g, p, add)
+    return groups
+
+
+def _arrangement_errors(doc_id: str, g: Mapping[str, Any], p: Mapping[str, Any], add: Any) -> None:
+    gold = list(g.get("arrangements") or [])
+    pred = list(p.get("arrangements") or [])
+    linked = _codes(p.get("councils"))
+    left = list(range(len(pred)))
+    unmatched = []
+    for a in gold:
+        gc = frozenset(a.get("councils") or [])
+        j = next((j for j in left if frozenset(pred[j].get("councils") or []) == gc), None)
+        if j is None:
+            unmatched.append(a)
+            continue
+        left.remove(j)
+        if a.get("status") and pred[j].get("status") and a["status"] != pred[j]["status"]:
+            add(f"arrangements: wrong status {a['status']} -> {pred[j]['status']}", doc_id,
+                f"{sorted(gc)} {(a.get('evidence') or '')[:100]!r}")  # fmt: skip
+    for a in unmatched:
+        gc = set(a.get("councils") or [])
+        j = next((j for j in left if gc & set(pred[j].get("councils") or [])), None)
+        evidence = (a.get("evidence") or "")[:100]
+        if j is not None:
+            got = sorted(pred[j].get("councils") or [])
+            left.remove(j)
+            add("arrangements: wrong council set", doc_id, f"{sorted(gc)} -> {got} {evidence!r}")
+        elif gc <= linked:
+            add("arrangements: missed (councils linked)", doc_id, f"{sorted(gc)} {evidence!r}")
+        else:
+            add("arrangements: missed (a council not linked)", doc_id,
+                f"{sorted(gc)} unlinked {sorted(gc - linked)} {evidence!r}")  # fmt: skip
+    for j in left:
+        add("arrangements: extra", doc_id,
+            f"{sorted(pred[j].get('councils') or [])} {(pred[j].get('sentence') or '')[:100]!r}")  # fmt: skip
+
+
+def format_error_report(groups: Mapping[str, list[str]], examples: int = 10) -> list[str]:
+    """The report lines: a count per group (by field, largest first), then each group's
+    first ``examples`` examples.
+
+    Example:
+        >>> lines = format_error_report({"services: missed ict": ["d1", "d2"]}, examples=1)
+        >>> lines[1], lines[3:]
+        ('     2  services: missed ict', ['== services: missed ict (2)', '  d1', '  ... 1 more'])
+    """
+    order = sorted(groups, key=lambda k: (FIELDS.index(k.split(":")[0]), -len(groups[k]), k))
+    lines = ["errors by field and kind:"]
+    lines += [f"{len(groups[k]):>6}  {k}" for k in order]
+    for k in order:
+        lines += ["", f"== {k} ({len(groups[k])})"]
+        lines += [f"  {e}" for e in groups[k][:examples]]
+        if len(groups[k]) > examples:
+            lines.append(f"  ... {len(groups[k]) - examples} more")
+    return lines
+
+
 def format_result(result: Mapping[str, Any]) -> list[str]:
     """The report lines of ``score_nlp.py``: ``councils  P=.. R=.. F1=.. (tp=.. fp=.. fn=..)``.
 
@@ -198,6 +425,13 @@ def format_result(result: Mapping[str, Any]) -> list[str]:
         lines.append(
             f"{k:<13} P={r['p']:.3f} R={r['r']:.3f} F1={r['f1']:.3f} "
             f"(tp={r['tp']} fp={r['fp']} fn={r['fn']}){extra}"
+        )
+    linked = result.get("arrangements_linked")
+    if linked is not None:
+        lines.append(
+            f"{'arr_linked':<13} P={linked['p']:.3f} R={linked['r']:.3f} F1={linked['f1']:.3f} "
+            f"(tp={linked['tp']} fp={linked['fp']} fn={linked['fn']}; gold arrangements whose "
+            f"councils were all linked, {linked['skipped']} left out)"
         )
     if result["missing_predictions"]:
         lines.append(f"missing predictions for {len(result['missing_predictions'])} docs")

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from .docindex import DocIndex, doc_text, records_only
 from .extensions import register_extensions, set_extension
 from .gazetteer import load_json
+from .money_roles import STRONG, RoleResolver
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
 from .phrases import Folded, fold, is_word, trie_alternation
 
@@ -57,6 +58,7 @@ _CUT_BY = re.compile(
     r"|up\s+to\s+|more\s+than\s+|almost\s+|nearly\s+|over\s+)?$",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 _OF_ANNUAL = re.compile(r"\s+(?:of|in)\s+(?:annual|yearly|recurring)\b", re.IGNORECASE)
 _OF_NOUN = re.compile(
     r"\s+(?:of|in)\s+(?:[\w-]+\s+){0,2}?(?P<cue>savings|funding|investment|grants?|fines?"
@@ -80,6 +82,7 @@ class MoneyExtractor:
             lambda c: c == "£" or is_word(c),
         )
         self.max_cue_distance = int(cues["max_cue_distance"])
+        self.roles = RoleResolver(cues)
         self.year_after = re.compile(
             r"^[\s,]*(?:-\s*)?(?:" + _alts(cues["year_after"]) + r")(?![a-z])", re.IGNORECASE
         )
@@ -102,6 +105,7 @@ class MoneyExtractor:
         low = fold(text)
         found = _find(text, low)
         mentions: list[dict] = []
+        hows: list[str | None] = []
         spans = []
         ix = DocIndex.of(doc) if found else None
         for i, (start, end, amount, gstart, gend) in enumerate(found):
@@ -112,16 +116,24 @@ class MoneyExtractor:
             prev = mentions[-1] if mentions and found[i - 1][3] == gstart else None
             if prev is not None:  # the second end of a range shares the first end's reading
                 period, years, role = prev["period"], prev["years"], prev["role"]
+                how = hows[-1]
             else:
                 before = [f for f in found[:i] if f[4] <= gstart]
                 after = [f for f in found[i + 1 :] if f[3] >= gend]
                 lo = max(sent_lo, before[-1][4] if before else 0)
                 hi = min(sent_hi, after[0][3] if after else len(text))
-                period = self._period(text, gstart, gend, lo, hi)
+                after_amount = bool(before) and before[-1][4] > sent_lo
+                period = self._period(text, gstart, gend, lo, hi, after_amount)
                 years = self._years(text, low, gstart, gend, lo, hi)
-                role = self._role(text, low, gstart, gend, lo, hi)
-                same_sent = [m for m in mentions if m["start"] >= sent_lo]
-                if role == "other" and same_sent:  # "£2.8m, of which £1m is for ..."
+                role, how = self._role(text, low, gstart, gend, lo, hi)
+                recent_lo = sent_lo
+                if _POSSESSIVE.search(
+                    text, max(0, gstart - 8), gstart
+                ):  # "WMCA will use its £5.2m"
+                    k = ix.sent_of_token(tokens[0])
+                    recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
+                same_sent = [m for m in mentions if m["start"] >= recent_lo]
+                if role == "other" and how is None and same_sent:  # "£2.8m, of which £1m ..."
                     role = same_sent[-1]["role"]
             mentions.append(
                 {
@@ -136,6 +148,8 @@ class MoneyExtractor:
                 }
             )
             spans.append(tokens)
+            hows.append(how)
+        _share_roles(mentions, hows)
         set_extension(doc, "money", mentions)
         if not records_only(doc):
             doc.spans["money"] = [Span(doc, s, e, label=LABEL) for s, e in spans]
@@ -151,9 +165,14 @@ class MoneyExtractor:
         """
         return [(start, end, amount) for start, end, amount, _, _ in _find(text)]
 
-    def _period(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+    def _period(
+        self, text: str, start: int, end: int, lo: int, hi: int, after_amount: bool = False
+    ) -> str:
         if self.year_after.match(text[end:hi]) or _OF_ANNUAL.match(text, end, hi):
             return "year"
+        if after_amount:  # "save £4.6m a year once the costs of £3.2m": the rate is the first's
+            rate = self.year_after.match(text[lo:start])
+            lo = lo + rate.end() if rate else lo
         before = re.split(r"[,;:()]", text[max(lo, start - 40) : start])[-1]
         if self.year_before.search(before):
             return "year"
@@ -188,29 +207,54 @@ class MoneyExtractor:
             )
         return role
 
-    def _role(self, text: str, low: str | None, start: int, end: int, lo: int, hi: int) -> str:
+    def _role(
+        self, text: str, low: str | None, start: int, end: int, lo: int, hi: int
+    ) -> tuple[str, str | None]:
+        """``(role, how)``: ``how`` is one of :data:`~councilwatch.nlp.money_roles.STRONG`,
+        ``"cut"``, ``"cue"``, ``"compound"``, or ``None`` when nothing governs the amount."""
         cut_lo = max(lo, start - 80)
         # _CUT_BY ends in "by ...$": no "by" before the amount, no match (folded text only)
         maybe_cut = low is None or low.find("by", cut_lo, start) >= 0
         cut = maybe_cut and _CUT_BY.search(text, cut_lo, start)
-        if cut:  # "cut its connectivity bill by £1.3m"
-            return "saving"
+        if cut:  # "cut its connectivity bill by £1.3m"; "its funding was cut by £160m"
+            clo = self.roles.clause(text, start, end, lo, hi)[0]
+            funding = self.roles.reduces_funding(text, clo, cut.start())
+            return ("funding" if funding else "saving"), "verb"
+        governed = self.roles.governing(text, start, end, lo, hi)
+        if governed is not None and governed[1] in STRONG:
+            return governed
         of = _OF_NOUN.match(text, end, hi)
         if of:  # "£3.5m of government funding", "£10 billion in savings"
-            return self.cue_role(of["cue"])
+            return self.cue_role(of["cue"]), "noun"
+        clo, chi = self.roles.clause(text, start, end, lo, hi)
         best: tuple[int, str] | None = None
-        for m in self.role_fast.finditer(text, low, lo, hi):
+        for m in self.role_fast.finditer(text, low, clo, chi):
             if m.start() < end and m.end() > start:
                 continue
             if m.end() <= start:
-                gap = text[m.end() : start]
-                dist = len(gap) + (20 if _CLAUSE_END.search(gap) else 0)
+                dist = start - m.end()
             else:
-                gap = text[end : m.start()]
-                dist = len(gap) + 5 + (20 if _CLAUSE_END.search(gap) else 0)
+                dist = m.start() - end + 5
             if dist <= self.max_cue_distance and (best is None or dist < best[0]):
                 best = (dist, self.cue_role(m.group(0)))
-        return best[1] if best else "other"
+        if best is not None:
+            return best[1], "cue"
+        if governed is not None:
+            return governed
+        return "other", None
+
+
+def _share_roles(mentions: list[dict], hows: list[str | None]) -> None:
+    """An amount that nothing strong governs takes the role of the same amount where
+    something does ("Councils join forces on £4.8m system" ... "a £4.8m contract")."""
+    known: dict[float, str] = {}
+    for m, how in zip(mentions, hows, strict=True):
+        if how in STRONG:
+            known.setdefault(round(m["amount_gbp"], 2), m["role"])
+    for m, how in zip(mentions, hows, strict=True):
+        role = known.get(round(m["amount_gbp"], 2))
+        if how not in STRONG and role is not None:
+            m["role"] = role
 
 
 def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int, int]]:

@@ -18,8 +18,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .docindex import filter_ranges, records_only
+from .docindex import DocIndex, filter_ranges, records_only
 from .gazetteer import DATA_DIR
+from .service_senses import ServiceSenses
 
 LABEL = "SERVICE"
 RECORDS_KEY = "councilwatch.services"  # [start token, end token, taxonomy id], in text order
@@ -47,12 +48,17 @@ class ServiceTagger:
         for p in patterns:
             matcher = self.exact if p["case"] else self.lower
             matcher.add(p["id"], [nlp.make_doc(p["pattern"])])
+        self.senses = ServiceSenses(Path(data_dir) if data_dir else None)
 
     def __call__(self, doc: Doc) -> Doc:
-        found = filter_ranges(
+        strings = doc.vocab.strings
+        matched = filter_ranges(
             [(s, e, k) for matcher in (self.lower, self.exact) for k, s, e in matcher(doc)]
         )
-        doc.user_data[RECORDS_KEY] = [[s, e, doc.vocab.strings[k]] for s, e, k in found]
+        found = [(s, e, strings[k]) for s, e, k in matched]
+        if len(doc):
+            found = self.senses.apply(DocIndex.of(doc), found)
+        doc.user_data[RECORDS_KEY] = [[s, e, k] for s, e, k in found]
         if not records_only(doc):
             doc.spans["services"] = [Span(doc, s, e, label=LABEL, kb_id=k) for s, e, k in found]
         return doc

@@ -88,7 +88,9 @@ def analyse(files: tuple[TextIO, ...], batch_size: int) -> None:
 
 @click.command("eval")
 @click.argument("gold_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--show-errors", is_flag=True, help="List each document's misses and extras.")
+@click.option(
+    "--show-errors", is_flag=True, help="Group the errors by field and kind: counts, then examples."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(gold_files: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
     """Score the NLP stage against gold sets (spec §6): P/R/F1 per field.

@@ -56,3 +56,118 @@ def test_statuses(nlp):
 def test_no_arrangement_without_sharing_or_two_councils(nlp):
     assert arrangements(nlp, "Camden Council and Islington Council both raised council tax.") == []
     assert arrangements(nlp, "Camden Council shares its data centre with a charity.") == []
+
+
+def codes(nlp, text: str) -> list[tuple[set[str], str]]:
+    return [(set(a["councils"]), a["status"]) for a in arrangements(nlp, text)]
+
+
+def test_councils_named_in_one_sentence_and_shared_in_the_next(nlp):
+    text = (
+        "Wealden District Council and Rother District Council met on Monday. "
+        "The two councils have shared a chief executive since 2014."
+    )
+    assert codes(nlp, text) == [({"WEA", "ROH"}, "live")]
+    # a number picks that many, back through the sentences; "those" the last-named ones
+    text = (
+        "Wiltshire Council said Swindon Borough Council and Bath and North East Somerset "
+        "Council were interested. Those two councils already share a legal team."
+    )
+    assert codes(nlp, text) == [({"SWD", "BAS"}, "live")]
+    text = (
+        "Hertfordshire County Council backed the bid. Watford Borough Council and Three Rivers "
+        "District Council agreed. The three councils will share a data centre."
+    )
+    assert codes(nlp, text)[0][0] == {"HRT", "WAT", "THE"}
+
+
+def test_one_council_providing_a_service_to_another(nlp):
+    for text in (
+        "Leeds City Council will run payroll for Bradford Council from April.",
+        "Telford & Wrekin Council provides ICT support to Shropshire Council.",
+        "Rutland County Council buys its ICT service from Leicestershire County Council.",
+        "Adopt North East is run by Newcastle City Council on behalf of Gateshead Council.",
+    ):
+        [(councils, _)] = codes(nlp, text)
+        assert len(councils) == 2, text
+
+
+def test_owned_companies_and_joint_contracts(nlp):
+    text = "Strata, the IT company owned by Exeter City Council and Teignbridge District Council."
+    assert codes(nlp, text) == [({"EXE", "TEI"}, "live")]
+    text = (
+        "Nottingham City Council and Nottinghamshire County Council have jointly let a framework."
+    )
+    assert codes(nlp, text) == [({"NGM", "NTT"}, "agreed")]
+
+
+def test_ended_arrangements(nlp):
+    text = "Cherwell District Council and South Northamptonshire Council have agreed to end their partnership."
+    assert codes(nlp, text) == [({"CHR", "SNR"}, "ended")]
+    text = (
+        "Havering Council, Newham Council and Bexley Council share oneSource. "
+        "Bexley Council is to withdraw from oneSource next year."
+    )
+    assert codes(nlp, text) == [({"HAV", "NWM", "BEX"}, "ended")]
+    text = "Surrey County Council and East Sussex County Council will continue to share IT."
+    assert codes(nlp, text) == [({"SRY", "ESX"}, "live")]
+
+
+def test_successor_councils_of_a_reorganisation_are_not_its_partners(nlp):
+    text = (
+        "Cumberland Council took over from Allerdale Borough Council on Saturday, while "
+        "Westmorland and Furness Council replaced Eden District Council. "
+        "The new councils will run a shared disaster recovery site."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+
+
+def test_an_indefinite_number_introduces_councils_named_next(nlp):
+    text = (
+        "Islington Council and Camden Council share ICT. Three Kent councils opted to share IT "
+        "services. Canterbury City Council, Dover District Council and Thanet District Council "
+        "signed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"ISL", "CMD"}, {"CAT", "DOV", "THA"}]
+
+
+def test_a_council_linked_elsewhere_counts_by_its_short_name(nlp):
+    text = (
+        "Surrey CC and East Sussex CC have launched Orbis, a shared service. "
+        "Surrey County Council's leader and East Sussex County Council's chief executive spoke."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SRY", "ESX"}]
+    # not inside a longer name, nor after a direction word
+    text = (
+        "Maidstone Borough Council and Swale Borough Council run Mid Kent Services. "
+        "Kent County Council is not involved."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MAI", "SWL"}]
+
+
+def test_a_council_joining_an_arrangement_and_a_clause_that_does_not_share(nlp):
+    text = (
+        "Surrey County Council and East Sussex County Council share IT through Orbis. "
+        "Brighton and Hove City Council will join next year."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SRY", "ESX"}, {"SRY", "ESX", "BNH"}]
+    text = (
+        "Exeter City Council and Teignbridge District Council will share IT, while Devon County "
+        "Council runs its own."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI"}]
+    text = "Exeter City Council and Teignbridge District Council, which share IT, met Devon County Council."
+    assert [c for c, _ in codes(nlp, text)] == [{"EXE", "TEI", "DEV"}]
+
+
+def test_the_county_is_the_one_county_council_the_document_links(nlp):
+    text = (
+        "Kent County Council approved its budget. Medway Council has a waste partnership with "
+        "the county."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"KEN", "MDW"}]
+    text = (
+        "Kent County Council approved its budget. Medway Council, which is not part of the "
+        "partnership, will keep working with the county."
+    )
+    assert codes(nlp, text) == []

@@ -86,3 +86,47 @@ def test_cue_words_with_unusual_case_folding_do_not_crash(nlp):
     # "İ" lower-cases to two characters, so the cue must be looked up as the regex matched it
     (facts,) = analyse_texts(nlp, [("The ICO FİNED Camden Council £500,000 last year.", None)])
     assert [(m["amount_gbp"], m["role"]) for m in facts["money"]] == [(500000.0, "fine")]
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # the head of the of-phrase beats a nearer keyword of another role
+        ("The council expects savings of £2m from the new contract.", ["saving"]),
+        # the noun the amount modifies beats a later verb
+        ("A £5m contract will save the county money.", ["contract"]),
+        # each amount keeps its own clause
+        ("The authority spent £3m, while savings reached £1m.", ["spend", "saving"]),
+        ("The council cut costs by £2m and spent £1m on laptops.", ["saving", "spend"]),
+        (
+            "The regulator imposed a monetary penalty of £80,000 over the lost contract files.",
+            ["fine"],
+        ),
+        # a reduction of funding is funding, and an award from government is funding
+        ("Its core funding from government was cut by £20m.", ["funding"]),
+        ("The city was awarded £3m by the government for digital skills.", ["funding"]),
+        ("The county awarded Capita £3m to run payroll.", ["contract"]),
+        ("The deal, worth £12m, runs for five years.", ["contract"]),
+        # a conversion in brackets stands where the foreign amount stands
+        ("It paid a ransom of $2.4m (about £1.9m) to the gang.", ["spend"]),
+        ("The city awarded an A$12m (£6.6m) contract.", ["contract"]),
+        # the complement of a copula says what the amount is
+        ("The deal could be worth £4m in net income.", ["saving"]),
+        ("Liabilities of up to £760m were found.", ["other"]),
+        ("A £585m cut in government funding looms.", ["funding"]),
+    ],
+)
+def test_role_from_the_governing_clause(nlp, text, roles):
+    assert [m["role"] for m in money(nlp, text)] == roles
+
+
+def test_an_amount_nothing_governs_borrows_the_role_of_its_repeat(nlp):
+    text = "Councils team up on £4.8m booking system\n\nThey jointly let a £4.8m contract."
+    assert [m["role"] for m in money(nlp, text)] == ["contract", "contract"]
+    text = "It has £5m of government funding. The city will use its £5m to link data."
+    assert [m["role"] for m in money(nlp, text)] == ["funding", "funding"]
+
+
+def test_a_rate_after_the_previous_amount_is_not_this_amounts(nlp):
+    text = "It will save £4.6m a year once the transition costs of £3.2m have been met."
+    assert [m["period"] for m in money(nlp, text)] == ["year", "total"]

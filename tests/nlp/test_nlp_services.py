@@ -51,3 +51,225 @@ def test_services(nlp, text, expected):
 )
 def test_generic_words_are_not_services(nlp, text):
     assert ids(nlp, text) == set()
+
+
+#: Every "covers, for example" phrase of the spec's table (§3), with common press synonyms;
+#: words whose sense needs a context ("benefits", "fraud", "culture") are left out.
+SPEC_PHRASES = {
+    "ict": [
+        "ICT services",
+        "IT services",
+        "the IT department",
+        "ICT shared service",
+        "information technology",
+        "IT",
+    ],
+    "it_support": ["IT support", "service desk", "helpdesk", "help desk", "technical support"],
+    "telephony": [
+        "telephony",
+        "phone systems",
+        "unified communications",
+        "telephone system",
+        "VoIP",
+    ],
+    "crm": [
+        "CRM",
+        "customer relationship management systems",
+        "resident data platforms",
+        "customer relationship management",
+    ],
+    "infrastructure": [
+        "data centres",
+        "data centre",
+        "hosting",
+        "servers",
+        "cloud",
+        "virtualisation",
+        "networks",
+        "PSN",
+        "broadband",
+        "wide area network",
+        "Public Services Network",
+        "storage",
+    ],
+    "applications": [
+        "ERP",
+        "finance systems",
+        "HR systems",
+        "payroll systems",
+        "case-management",
+        "case management",
+        "line-of-business software",
+        "enterprise resource planning",
+    ],
+    "digital_services": [
+        "websites",
+        "online services",
+        "apps",
+        "digital platforms",
+        "digital transformation",
+        "website",
+        "app",
+        "online forms",
+        "e-forms",
+    ],
+    "cyber_security": [
+        "cyber security",
+        "cybersecurity",
+        "information security",
+        "data breaches",
+        "data breach",
+        "data protection",
+        "ransomware",
+        "cyber attack",
+        "cyber-attack",
+        "cyberattack",
+    ],
+    "disaster_recovery": ["disaster recovery", "business continuity"],
+    "data_analytics": [
+        "data sharing",
+        "analytics",
+        "open data",
+        "data warehouses",
+        "data warehouse",
+        "data analytics",
+    ],
+    "workplace": [
+        "mobile working",
+        "virtual desktops",
+        "mobile workspace",
+        "end-user devices",
+        "laptops",
+        "remote working",
+    ],
+    "customer_services": [
+        "customer services",
+        "contact centres",
+        "contact centre",
+        "call centre",
+        "customer service",
+    ],
+    "revenues_benefits": [
+        "revenues and benefits",
+        "council tax collection",
+        "income and payments",
+        "business rates",
+        "housing benefit",
+    ],
+    "finance": [
+        "finance",
+        "accountancy",
+        "treasury",
+        "financial services",
+        "finance services",
+        "treasury management",
+    ],
+    "hr_payroll": ["HR", "payroll", "recruitment", "human resources"],
+    "legal": ["legal services", "legal team"],
+    "procurement": ["procurement", "purchasing"],
+    "audit": ["internal audit", "fraud investigation", "counter-fraud"],
+    "property": ["estates", "asset management", "facilities management", "property services"],
+    "adult_social_care": [
+        "adult social care",
+        "social care",
+        "social work",
+        "social services",
+        "adult services",
+    ],
+    "childrens_services": [
+        "children's services",
+        "adoption",
+        "fostering",
+        "youth work",
+        "mentoring young people",
+        "child protection",
+        "youth services",
+    ],
+    "waste_environment": [
+        "waste",
+        "recycling",
+        "street cleaning",
+        "environmental services",
+        "refuse collection",
+        "bin collections",
+    ],
+    "planning": [
+        "planning services",
+        "building control",
+        "planning applications",
+        "development management",
+    ],
+    "regulatory": ["environmental health", "trading standards", "licensing", "regulatory services"],
+    "housing": ["housing", "homelessness"],
+    "transport_highways": ["highways", "transport", "parking", "roads maintenance"],
+    "leisure_culture": ["libraries", "leisure", "tourism", "museums", "leisure centres"],
+    "public_health": ["public health"],
+    "education": ["schools", "education"],
+    "emergency_planning": ["emergency planning", "civil resilience", "civil contingencies"],
+}
+
+
+@pytest.mark.parametrize(
+    ("sid", "phrase"), [(sid, p) for sid, ps in SPEC_PHRASES.items() for p in ps]
+)
+def test_taxonomy_covers_the_spec_phrases(nlp, sid, phrase):
+    assert ids(nlp, f"The councils share {phrase} from April.") == {sid}
+
+
+def test_every_taxonomy_id_is_in_the_coverage_table():
+    from councilwatch.nlp.taxonomy import taxonomy
+
+    assert set(SPEC_PHRASES) == {t["id"] for t in taxonomy()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # council tax as a tax level is not the revenues service; collecting it is
+        ("Band D bills rise after a 4.99% council tax increase.", set()),
+        ("Each council will set its own council tax.", set()),
+        ("The two councils will collect council tax together.", {"revenues_benefits"}),
+        ("A council tax freeze was announced.", set()),
+        # adoption of a technology is not children's services
+        ("The adoption of a shared platform was agreed.", set()),
+        ("The regional adoption agency finds families for children.", {"childrens_services"}),
+        # finance in a post's or a committee's name is not the finance service
+        ("The director of finance, Jo Smith, said so.", set()),
+        ("The cabinet member for finance welcomed it.", set()),
+        ("The Finance and Resources Committee approved it.", set()),
+        ("They will share finance and legal services.", {"finance", "legal"}),
+        # finance, HR and payroll systems are applications
+        ("It will replace its finance and HR system.", {"applications"}),
+        ("Its core finance, rates and consenting systems are old.", {"applications"}),
+        ("Health and Social Care Trust staff will use it.", set()),
+        ("Social work and social services teams merge.", {"adult_social_care"}),
+        ("Child protection referrals rose.", {"childrens_services"}),
+        ("The county rolls out broadband to villages.", {"infrastructure"}),
+        ("Its software licensing costs fell.", {"applications"}),
+        ("The Ministry of Housing approved it.", set()),
+        ("It was a waste of money.", set()),
+        # a system noun right after a service is that service's
+        ("It bought a customer relationship management (CRM) system.", {"crm"}),
+        ("It bought a new CRM platform.", {"crm"}),
+        ("It runs a booking and membership system.", {"applications"}),
+        # bare words name a service before a head noun or in a list of services
+        ("They share planning, housing and environmental health teams.",
+         {"planning", "housing", "regulatory"}),
+        ("The councils run joint ICT, legal and building control services.",
+         {"ict", "legal", "planning"}),
+        ("They are planning to share a chief executive.", set()),
+        ("The legal challenge failed.", set()),
+    ],
+)  # fmt: skip
+def test_word_sense(nlp, text, expected):
+    assert ids(nlp, text) == expected
+
+
+def test_a_bare_word_inside_a_longer_token_is_not_read(nlp):
+    # the tokenizer keeps "libraries.\\n\\nThe" whole: the bare word must be a whole token
+    assert ids(nlp, "They share planning, libraries.\\n\\nThe end.") == set()
+    assert ids(nlp, "They share legal,planning and housing teams.") == {
+        "legal",
+        "planning",
+        "housing",
+    }

@@ -1,0 +1,70 @@
+"""The councils a document links, found again by their short names in its other sentences.
+
+An arrangement needs all its councils in the sentence that shares; a council the linker
+found elsewhere in the document ("Surrey's chief executive", "East Sussex's leader") is often
+named there in a form it did not link ("Surrey CC and East Sussex CC have launched Orbis").
+Within one document a name keeps its sense, so the short name (the register's ``nice_name``)
+of each council linked anywhere counts in every sentence, where it does not overlap a linked
+mention ("Suffolk" inside "Mid Suffolk"), is not part of a longer name ("Mid Kent Services":
+a capitalised word follows that is no council word) and follows no direction word ("Mid and
+East Devon").
+
+Example:
+    >>> names = NamesInDoc({"SRY": "Surrey", "ESX": "East Sussex", "SFK": "Suffolk",
+    ...                     "KEN": "Kent"}, org_after=["CC"], not_after=["Mid"])
+    >>> text = "Surrey CC and East Sussex CC launched it with Mid Suffolk and Mid Kent Services."
+    >>> names.find(text, {"SRY", "ESX", "SFK", "KEN"}, 0, len(text), taken=[])
+    [(0, 6, 'SRY'), (14, 25, 'ESX')]
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NamesInDoc"]
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w&]*)")
+_LAST_WORD = re.compile(r"\b([A-Z]\w*)[ \t]+$")
+
+
+class NamesInDoc:
+    """Short names of councils, searched for the codes a document links."""
+
+    def __init__(
+        self, short_names: dict[str, str], org_after: list[str], not_after: list[str]
+    ) -> None:
+        self.short = {code: name.removeprefix("The ") for code, name in short_names.items() if name}
+        self.org_after = set(org_after)
+        self.not_after = set(not_after)
+        self._cache: tuple[frozenset[str], re.Pattern[str] | None, dict[str, str]] | None = None
+
+    def _pattern(self, codes: set[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        key = frozenset(codes)
+        if self._cache is None or self._cache[0] != key:
+            by_name = {self.short[c]: c for c in sorted(codes) if c in self.short}
+            names = sorted(by_name, key=len, reverse=True)
+            alts = "|".join(re.escape(n) for n in names)
+            rx = re.compile(rf"(?<![\w&-])(?:{alts})(?![\w&-])") if names else None
+            self._cache = (key, rx, by_name)
+        return self._cache[1], self._cache[2]
+
+    def find(
+        self, text: str, codes: set[str], lo: int, hi: int, taken: list[tuple[int, int]]
+    ) -> list[tuple[int, int, str]]:
+        """``(start, end, code)`` of the short names of ``codes`` in ``text[lo:hi]`` that
+        overlap none of the ``taken`` character ranges."""
+        rx, by_name = self._pattern(codes)
+        if rx is None:
+            return []
+        out = []
+        for m in rx.finditer(text, lo, hi):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            after = _NEXT_WORD.match(text, m.end())
+            if after and after.group(1) not in self.org_after:
+                continue  # part of a longer name: "Mid Kent Services", "Haringey Mental Health"
+            before = _LAST_WORD.search(text, max(0, m.start() - 20), m.start())
+            if before and before.group(1) in self.not_after:
+                continue  # "Mid and East Devon", "North Northamptonshire"
+            out.append((m.start(), m.end(), by_name[m.group(0)]))
+        return out

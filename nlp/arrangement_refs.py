@@ -1,0 +1,100 @@
+"""Which councils a sentence's plural reference points back to (spec §4, adjacent sentences).
+
+"The two councils have shared a chief executive since 2011" names no council: the councils
+are the ones named before. A number picks that many ("the five councils": back through the
+earlier sentences until five are found; from the sentence that completes the count, the first
+ones, the subject's, or with "those"/"these" the last ones); a plain plural ("the councils",
+"both", "they") takes the last sentence that named two or more.
+
+Example:
+    >>> refs = CouncilRefs({"plural_refs": ["the two", "the councils", "those two"],
+    ...     "numbers": {"two": 2, "five": 5}, "ref_nouns": ["councils"],
+    ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"]})
+    >>> refs.reference(["the", "two", "new", "councils", "will"])
+    (2, False, True)
+    >>> history = [["BKM"], ["AYL", "CHN", "SBU", "WYO"]]
+    >>> refs.resolve(history, refs.reference(["the", "five", "councils", "had"]))
+    ['BKM', 'AYL', 'CHN', 'SBU', 'WYO']
+    >>> refs.resolve([["BAB", "MSU", "SFK"]], refs.reference(["the", "two", "councils"]))
+    ['BAB', 'MSU']
+    >>> refs.resolve([["BEX", "HAV", "NWM"]], refs.reference(["those", "two", "councils"]))
+    ['HAV', 'NWM']
+    >>> refs.introduces(["five", "kent", "councils", "have"])
+    5
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["CouncilRefs", "Reference"]
+
+#: ``(number of councils or None, whether the last-named ones are meant, whether successor
+#: councils are: "the new councils")``
+Reference = tuple[int | None, bool, bool]
+
+
+class CouncilRefs:
+    """Plural references to councils, from ``arrangement_cues.json``."""
+
+    def __init__(self, cues: dict[str, Any]) -> None:
+        self.plain: dict[str, list[tuple[str, ...]]] = {}  # by first word, longest first
+        for p in sorted((tuple(p.lower().split()) for p in cues["plural_refs"]), key=len)[::-1]:
+            self.plain.setdefault(p[0], []).append(p)
+        self.numbers = {k.lower(): int(v) for k, v in cues["numbers"].items()}
+        self.nouns = set(cues["ref_nouns"])
+        self.recent = set(cues["recent_determiners"])
+        self.definite = set(cues["ref_determiners"])
+
+    def reference(self, words: list[str], head: int = 8) -> Reference | None:
+        """The reference in a sentence's lower-cased ``words``: a number before a council
+        noun anywhere ("the three councils"), or a plural in its first ``head`` words."""
+        numbers = self.numbers
+        for i, w in enumerate(words):
+            if w not in numbers:
+                continue
+            n = numbers[w]
+            if i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
+                continue  # "three Kent councils" introduces councils; "the three" refers back
+            noun = words[i + 1] if words[i + 1] in self.nouns else None
+            if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
+                noun = words[i + 2]  # "the two London boroughs"
+            if noun is not None:
+                new = "new" in words[max(0, i - 1) : i + 3]
+                return n, i > 0 and words[i - 1] in self.recent, new
+        first = words[:head]
+        for j, w in enumerate(first):
+            for p in self.plain.get(w, ()):
+                if tuple(first[j : j + len(p)]) == p:
+                    return None, p[0] in self.recent, "new" in first[j : j + len(p) + 1]
+        return None
+
+    def introduces(self, words: list[str]) -> int | None:
+        """The number of councils an indefinite "three Kent councils" introduces, to be named
+        in the next sentence ("Three councils have renewed it. The councils are A, B and C")."""
+        for i, w in enumerate(words):
+            n = self.numbers.get(w)
+            if n is None or (i > 0 and words[i - 1] in self.definite):
+                continue
+            if any(x in self.nouns for x in words[i + 1 : i + 3]):
+                return n
+        return None
+
+    @staticmethod
+    def resolve(history: list[list[str]], ref: Reference | None) -> list[str]:
+        """The councils ``ref`` points to, from the council codes of the sentences before
+        (``history``, oldest first); empty when they cannot be told."""
+        if ref is None or not history:
+            return []
+        n, recent, _ = ref
+        if n is None:
+            last = next((codes for codes in reversed(history) if len(codes) >= 2), [])
+            return list(last)
+        got: list[str] = []
+        for codes in reversed(history):
+            new = [c for c in dict.fromkeys(codes) if c not in got]
+            need = n - len(got)
+            if len(new) >= need:
+                return (new[-need:] if recent else new[:need]) + got
+            got = new + got
+        return got if len(got) == n else []

@@ -1,0 +1,262 @@
+"""The role of a pound amount from the clause that governs it (spec §2).
+
+The cues are tried in order of how closely they govern the amount, all inside the amount's own
+clause (:class:`~councilwatch.nlp.clauses.ClauseFinder`):
+
+1. the noun the amount modifies: "a £5m contract", "a £300k grant", "£2m of savings",
+   "a £585m cut in government funding" (a relational noun such as "cut" or "share" passes
+   the role on to its complement);
+2. the head that takes it in an of-phrase: "savings of £2m", "a cost of", "a penalty of",
+   "a deal worth", "budgeted at";
+3. the verb that takes it as object or complement: "saved £2m", "spent", "fined the council",
+   "awarded" (``funding`` when the clause names a funder: "awarded £2m by the government");
+   a reduction of funding is ``funding`` ("its core funding was cut by £160m");
+
+each of which is *strong*; then the nearest cue word of the clause (``money_cues.json``
+``roles``), then a compound whose noun is no cue ("a £38m project": ``spend``, *weak*).
+
+Example:
+    >>> import json
+    >>> from councilwatch.nlp.gazetteer import DATA_DIR
+    >>> cues = json.loads((DATA_DIR / "money_cues.json").read_text(encoding="utf-8"))
+    >>> roles = RoleResolver(cues)
+    >>> text = "The council will save £2m, while a £5m contract went to Capita."
+    >>> [roles.governing(text, text.index(a), text.index(a) + 3, 0, len(text))
+    ...  for a in ("£2m", "£5m")]
+    [('saving', 'verb'), ('contract', 'noun')]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .clauses import ClauseFinder
+
+__all__ = ["RoleResolver", "STRONG", "WEAK"]
+
+#: how the role was found: the three governing cues, then a cue word, then a bare compound
+STRONG = ("noun", "of", "verb")
+WEAK = "compound"
+
+_WORDS = re.compile(r"[a-z0-9](?:[a-z0-9'&-]|[.,](?=[a-z0-9]))*|[^\sa-z0-9]")
+_CASED_WORDS = re.compile(_WORDS.pattern, re.IGNORECASE)
+_NAME_INNER = {"of", "and", "upon", "on", "&", "the", "de", "le"}
+# "$2.4m (about £1.9m)", "A$12m (£6.6m)": a conversion in brackets stands for the amount before
+_CONVERTED_BEFORE = re.compile(
+    r"(?:[A-Z]{0,3}\$|€|¥)\s?\d[\d.,]*\s?(?:[mbk]n?|million|billion|thousand)?\s*\(\s*"
+    r"(?:about|around|approximately|roughly|some|c\.|or)?\s*$",
+    re.IGNORECASE,
+)
+_CONVERTED_AFTER = re.compile(r"\s*\)")
+_PERIOD_LEAD = re.compile(
+    r"^\s*(?:-\s*)?(?:a[\s-]year|per\s+(?:year|annum)|a[\s-]annum|annually|yearly|each\s+year)"
+    r"(?![a-z])[\s,-]*"
+)
+_SPAN_WORD = re.compile(r"^(?:\d+|[a-z]+)-(?:year|month|week)s?$")
+
+
+def _phrase_map(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
+    return {tuple(p.lower().split()): role for role, ps in groups.items() for p in ps}
+
+
+def _longest_at(
+    words: list[str], i: int, phrases: dict[tuple[str, ...], str], most: int
+) -> tuple[int, str] | None:
+    """The longest phrase of ``phrases`` starting at ``words[i]``: ``(length, role)``."""
+    for n in range(min(most, len(words) - i), 0, -1):
+        role = phrases.get(tuple(words[i : i + n]))
+        if role is not None:
+            return n, role
+    return None
+
+
+def _longest_ending(
+    words: list[str], i: int, phrases: dict[tuple[str, ...], str], most: int
+) -> tuple[int, str] | None:
+    """The longest phrase of ``phrases`` ending at ``words[i]``: ``(length, role)``."""
+    for n in range(min(most, i + 1), 0, -1):
+        role = phrases.get(tuple(words[i - n + 1 : i + 1]))
+        if role is not None:
+            return n, role
+    return None
+
+
+class RoleResolver:
+    """Money roles from the governing clause; built from ``money_cues.json``'s ``clause``."""
+
+    def __init__(self, cues: dict[str, Any]) -> None:
+        c = cues["clause"]
+        self.nouns = _phrase_map(c["nouns"])
+        self.verbs = _phrase_map(c["verbs"])
+        self.longest = max(len(p) for p in [*self.nouns, *self.verbs])
+        self.relational = set(c["relational_nouns"])
+        self.reduction = set(c["reduction_verbs"])
+        self.funding_subjects = _phrase_map({"funding": c["funding_subjects"]})
+        self.funding_sources = _phrase_map({"funding": c["funding_sources"]})
+        self.links = sorted((tuple(p.split()) for p in c["links"]), key=len, reverse=True)
+        self.premods: dict[str, list[tuple[str, ...]]] = {}  # by last word, longest first
+        for p in sorted((tuple(p.split()) for p in c["premodifiers"]), key=len, reverse=True):
+            self.premods.setdefault(p[-1], []).append(p)
+        self.stops = set(c["compound_stops"])
+        self.preps = {"of", "in", "on", "for", "from", "with", "at", "into", "about"}
+        self.copulas = set(c["copular_verbs"])
+        self.after_amount = {k.lower(): v for k, v in c["after_amount"].items() if " " not in k}
+        self.subject_roles = False
+        verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
+        self.clauses = ClauseFinder(c["clause_words"], c["bare_clause_words"], verbs)
+
+    def clause(self, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The bounds of the amount's clause inside ``lo:hi``."""
+        return self.clauses.bounds(text, start, end, lo, hi)
+
+    def governing(
+        self, text: str, start: int, end: int, lo: int, hi: int
+    ) -> tuple[str, str] | None:
+        """``(role, how)`` from the cues that govern ``text[start:end]`` (``how`` one of
+        :data:`STRONG` or :data:`WEAK`), or ``None`` when nothing does."""
+        conv = _CONVERTED_BEFORE.search(text, max(lo, start - 40), start)
+        close = conv and _CONVERTED_AFTER.match(text, end, hi)
+        if conv and close:
+            start, end = conv.start(), close.end()
+        clo, chi = self.clause(text, start, end, lo, hi)
+        left = self._names_as_one(_CASED_WORDS.findall(text[clo:start]))
+        right_text = text[end:chi].lower()
+        lead = _PERIOD_LEAD.match(right_text)
+        right = _WORDS.findall(right_text[lead.end() if lead else 0 :][:120])
+        found = self._noun(right)
+        if found is not None and found[1] != WEAK and found[2]:
+            return found[:2]
+        core = self._strip_premods(left)
+        head = self._of_head(core)
+        if head is not None:
+            return head, "of"
+        verb = self._verb(core, left, right)
+        if verb is not None and found and verb[1] and found[1] != WEAK:
+            return found[:2]  # "could be worth £4m in net income": the complement says what
+        if verb is not None:
+            return verb[0], "verb"
+        return found[:2] if found else None
+
+    def _names_as_one(self, words: list[str]) -> list[str]:
+        """Lower-cased words, each run of capitalised words that are no cue ("City of
+        Bradford Metropolitan District Council") as one word, ``"name"``: a verb then still
+        governs the amount across its indirect object ("saved X Council £300k")."""
+        out: list[str] = []
+        run: list[str] = []  # the pending run's inner words ("of", "and") not yet kept
+        for w in words:
+            low = w.lower()
+            cue = (low,) in self.nouns or (low,) in self.verbs
+            if w[:1].isupper() and not cue:
+                if not (out and out[-1] == "name" and not run) or run:
+                    if out and out[-1] == "name" and run:
+                        run = []  # "Borough of Poole": the inner words join the name
+                    else:
+                        out += run
+                        run = []
+                        out.append("name")
+                continue
+            if low in _NAME_INNER and out and out[-1] == "name":
+                run.append(low)
+                continue
+            out += run
+            run = []
+            out.append(low)
+        return out + run
+
+    def reduces_funding(self, text: str, lo: int, start: int) -> bool:
+        """Whether ``text[lo:start]`` names funding ("its core funding ... cut by")."""
+        return _any_phrase(_WORDS.findall(text[lo:start].lower()), self.funding_subjects)
+
+    def _noun(self, right: list[str]) -> tuple[str, str, bool] | None:
+        """The compound the amount modifies, or its of/in complement: ``(role, how, direct)``;
+        a complement of the bare amount ("£2m in costs") is not direct (a verb comes first)."""
+        if right and right[0] in self.after_amount:  # "knock £5m off", "£2m cheaper"
+            return self.after_amount[right[0]], "noun", True
+        compound: list[str] = []
+        for w in right:
+            if w in self.stops or not w[0].isalpha() and not _SPAN_WORD.match(w):
+                break
+            compound.append(w)
+            if len(compound) == 5:
+                break
+        head: tuple[int, str] | None = None
+        for i in range(len(compound)):
+            hit = _longest_at(compound, i, self.nouns, self.longest)
+            if hit is not None:
+                head = (i + hit[0] - 1, hit[1])
+        rest = right[len(compound) :]
+        relational = bool(compound) and compound[-1] in self.relational
+        links = ("of", "in", "to", "from") if relational else ("of", "in")
+        if (relational or not compound) and rest[:1] and rest[0] in links:
+            for i in range(1, min(len(rest), 5)):
+                if rest[i] in self.stops and rest[i] not in ("the", "a", "an", "its", "their"):
+                    break
+                hit = _longest_at(rest, i, self.nouns, self.longest)
+                if hit is not None:
+                    return hit[1], "noun", relational
+        if head is not None:
+            return head[1], "noun", True
+        if compound and not all(_SPAN_WORD.match(w) for w in compound):
+            return "spend", WEAK, False
+        return None
+
+    def _strip_premods(self, left: list[str]) -> list[str]:
+        words = list(left)
+        changed = True
+        while changed and words:
+            changed = False
+            for p in self.premods.get(words[-1], ()):
+                if len(p) <= len(words) and tuple(words[-len(p) :]) == p:
+                    del words[-len(p) :]
+                    changed = True
+                    break
+        return words
+
+    def _of_head(self, core: list[str]) -> str | None:
+        """ "savings of", "a deal worth", "budget is": the role of the head before the link."""
+        for link in self.links:
+            n = len(link)
+            if n <= len(core) and tuple(core[-n:]) == link:
+                np = self._strip_premods(core[:-n])[-4:]
+                role = None
+                for i in range(len(np)):
+                    if np[i] in self.stops and np[i] not in ("in", "of"):
+                        role = None  # "a cost of the move ... at": the head is past a stop
+                        continue
+                    hit = _longest_at(np, i, self.nouns, self.longest)
+                    if hit is not None:
+                        role = hit[1]
+                if role is not None:
+                    return role
+                return None
+        return None
+
+    def _verb(self, core: list[str], left: list[str], right: list[str]) -> tuple[str, bool] | None:
+        """The verb taking the amount, and whether it is a copula ("cost", "worth"): the last
+        verb of the last five words, with no preposition between it and the amount ("by"/"to"
+        after a verb are fine, and so is the "of" of its object: "paid a ransom of")."""
+        tail = core[-5:]
+        for i in range(len(tail) - 1, -1, -1):
+            hit = _longest_ending(tail, i, self.verbs, self.longest)
+            if hit is None:
+                if i == len(tail) - 1 and tail[i] == "of":
+                    continue
+                if tail[i] in self.preps or tail[i] in (",", "."):
+                    return None
+                continue
+            role = hit[1]
+            i -= hit[0] - 1  # where the verb phrase starts ("was ordered to pay")
+            before = left[: len(left) - len(tail) + i]
+            copula = tail[i] in self.copulas
+            if tail[i] in self.reduction and _any_phrase(before, self.funding_subjects):
+                return "funding", copula  # "core funding from government was cut by £160m"
+            if role == "contract" and _any_phrase(left + right, self.funding_sources):
+                return "funding", copula  # "awarded £2m by the government"
+            return role, copula
+        return None
+
+
+def _any_phrase(words: list[str], phrases: dict[tuple[str, ...], str]) -> bool:
+    longest = max(len(p) for p in phrases)
+    return any(_longest_at(words, i, phrases, longest) for i in range(len(words)))

@@ -1,0 +1,219 @@
+"""Word sense for service mentions (spec §3), as data (``service_senses.json``).
+
+Three rules over the taxonomy's matches, each looking only at the tokens of the same sentence:
+
+- *blocks*: a phrase does not count in a context that gives it another sense: "a council tax
+  rise" (a tax level, not the revenues service), "the adoption of Microsoft 365", "the
+  director of finance", "the Finance and Resources Committee", "Health and Social Care Trust";
+- *systems*: finance, HR and payroll followed by a system noun are ``applications``
+  ("finance and payroll software", "its core finance, rates and consenting systems");
+- *bare words*: "planning", "legal", "property" ... name a service only before a service head
+  noun or in a list with other services ("shared planning, housing and environmental health
+  teams"), not in "they are planning to".
+
+Example:
+    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> nlp = build_pipeline()
+    >>> def ids(text):
+    ...     doc = nlp(text)
+    ...     return [s.kb_id_ for s in doc.spans["services"]]
+    >>> ids("A 4.99% council tax rise.") + ids("They collect council tax.")
+    ['revenues_benefits']
+    >>> ids("It runs finance and payroll software.")
+    ['applications', 'applications']
+    >>> ids("They share legal, housing and planning teams.")
+    ['legal', 'housing', 'planning']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .docindex import DocIndex
+from .gazetteer import DATA_DIR
+from .phrases import WordPhrases, fold
+
+__all__ = ["ServiceSenses"]
+
+Found = list[tuple[int, int, str]]
+
+
+def _tuples(phrases: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(p.lower().split()) for p in phrases]
+
+
+class _PhraseSet:
+    """Token-tuple phrases looked up by their first word.
+
+    >>> ps = _PhraseSet(["per cent", "rise"])
+    >>> ps.within(["a", "4.9", "per", "cent"], 2, end=True), ps.within(["no", "rise"], 1)
+    (True, False)
+    """
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in _tuples(phrases):
+            self.by_first.setdefault(p[0], []).append(p)
+        self.longest = max((len(p) for ps in self.by_first.values() for p in ps), default=1)
+
+    def within(self, words: list[str], window: int = 0, end: bool = False) -> bool:
+        """Whether a phrase occurs in ``words``: with a ``window``, starting within its first
+        ``window`` words (or, with ``end``, ending within its last ``window``)."""
+        n = len(words)
+        for i, w in enumerate(words):
+            for p in self.by_first.get(w, ()):
+                k = len(p)
+                if i + k > n or tuple(words[i : i + k]) != p:
+                    continue
+                if not window or (i + k > n - window if end else i < window):
+                    return True
+        return False
+
+
+class _Block:
+    def __init__(self, rule: dict[str, Any]) -> None:
+        self.ids = set(rule["ids"])
+        self.phrases = {p.lower() for p in rule.get("phrases", [])}
+        self.window = int(rule.get("window", 3))
+        self.before = _PhraseSet(rule.get("before", []))
+        self.after = _PhraseSet(rule.get("after", []))
+        self.unless = _PhraseSet(rule.get("unless", []))
+        longest = max(self.before.longest, self.after.longest, self.unless.longest)
+        self.reach = self.window + longest - 1
+
+    def applies(self, sid: str, text: str) -> bool:
+        return sid in self.ids and (not self.phrases or text in self.phrases)
+
+    def blocks(self, lower: Any, s: int, e: int, sstart: int, send: int) -> bool:
+        before = list(lower[max(sstart, s - self.reach) : s])
+        after = list(lower[e : min(send, e + self.reach)])
+        if "," in before:  # the context ends at a comma: "systems, and council tax bills"
+            before = before[len(before) - before[::-1].index(",") :]
+        if "," in after:
+            after = after[: after.index(",")]
+        hit = self.before.within(before, self.window, end=True) or self.after.within(
+            after, self.window
+        )
+        return hit and not self.unless.within(before + after)
+
+
+class ServiceSenses:
+    """The sense rules of ``service_senses.json``, applied to a Doc's service matches."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        path = Path(data_dir or DATA_DIR) / "service_senses.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.blocks_of: dict[str, list[_Block]] = {}
+        for rule in data["blocks"]:
+            block = _Block(rule)
+            for sid in block.ids:
+                self.blocks_of.setdefault(sid, []).append(block)
+        systems = data["systems"]
+        self.system_ids = set(systems["ids"])
+        self.system_nouns = set(systems["nouns"])
+        self.system_through = set(systems["through"])
+        self.attached = {w.lower() for w in systems["attached"]}
+        bare = data["bare"]
+        self.bare = {w.lower(): sid for w, sid in bare["words"].items()}
+        self.bare_words = WordPhrases(list(bare["words"]))
+        self.heads = set(bare["heads"])
+        self.separators = set(bare["separators"])
+        self.blocked_next = set(bare["blocked_by_next"])
+        self.blocked_previous = set(bare["blocked_by_previous"])
+
+    def apply(self, ix: DocIndex, found: Found) -> Found:
+        """The matches that keep their sense, systems re-read as ``applications``, and the
+        bare words that a head noun or a list makes services, in text order."""
+        low = fold(ix.text)
+        bare = list(self.bare_words.finditer(ix.text, low))
+        if not found and not bare:
+            return found
+        lower = ix.lower
+        covered = {t: sid for s, e, sid in found for t in range(s, e)}
+        out: Found = []
+        for s, e, sid in found:
+            sstart, send = ix.sent_token_bounds(ix.sent_of_token(s))
+            text = " ".join(lower[s:e])
+            if text in self.attached and self._after_service(ix, s, sstart, covered):
+                continue  # "a new CRM platform", "(CRM) systems": the platform is the CRM's
+            if any(
+                b.applies(sid, text) and b.blocks(lower, s, e, sstart, send)
+                for b in self.blocks_of.get(sid, ())
+            ):
+                continue
+            if sid in self.system_ids and self._before_system(lower, e, send, covered):
+                sid = "applications"
+            out.append((s, e, sid))
+        out += self._bare(ix, covered, bare)
+        out.sort()
+        return out
+
+    @staticmethod
+    def _after_service(ix: DocIndex, s: int, sstart: int, covered: dict[int, str]) -> bool:
+        t = s - 1
+        if t >= sstart and ix.words[t] == ")":
+            t -= 1
+            if t >= sstart and ix.words[t].isupper():
+                t -= 1
+            if t >= sstart and ix.words[t] == "(":
+                t -= 1
+        return t >= sstart and t in covered
+
+    def _before_system(self, lower: Any, e: int, send: int, covered: dict[int, str]) -> bool:
+        """Whether a system noun follows, through other services, list words and at most
+        two other words in a row ("finance, payroll and property rating systems")."""
+        unknown = 0
+        for t in range(e, min(send, e + 10)):
+            word = lower[t]
+            if word in self.system_nouns:
+                return True
+            if t in covered or word in self.system_through or word in self.bare:
+                unknown = 0
+            elif word.isalpha() and unknown < 2:
+                unknown += 1
+            else:
+                return False
+        return False
+
+    def _bare(self, ix: DocIndex, covered: dict[int, str], matches: list[re.Match[str]]) -> Found:
+        out: Found = []
+        lower = ix.lower
+        for m in matches:
+            t = ix.token_at(m.start())
+            if t in covered or ix.starts[t] != m.start() or ix.ends[t] != m.end():
+                continue
+            sstart, send = ix.sent_token_bounds(ix.sent_of_token(t))
+            if t + 1 < send and lower[t + 1] in self.blocked_next:
+                continue
+            if t > sstart and lower[t - 1] in self.blocked_previous:
+                continue
+            if self._in_service_list(lower, t, sstart, send, covered):
+                system = self._before_system(lower, t + 1, send, covered)
+                out.append((t, t + 1, "applications" if system else self.bare[lower[t]]))
+        return out
+
+    def _in_service_list(
+        self, lower: Any, t: int, sstart: int, send: int, covered: dict[int, str]
+    ) -> bool:
+        """Whether token ``t`` is followed by a head noun, or sits in a list (items joined
+        by separators) that holds another service or ends in a head noun."""
+        if t + 1 < send and lower[t + 1] in self.heads:
+            return True
+        for step in (1, -1):
+            j, separated = t + step, False
+            while sstart <= j < send and abs(j - t) <= 14:
+                word = lower[j]
+                if word in self.separators:
+                    separated = True
+                elif j in covered or word in self.bare:
+                    if separated:
+                        return True
+                elif word in self.heads and step == 1 and separated:
+                    return True
+                else:
+                    break
+                j += step
+        return False
