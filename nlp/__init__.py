@@ -6,6 +6,6 @@ Example:
     True
 """
 
-NLP_VERSION = "0.2.0"
+NLP_VERSION = "0.3.0"
 
 __all__ = ["NLP_VERSION"]
