@@ -26,13 +26,15 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 _AUX = frozenset(
     "have has had will would are were also both already jointly now to recently previously "
-    "'ve is was set each could should may might must did does do not".split()
+    "'ve is was each could should may might must did does do not yet still finally".split()
 )
+_CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 _RUN_GLUE = frozenset({"and", "&", "of", "for", "the", "-"})
@@ -75,6 +77,9 @@ class RoleCues:
         self.place_only_next = set(ctx["place_only_next"])
         self.place_only_prev = set(ctx["place_only_prev"])
         self.indefinite = set(ctx["indefinite"])
+        self.place_nouns = set(ctx["place_nouns"])
+        self.not_verbs = set(ctx["not_verbs"])
+        self.council_text = re.compile(ctx["council_text"], re.IGNORECASE)
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -118,10 +123,10 @@ class RoleCues:
     def apposition(self, lower: Sequence[str], end: int) -> bool:
         """ "Medway, a separate unitary,", "North Ayrshire, which left talks ..."."""
         n = len(lower)
-        if end + 2 >= n or lower[end] != ",":
+        if end + 2 >= n or lower[end] not in (",", "("):
             return False
         i = end + 1
-        if lower[i] in _RELATIVE:
+        if lower[i] in _RELATIVE:  # also "X (which joined last year)"
             i += 1
             while i < n and i - end < 5 and lower[i] in _AUX:
                 i += 1
@@ -147,7 +152,7 @@ class RoleCues:
         if start <= sent_start + 1:
             return False  # the first word of a sentence is capitalised anyway
         prev = words[start - 1]
-        if prev in _QUOTES:
+        if prev == "”" or (prev in _QUOTES and prev != "“" and words[start - 2] in _CLOSERS):
             return True  # '"... a first," York said': a person quoted
         return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
 
@@ -175,3 +180,58 @@ class RoleCues:
                 break
             i -= 1
         return False
+
+    def weak(
+        self,
+        words: Sequence[str],
+        lower: Sequence[str],
+        start: int,
+        end: int,
+        sent_start: int,
+        size: int,
+    ) -> bool:
+        """Cues that count only in a document that speaks of councils:
+
+        - the subject of a sentence with a verb: "Brent will host the service", "Lichfield
+          runs it on behalf of both", "Cumbria is to be split" (the name first in its
+          sentence, or after an opening adverb: "Meanwhile, Barnet ...");
+        - a possessive that is not of the place: "Bexley's exit", "North Yorkshire's £38m
+          challenge", but not "Kent's coast";
+        - a relative clause: "Thurrock, which is under government intervention, ...";
+        - "with Lewisham buying its IT support";
+        - three or more names in a list: "Allerdale, Carlisle and Copeland".
+        """
+        n = len(words)
+        if end < n and words[end] in ("'s", "’s", "'", "’"):
+            nxt = [w for w in lower[end + 1 : end + 3]]
+            return bool(nxt) and not any(w in self.place_nouns for w in nxt)
+        if end + 1 < n and words[end] == "," and lower[end + 1] in ("which", "whose"):
+            return True
+        if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
+            return lower[end].isalpha() and words[end].islower()
+        if size >= 3:
+            return True
+        first = start == sent_start or (
+            start - sent_start <= 3 and words[start - 1] in (",", ":", "|", "-", "–", "—")
+        )
+        if not first or end >= n:
+            return False
+        i = end
+        while i < n and i - end < 4 and lower[i] in _AUX:
+            i += 1
+        if i >= n or not words[i].isalpha() or not words[i].islower():
+            return False
+        if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
+            return True
+        if i > end:  # "Brent will host", "Cumbria is to be split"
+            return lower[i] not in self.not_verbs
+        return (
+            lower[i].endswith(("s", "ed"))
+            and lower[i] not in self.not_verbs
+            and (i + 1 < n and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper()))
+        )  # "Somerset brings IT back", "Telford & Wrekin sells its IT services"
+
+
+_OBJECT_STARTS = frozenset(
+    {"its", "their", "a", "an", "the", "it", "up", "off", "back", "out", "over"}
+)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.language import Language
@@ -107,9 +108,12 @@ class CouncilLinker:
             return doc
         cands = expand_ellipsis(ix.words, cands, self.gaz.place, DIRECTIONS)
         published = get_extension(doc, "published")
+        council_doc = any(c.kind == "org" for c in cands) or bool(
+            self.cues.council_text.search(ix.text)
+        )
         decided: list[tuple[Cand, bool, int]] = []
         for g, group in enumerate(groups(ix.words, cands, self.cues.type_words)):
-            decided += [(c, ok, g) for c, ok in self._decide(ix, group)]
+            decided += [(c, ok, g) for c, ok in self._decide(ix, group, council_doc)]
         sent_of = {c.start: ix.sent_of_token(c.start) for c, _, _ in decided}
         foreign_sents = {ix.sent_of_token(s) for s in foreign}
         foreign_sents |= {
@@ -129,7 +133,8 @@ class CouncilLinker:
                 continue
             if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
-            found.append((cand.start, cand.end, self._choose(ix, cand, cand.codes, published)))
+            codes = self._typed(ix, cand) if len(cand.codes) > 1 else cand.codes
+            found.append((cand.start, cand.end, self._choose(ix, cand, codes, published)))
         if not found:
             return doc
         found.sort()
@@ -144,6 +149,20 @@ class CouncilLinker:
             doc.ents = ents
             doc.user_data[RECORDS_KEY] = [list(f) for f in found]
         return doc
+
+    def _typed(self, ix: DocIndex, cand: Cand) -> list[str]:
+        """Of a name that served two authorities, the one its type words fit: "Somerset
+        County" in "Taunton Deane Borough, ... and Somerset County Councils" is Somerset County
+        Council, not Somerset Council."""
+        words, type_words = ix.words, self.cues.type_words
+        i = cand.end
+        while i < len(words) and i - cand.end < 2 and words[i] in type_words:
+            i += 1
+        if i == cand.end:
+            return cand.codes
+        named = ix.span_text(cand.start, i).lower()
+        fit = [c for c in cand.codes if named in self.gaz.councils[c]["official_name"].lower()]
+        return fit or cand.codes
 
     def _abroad(self, ix: DocIndex, sent: int) -> bool:
         """The sentence's own evidence of a place outside the UK: dollars or euros (and no
@@ -187,8 +206,21 @@ class CouncilLinker:
         share = self.share_words
         return any(w in share for w in ix.lower[sstart:send])
 
-    def _decide(self, ix: DocIndex, group: list[Cand]) -> list[tuple[Cand, bool]]:
-        """Return each candidate of a coordinated group with whether it names a council."""
+    def _partner(self, lower: Sequence[str], start: int, sent_start: int) -> bool:
+        """ "The authority already shares a legal team with Burnley": the partner of a
+        sharing verb earlier in the sentence."""
+        if start == 0 or lower[start - 1] != "with":
+            return False
+        share = self.share_words
+        return any(w in share for w in lower[max(sent_start, start - 12) : start - 1])
+
+    def _decide(
+        self, ix: DocIndex, group: list[Cand], council_doc: bool
+    ) -> list[tuple[Cand, bool]]:
+        """Return each candidate of a coordinated group with whether it names a council.
+
+        ``council_doc``: the document speaks of councils ("council", "borough", a council
+        named in full), where weaker cues count too (:meth:`RoleCues.weak`)."""
         words, lower, cues = ix.words, ix.lower, self.cues
         first, last = group[0], group[-1]
         single = len(group) == 1
@@ -219,17 +251,21 @@ class CouncilLinker:
             or orgs  # "Dorset County Council and East Dorset"
         )
         headed = role
-        sent_start = ix.sent_token_bounds(ix.sent_of_token(first.start))[0]
-        if (
-            not role
-            and not cues.mere_place(words, lower, first.start, first.start)
-            and not (single and cues.in_longer_name(words, first.start, sent_start))
-        ):
-            role = (
-                cues.verb(words, lower, last.end, single)
-                or cues.possessive(words, lower, last.end)
-                or cues.apposition(lower, last.end)
-            )
+        sent_start, sent_end = ix.sent_token_bounds(ix.sent_of_token(first.start))
+        if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
+            role = cues.possessive(words, lower, last.end) and not (
+                first.start > 0 and lower[first.start - 1] in cues.indefinite
+            )  # "in Kent's budget", but not "a Kent's"
+            if not role and not cues.mere_place(words, lower, first.start, first.start):
+                role = (
+                    cues.verb(words, lower, last.end, single)
+                    or cues.apposition(lower, last.end)
+                    or self._partner(lower, first.start, sent_start)
+                    or (
+                        council_doc
+                        and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
+                    )
+                )
         for c in places:
             if headed and c is not last:
                 ok = True

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .name_forms import FormRules, form_kind, press_forms
+from .name_forms import FormRules, form_kind, press_forms, short_forms
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -136,6 +136,14 @@ class Gazetteer:
                 (v, k if k == "place" else form_kind(v)) for v, k in rows
             ]:
                 gaz._add(code, variant, kind)
+        shorts: dict[str, set[str]] = {}
+        for code, rec in gaz.councils.items():
+            for form in short_forms(rec, rules):
+                shorts.setdefault(form, set()).add(code)
+        known = {name.lower() for name in gaz.org}
+        for form, codes in shorts.items():
+            if len(codes) == 1 and form.lower() not in known:
+                gaz._add(codes.pop(), form, "org")
         return gaz
 
     def _add(self, code: str, variant: str, kind: str) -> None:

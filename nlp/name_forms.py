@@ -32,11 +32,14 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .coordination import DIRECTIONS
+
 DATA_DIR = Path(__file__).parent / "data"
 _CAPS_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _SPACES = re.compile(r"\s+")
 
-__all__ = ["FormRules", "form_kind", "press_forms", "stems"]
+__all__ = ["FormRules", "form_kind", "press_forms", "short_forms", "stems"]
+_FIRST_PART = re.compile(r"^(.+?)(?:,| and | & | with |[ -]upon[ -]|[ -]on[ -]|-under-)")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def stems(record: dict[str, Any], rules: FormRules) -> list[str]:
     ['Doncaster']
     """
     out: list[str] = []
+    nice = _clean(record["nice_name"] or "").removeprefix("The ").removesuffix(" Council")
+    if nice.startswith("City of "):  # "City of Edinburgh", besides "Edinburgh"
+        out.append(nice)
     for name in (record["nice_name"], record["official_name"]):
         name = _clean(name or "")
         changed = True
@@ -106,13 +112,24 @@ def stems(record: dict[str, Any], rules: FormRules) -> list[str]:
     return out
 
 
+_SWAPS = ((" and ", " & "), (" & ", " and "), (" upon ", "-upon-"), ("-upon-", " upon "),
+          (" on ", "-on-"), ("-on-", " on "))  # fmt: skip
+
+
 def _swaps(name: str) -> list[str]:
-    """The name with "and" and "&" both ways ("Brighton & Hove", "Brighton and Hove")."""
+    """The name with "and" and "&", " upon " and "-upon-" both ways ("Brighton & Hove",
+    "Kingston-upon-Thames"), and without "City" inside a list-like name ("Derry and Strabane").
+
+    >>> _swaps("Derry City and Strabane")
+    ['Derry City and Strabane', 'Derry and Strabane', 'Derry City & Strabane', 'Derry & Strabane']
+    """
     out = [name]
-    for a, b in ((" and ", " & "), (" & ", " and ")):
-        if a in name:
-            out.append(name.replace(a, b))
-    return out
+    inner = re.sub(r" City(?=,| and )", "", name)
+    if inner != name:
+        out.append(inner)
+    for a, b in _SWAPS:
+        out += [n.replace(a, b) for n in out if a in n]
+    return list(dict.fromkeys(out))
 
 
 def press_forms(
@@ -171,3 +188,29 @@ def press_forms(
             for pattern in rules.city_forms:
                 add(pattern.format(base))
     return list(forms.items())
+
+
+def short_forms(record: dict[str, Any], rules: FormRules) -> list[str]:
+    """ "X Council" for the first part of a compound name ("Redcar Council" for Redcar and
+    Cleveland, "Stoke Council" for Stoke-on-Trent). The caller keeps only the forms that no
+    other authority makes (not "Newcastle Council": Newcastle upon Tyne or -under-Lyme).
+
+    >>> rules = FormRules.load()
+    >>> short_forms({"official_name": "Blackburn with Darwen Borough Council",
+    ...              "nice_name": "Blackburn with Darwen", "type": "Unitary authority"}, rules)
+    ['Blackburn Council']
+    """
+    if (record.get("type") or "") in rules.org_types_only:
+        return []
+    out = []
+    for base in stems(record, rules):
+        found = _FIRST_PART.match(base)
+        if (
+            found
+            and found.group(1) not in rules.strip_prefixes
+            and found.group(1) not in DIRECTIONS
+        ):
+            form = f"{found.group(1)} Council"
+            if form not in out:
+                out.append(form)
+    return out
