@@ -115,8 +115,13 @@ def groups(
         if out:
             last = out[-1][-1]
             i = last.end
-            while i < cand.start and i - last.end < 2 and words[i] in type_words:
-                i += 1
+            while i < cand.start and i - last.end < 3:
+                if words[i] in type_words:
+                    i += 1
+                elif words[i] == "and" and i > last.end and words[i + 1] in type_words:
+                    i += 2  # "St Albans City and District, ..."
+                else:
+                    break
             gap = cand.start - i
             if 0 < gap <= 2 and all(w in JOINERS for w in words[i : cand.start]):
                 out[-1].append(cand)

@@ -79,20 +79,35 @@ class RoleCues:
         self.indefinite = set(ctx["indefinite"])
         self.place_nouns = set(ctx["place_nouns"])
         self.not_verbs = set(ctx["not_verbs"])
+        self.place_verbs = set(ctx["place_verbs"])
         self.council_text = re.compile(ctx["council_text"], re.IGNORECASE)
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
-        i, n = end, len(words)
-        while i < n and i - end < 3 and words[i] in self.type_words:
-            i += 1
-        return i < n and words[i] in self.council_words
+        i = self.type_run(words, end)
+        return i < len(words) and words[i] in self.council_words
+
+    def type_run(self, words: Sequence[str], end: int) -> int:
+        """The end of the type words after ``end``: "District", "City and District"."""
+        i, n, types = end, len(words), self.type_words
+        while i < n and i - end < 3:
+            if words[i] in types:
+                i += 1
+            elif words[i] == "and" and i > end and i + 1 < n and words[i + 1] in types:
+                i += 2
+            else:
+                break
+        return i
 
     def before(self, words: Sequence[str], lower: Sequence[str], start: int, single: bool) -> bool:
         """A cue before the group: list cues for groups, single cues for any."""
         if _ends_with(lower, start, self.single_cues):
             return True
-        return not single and _ends_with(lower, start, self.list_cues)
+        if single:
+            return False
+        if start > 1 and lower[start - 1] in (",", ":"):  # "its predecessors, A and B"
+            start -= 1
+        return _ends_with(lower, start, self.list_cues)
 
     def verb(self, words: Sequence[str], lower: Sequence[str], end: int, single: bool) -> bool:
         """An organisation's verb after the group, past auxiliaries ("have agreed", "to end")."""
@@ -221,14 +236,18 @@ class RoleCues:
             i += 1
         if i >= n or not words[i].isalpha() or not words[i].islower():
             return False
+        if lower[i] in self.not_verbs:
+            return False
+        if i > end:  # "Brent will host", "Cumbria is to be split"
+            return True
+        if lower[i] in self.place_verbs:  # "Kingston upon Thames hosts Surrey's county hall"
+            return False
         if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
             return True
-        if i > end:  # "Brent will host", "Cumbria is to be split"
-            return lower[i] not in self.not_verbs
         return (
             lower[i].endswith(("s", "ed"))
-            and lower[i] not in self.not_verbs
-            and (i + 1 < n and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper()))
+            and i + 1 < n
+            and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
         )  # "Somerset brings IT back", "Telford & Wrekin sells its IT services"
 
 

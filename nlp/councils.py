@@ -154,10 +154,7 @@ class CouncilLinker:
         """Of a name that served two authorities, the one its type words fit: "Somerset
         County" in "Taunton Deane Borough, ... and Somerset County Councils" is Somerset County
         Council, not Somerset Council."""
-        words, type_words = ix.words, self.cues.type_words
-        i = cand.end
-        while i < len(words) and i - cand.end < 2 and words[i] in type_words:
-            i += 1
+        i = self.cues.type_run(ix.words, cand.end)
         if i == cand.end:
             return cand.codes
         named = ix.span_text(cand.start, i).lower()
@@ -256,7 +253,7 @@ class CouncilLinker:
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite
             )  # "in Kent's budget", but not "a Kent's"
-            if not role and not cues.mere_place(words, lower, first.start, first.start):
+            if not role and not cues.mere_place(words, lower, first.start, last.end):
                 role = (
                     cues.verb(words, lower, last.end, single)
                     or cues.apposition(lower, last.end)

@@ -52,6 +52,8 @@ class FormRules:
     evidence_prefixes: dict[str, list[str]]
     city_evidence: list[str]
     city_forms: list[str]
+    city_places: list[str]
+    evidence_places: dict[str, list[str]]
     strip_prefixes: list[str]
     strip_suffixes: list[str]
     org_types_only: list[str]
@@ -184,9 +186,14 @@ def press_forms(
             add(f"{base} {suffix}")
         for prefix in prefixes:
             add(f"{prefix} {base}")
+        places = [p for e, more in rules.evidence_places.items() if e in official for p in more]
         if city and not base.endswith(" City"):
             for pattern in rules.city_forms:
                 add(pattern.format(base))
+            places += rules.city_places
+        for pattern in places:
+            if not base.startswith(("City of ", "County ")):
+                add(pattern.format(base), "place")
     return list(forms.items())
 
 
