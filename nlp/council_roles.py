@@ -32,7 +32,8 @@ from typing import Any
 
 _AUX = frozenset(
     "have has had will would are were also both already jointly now to recently previously "
-    "'ve is was each could should may might must did does do not yet still finally".split()
+    "'ve is was each could should may might must did does do not yet still finally been be being "
+    "all".split()
 )
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
@@ -78,6 +79,10 @@ class RoleCues:
         self.place_only_prev = set(ctx["place_only_prev"])
         self.indefinite = set(ctx["indefinite"])
         self.place_nouns = set(ctx["place_nouns"])
+        self.group_nouns = set(ctx["group_nouns"])
+        self.openers = set(ctx["openers"])
+        self.time_words = set(ctx["time_words"])
+        self.parentheticals = set(ctx["parentheticals"])
         self.not_verbs = set(ctx["not_verbs"])
         self.place_verbs = set(ctx["place_verbs"])
         self.council_text = re.compile(ctx["council_text"], re.IGNORECASE)
@@ -148,7 +153,7 @@ class RoleCues:
             return i < n and (lower[i] in self.group_verbs or lower[i] in self.single_verbs)
         if lower[i] not in _DETERMINERS:
             return False
-        return any(w in self.apposition_nouns for w in lower[i + 1 : i + 4])
+        return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
 
     def mere_place(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
         """A place, not the organisation: "Camden Town", "in Kent", "a Kent-based firm"."""
@@ -160,13 +165,14 @@ class RoleCues:
             return True
         return False
 
-    @staticmethod
-    def in_longer_name(words: Sequence[str], start: int, sent_start: int) -> bool:
+    def in_longer_name(self, words: Sequence[str], start: int, sent_start: int) -> bool:
         """The name follows another capitalised word inside a sentence: part of a person's or
         another body's name ("Mary Stafford said", "the Horowitz and Durham reports")."""
         if start <= sent_start + 1:
             return False  # the first word of a sentence is capitalised anyway
         prev = words[start - 1]
+        if prev.lower() in self.time_words:
+            return False  # "In March Camden agreed ..."
         if prev == "”" or (prev in _QUOTES and prev != "“" and words[start - 2] in _CLOSERS):
             return True  # '"... a first," York said': a person quoted
         return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
@@ -214,6 +220,7 @@ class RoleCues:
           challenge", but not "Kent's coast";
         - a relative clause: "Thurrock, which is under government intervention, ...";
         - "with Lewisham buying its IT support";
+        - two names before a joint noun: "the Adur and Worthing partnership";
         - three or more names in a list: "Allerdale, Carlisle and Copeland".
         """
         n = len(words)
@@ -224,31 +231,57 @@ class RoleCues:
             return True
         if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
             return lower[end].isalpha() and words[end].islower()
-        if size >= 3:
-            return True
-        first = start == sent_start or (
-            start - sent_start <= 3 and words[start - 1] in (",", ":", "|", "-", "–", "—")
-        )
-        if not first or end >= n:
+        if size >= 3 or (size == 2 and end < n and lower[end] in self.group_nouns):
+            return True  # "Allerdale, Carlisle and Copeland", "the Adur and Worthing partnership"
+        if not self.subject(words, lower, start, sent_start) or end >= n:
             return False
-        i = end
-        while i < n and i - end < 4 and lower[i] in _AUX:
+        i = after = self.past_parenthetical(lower, end)  # "Bromley, for example, has ..."
+        while i < n and i - after < 4 and lower[i] in _AUX:
             i += 1
         if i >= n or not words[i].isalpha() or not words[i].islower():
             return False
         if lower[i] in self.not_verbs:
             return False
-        if i > end:  # "Brent will host", "Cumbria is to be split"
+        if i > after:  # "Brent will host", "Cumbria is to be split"
             return True
         if lower[i] in self.place_verbs:  # "Kingston upon Thames hosts Surrey's county hall"
             return False
         if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
             return True
         return (
-            lower[i].endswith(("s", "ed"))
+            (size > 1 or lower[i].endswith(("s", "ed")))
             and i + 1 < n
             and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
-        )  # "Somerset brings IT back", "Telford & Wrekin sells its IT services"
+        )  # "Somerset brings IT back", "Cheshire East and Cheshire West and Chester use the"
+
+    def subject(
+        self, words: Sequence[str], lower: Sequence[str], start: int, sent_start: int
+    ) -> bool:
+        """The name starts its sentence's subject: first, or after an opening adverb, a date
+        or a comma ("In 2020 Croydon ...", "Last week Camden ...", "Both A and B ...")."""
+        if start == sent_start:
+            return True
+        if start - sent_start > 4:
+            return False
+        prev = words[start - 1]
+        if (
+            prev in (",", ":", "|", "-", "–", "—")
+            or prev.isdigit()
+            or lower[start - 1] in self.time_words
+        ):
+            return True
+        return start - sent_start == 1 and prev in self.openers
+
+    def past_parenthetical(self, lower: Sequence[str], end: int) -> int:
+        """The token after ", for example," or ", however," that follows a name (else ``end``)."""
+        n = len(lower)
+        if end < n and lower[end] == ",":
+            i = end + 1
+            while i < n and i - end <= 3 and lower[i] in self.parentheticals:
+                i += 1
+            if i > end + 1 and i < n and lower[i] == ",":
+                return i + 1
+        return end
 
 
 _OBJECT_STARTS = frozenset(

@@ -49,6 +49,9 @@ class CouncilLinker:
         self.foreign_money = [m for m in ctx["foreign_money"] if not m.isalpha()]
         self.foreign_words = {m for m in ctx["foreign_money"] if m.isalpha()}
         self.foreign_institutions = [tuple(p) for p in ctx["foreign_institutions"]]
+        words = sorted(self.foreign_words | {p[0] for p in self.foreign_institutions})
+        # any such word in the lower-cased text: then each sentence is checked
+        self._abroad_words = re.compile("|".join(rf"\b{re.escape(w.lower())}\b" for w in words))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")  # place and abbreviated forms
         self.orgs = PhraseMatcher(nlp.vocab, attr="LOWER")  # "WIRRAL COUNCIL", "wirral council"
         self.caps = PhraseMatcher(nlp.vocab, attr="LOWER")  # "KENT CC", "CAMDEN"
@@ -116,9 +119,10 @@ class CouncilLinker:
             decided += [(c, ok, g) for c, ok in self._decide(ix, group, council_doc)]
         sent_of = {c.start: ix.sent_of_token(c.start) for c, _, _ in decided}
         foreign_sents = {ix.sent_of_token(s) for s in foreign}
-        foreign_sents |= {
-            sent_of[c.start] for c, _, _ in decided if self._abroad(ix, sent_of[c.start])
-        }
+        text = ix.text
+        money = "£" not in text and any(m in text for m in self.foreign_money)
+        if money or self._abroad_words.search(text.lower()):
+            foreign_sents |= {k for k in set(sent_of.values()) if self._abroad(ix, k, money)}
         accepted = {sent_of[c.start] for c, ok, _ in decided if ok}
         abroad = {
             code for c, _, _ in decided if sent_of[c.start] in foreign_sents for code in c.codes
@@ -161,11 +165,11 @@ class CouncilLinker:
         fit = [c for c in cand.codes if named in self.gaz.councils[c]["official_name"].lower()]
         return fit or cand.codes
 
-    def _abroad(self, ix: DocIndex, sent: int) -> bool:
-        """The sentence's own evidence of a place outside the UK: dollars or euros (and no
-        pounds), or an institution that UK councils do not have ("the city manager")."""
-        text = ix.sent_text(sent)
-        if "£" not in text and any(m in text for m in self.foreign_money):
+    def _abroad(self, ix: DocIndex, sent: int, money: bool) -> bool:
+        """The sentence's own evidence of a place outside the UK: dollars or euros (``money``:
+        in a document with no pounds at all), or an institution that UK councils do not have
+        ("the city manager")."""
+        if money and any(m in ix.sent_text(sent) for m in self.foreign_money):
             return True
         start, end = ix.sent_token_bounds(sent)
         lower = ix.lower[start:end]
