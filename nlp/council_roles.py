@@ -35,6 +35,10 @@ _AUX = frozenset(
     "'ve is was each could should may might must did does do not yet still finally been be being "
     "all".split()
 )
+_CAPITALISED_FUNCTION_WORDS = frozenset(
+    "The A An This That These Those Our Its Their His Her My Your And But Or For With From In "
+    "On At By To Of As If When While".split()
+)  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
@@ -106,6 +110,8 @@ class RoleCues:
 
     def before(self, words: Sequence[str], lower: Sequence[str], start: int, single: bool) -> bool:
         """A cue before the group: list cues for groups, single cues for any."""
+        if start > 1 and lower[start - 1] == "the":  # "on behalf of the City of Derby"
+            start -= 1
         if _ends_with(lower, start, self.single_cues):
             return True
         if single:
@@ -171,7 +177,7 @@ class RoleCues:
         if start <= sent_start + 1:
             return False  # the first word of a sentence is capitalised anyway
         prev = words[start - 1]
-        if prev.lower() in self.time_words:
+        if prev in _CAPITALISED_FUNCTION_WORDS or prev.lower() in self.time_words:
             return False  # "In March Camden agreed ..."
         if prev == "”" or (prev in _QUOTES and prev != "“" and words[start - 2] in _CLOSERS):
             return True  # '"... a first," York said': a person quoted

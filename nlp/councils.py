@@ -49,9 +49,9 @@ class CouncilLinker:
         self.foreign_money = [m for m in ctx["foreign_money"] if not m.isalpha()]
         self.foreign_words = {m for m in ctx["foreign_money"] if m.isalpha()}
         self.foreign_institutions = [tuple(p) for p in ctx["foreign_institutions"]]
-        words = sorted(self.foreign_words | {p[0] for p in self.foreign_institutions})
-        # any such word in the lower-cased text: then each sentence is checked
-        self._abroad_words = re.compile("|".join(rf"\b{re.escape(w.lower())}\b" for w in words))
+        phrases = sorted(self.foreign_words | {" ".join(p) for p in self.foreign_institutions})
+        # any of these in the lower-cased text: then each sentence is checked
+        self._abroad_words = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases))
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")  # place and abbreviated forms
         self.orgs = PhraseMatcher(nlp.vocab, attr="LOWER")  # "WIRRAL COUNCIL", "wirral council"
         self.caps = PhraseMatcher(nlp.vocab, attr="LOWER")  # "KENT CC", "CAMDEN"
@@ -114,26 +114,34 @@ class CouncilLinker:
         council_doc = any(c.kind == "org" for c in cands) or bool(
             self.cues.council_text.search(ix.text)
         )
+        named = {code for c in cands if c.kind == "org" for code in c.codes}
         decided: list[tuple[Cand, bool, int]] = []
         for g, group in enumerate(groups(ix.words, cands, self.cues.type_words)):
-            decided += [(c, ok, g) for c, ok in self._decide(ix, group, council_doc)]
+            decided += [(c, ok, g) for c, ok in self._decide(ix, group, council_doc, named)]
         sent_of = {c.start: ix.sent_of_token(c.start) for c, _, _ in decided}
         foreign_sents = {ix.sent_of_token(s) for s in foreign}
         text = ix.text
         money = "£" not in text and any(m in text for m in self.foreign_money)
-        if money or self._abroad_words.search(text.lower()):
+        words_abroad = money or bool(self._abroad_words.search(text.lower()))
+        if words_abroad:
             foreign_sents |= {k for k in set(sent_of.values()) if self._abroad(ix, k, money)}
         accepted = {sent_of[c.start] for c, ok, _ in decided if ok}
         abroad = {
             code for c, _, _ in decided if sent_of[c.start] in foreign_sents for code in c.codes
         }
         size = Counter(g for _, ok, g in decided if ok)
+        with_org = {g for c, ok, g in decided if ok and c.kind == "org"}
+        # a story set abroad (evidence of a place abroad, and no pounds anywhere): its bare
+        # names are places there ("London, Ontario ... The City of London will also ...")
+        doc_abroad = (words_abroad or bool(foreign)) and "£" not in text
         found: list[tuple[int, int, str]] = []
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
                 is_org = sent in accepted and self._shared_with(ix, cand)
             if not is_org or sent in foreign_sents:
+                continue
+            if doc_abroad and cand.kind == "place" and g not in with_org:
                 continue
             if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
@@ -216,12 +224,14 @@ class CouncilLinker:
         return any(w in share for w in lower[max(sent_start, start - 12) : start - 1])
 
     def _decide(
-        self, ix: DocIndex, group: list[Cand], council_doc: bool
+        self, ix: DocIndex, group: list[Cand], council_doc: bool, named: set[str]
     ) -> list[tuple[Cand, bool]]:
         """Return each candidate of a coordinated group with whether it names a council.
 
         ``council_doc``: the document speaks of councils ("council", "borough", a council
-        named in full), where weaker cues count too (:meth:`RoleCues.weak`)."""
+        named in full), where weaker cues count too (:meth:`RoleCues.weak`); ``named``: the
+        codes the document names in an organisation's form, which make a list that holds one
+        of them a list of councils ("Kent and Medway" where Kent County Council is named)."""
         words, lower, cues = ix.words, ix.lower, self.cues
         first, last = group[0], group[-1]
         single = len(group) == 1
@@ -247,6 +257,11 @@ class CouncilLinker:
         # name is not plainly a place ("in Kent", "a Kent-based firm")
         role = (
             (last.kind == "place" and cues.suffix(words, last.end) and not single)
+            or (
+                single
+                and cues.type_run(words, last.end) > last.end
+                and cues.suffix(words, last.end)
+            )
             or (last.kind == "org" and not single and lower[last.end - 1] == "council")
             or cues.before(words, lower, first.start, single)
             or orgs  # "Dorset County Council and East Dorset"
@@ -266,6 +281,7 @@ class CouncilLinker:
                         council_doc
                         and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
                     )
+                    or (not single and any(named.intersection(c.codes) for c in places))
                 )
         for c in places:
             if headed and c is not last:
