@@ -38,7 +38,7 @@ class BareSpider(scrapy.Spider):
 
     name = "bare"
 
-    def __init__(self, urls_file: str, *args, **kwargs) -> None:
+    def __init__(self, urls_file: str, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.urls = Path(urls_file).read_text(encoding="utf-8").split()
 

@@ -25,6 +25,8 @@ import statistics
 import time
 from pathlib import Path
 
+from datasette.app import Datasette
+
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
 from councilwatch.reference_data import load_reference_data
@@ -151,7 +153,7 @@ def time_sql(path: Path, statements: list[tuple[str, dict]], runs: int) -> list[
     return samples
 
 
-def time_datasette(ds, path: str, runs: int) -> list[float]:
+def time_datasette(ds: Datasette, path: str, runs: int) -> list[float]:
     async def go() -> list[float]:
         samples = []
         for i in range(runs + 2):

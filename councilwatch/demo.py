@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from councilwatch.crawl import run_crawl
+from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.db.schema import connect
+from councilwatch.db.status import row_counts
 from councilwatch.process import process_articles
 from councilwatch.reference_data import load_reference_data
 from councilwatch.serve import PortInUse, check_port_free, serve
@@ -31,37 +33,26 @@ def crawl_sample_site(db_path: Path) -> dict:
         )
 
 
-def already_stored(stats: dict) -> int:
-    """Articles a crawl found stored already: skipped before fetching, unchanged, or aliases."""
-    return sum(
-        stats.get(f"councilwatch/{key}", 0)
-        for key in ("skipped_stored", "articles_unchanged", "articles_alias")
-    )
-
-
 def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:
     if serve_after:
         try:
             check_port_free("127.0.0.1", port)
         except PortInUse as exc:
             raise click.ClickException(f"{exc}; choose another with --port") from exc
-    stats = crawl_sample_site(db_path)
+    crawled = CrawlFigures.from_stats(crawl_sample_site(db_path))
     click.echo(
-        f"Crawled {stats.get('downloader/response_count', 0)} pages: "
-        f"{stats.get('councilwatch/articles_new', 0)} new articles, "
-        f"{already_stored(stats)} already stored.",
+        f"Crawled {crawled.pages} pages: {crawled.articles_new} new articles, "
+        f"{crawled.already_stored} already stored.",
         err=True,
     )
     conn = connect(db_path)
     load_reference_data(conn)
     count = process_articles(conn)
-    (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-    (mentions,) = conn.execute("SELECT count(*) FROM council_mentions").fetchone()
-    (money,) = conn.execute("SELECT count(*) FROM money_mentions").fetchone()
+    rows = row_counts(conn, ["articles", "council_mentions", "money_mentions"])
     conn.close()
     click.echo(
-        f"Processed {count} articles. {db_path}: {articles} articles, "
-        f"{mentions} council mentions, {money} pound figures.",
+        f"Processed {count} articles. {db_path}: {rows['articles']} articles, "
+        f"{rows['council_mentions']} council mentions, {rows['money_mentions']} pound figures.",
         err=True,
     )
     if serve_after:

@@ -17,12 +17,20 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from councilwatch.dates import iso_date
 from councilwatch.db.datasette_config import DATABASE_NAME, load_metadata
+from councilwatch.db.export_queries import (
+    article_selection,
+    exportable_tables,
+    foreign_keys,
+    table_columns,
+    table_rows,
+)
 from councilwatch.db.schema import check_database_file
 
 #: Tables exported by default: articles, facts and reference data (no raw HTML, no crawl logs).
@@ -39,22 +47,7 @@ DEFAULT_TABLES = (
     "arrangement_councils",
     "arrangement_services",
 )
-#: Never exported: compressed HTML and full-text-search internals.
-EXCLUDED_TABLES = {"raw_pages"}
 FORMATS = ("csv", "json")
-
-#: Rows of each table that belong to the selected articles (``:ids`` is replaced).
-_ARTICLE_FILTERS = {
-    "articles": "id in ({ids})",
-    "article_aliases": "article_id in ({ids})",
-    "council_mentions": "article_id in ({ids})",
-    "money_mentions": "article_id in ({ids})",
-    "service_mentions": "article_id in ({ids})",
-    "arrangements": "article_id in ({ids})",
-    "arrangement_councils": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
-    "arrangement_services": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
-    "raw_pages": "article_id in ({ids})",
-}
 
 
 class ExportError(Exception):
@@ -80,56 +73,21 @@ class Filters:
     def active(self) -> bool:
         return bool(self.councils or self.services or self.since or self.until)
 
-    def article_sql(self) -> tuple[str, list]:
-        """``select id from articles where ...`` and its parameters."""
-        where, params = [], []
-        if self.councils:
-            marks = ", ".join("?" * len(self.councils))
-            where.append(f"id in (select article_id from council_mentions where code in ({marks}))")
-            params += list(self.councils)
-        if self.services:
-            marks = ", ".join("?" * len(self.services))
-            where.append(
-                f"id in (select article_id from service_mentions where service in ({marks}))"
-            )
-            params += list(self.services)
-        if self.since:
-            where.append("substr(published, 1, 10) >= ?")
-            params.append(self.since)
-        if self.until:
-            where.append("substr(published, 1, 10) <= ?")
-            params.append(self.until)
-        return "select id from articles where " + (" and ".join(where) or "1"), params
+    def selection(self) -> tuple[str, list] | None:
+        """The selected articles as SQL (see :func:`article_selection`), None for all."""
+        if not self.active():
+            return None
+        return article_selection(self.councils, self.services, self.since, self.until)
 
 
-def parse_date(value: str | None, name: str) -> str | None:
-    """Check a YYYY-MM-DD date; return it unchanged.
-
-    >>> parse_date("2015-11-02", "--since")
-    '2015-11-02'
-    """
+def _checked_date(value: str | None, name: str) -> str | None:
+    """``value`` checked by the one date parser, or an :class:`ExportError` naming ``name``."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ExportError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def exportable_tables(conn: sqlite3.Connection) -> list[str]:
-    """Tables and views a researcher may ask for (no FTS internals, no raw HTML)."""
-    rows = conn.execute(
-        "select name, sql from sqlite_master where type in ('table', 'view') order by name"
-    ).fetchall()
-    fts = {name for name, sql in rows if sql and "VIRTUAL TABLE" in sql.upper()}
-    names = []
-    for name, _ in rows:
-        if name in EXCLUDED_TABLES or name.startswith("sqlite_"):
-            continue
-        if name in fts or any(name.startswith(f"{f}_") for f in fts):
-            continue
-        names.append(name)
-    return names
+        return iso_date(value)
+    except ValueError as exc:
+        raise ExportError(f"{name}: {exc}") from None
 
 
 def field_type(declared: str) -> str:
@@ -150,9 +108,9 @@ def field_type(declared: str) -> str:
 
 def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> dict:
     """Frictionless ``schema``: fields with name, type, description; keys for tables."""
-    columns = conn.execute(f'pragma table_info("{table}")').fetchall()
+    columns = table_columns(conn, table)
     fields = []
-    for _cid, name, declared, notnull, _default, _pk in columns:
+    for name, declared, notnull, _pk in columns:
         item = {"name": name, "type": field_type(declared)}
         if descriptions.get(name):
             item["description"] = descriptions[name]
@@ -160,35 +118,16 @@ def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> di
             item["constraints"] = {"required": True}
         fields.append(item)
     schema: dict = {"fields": fields}
-    pk = [name for _cid, name, _t, _nn, _d, pk in sorted(columns, key=lambda c: c[5]) if pk]
+    pk = [name for name, _t, _nn, pk in sorted(columns, key=lambda c: c[3]) if pk]
     if pk:
         schema["primaryKey"] = pk
-    fks = conn.execute(f'pragma foreign_key_list("{table}")').fetchall()
+    fks = foreign_keys(conn, table)
     if fks:
         schema["foreignKeys"] = [
-            {"fields": [fk[3]], "reference": {"resource": fk[2], "fields": [fk[4]]}} for fk in fks
+            {"fields": [column], "reference": {"resource": other, "fields": [other_column]}}
+            for column, other, other_column in fks
         ]
     return schema
-
-
-def _rows(conn: sqlite3.Connection, table: str, filters: Filters) -> tuple[list[str], Iterator]:
-    sql = f'select * from "{table}"'
-    params: list = []
-    if filters.active():
-        condition = _ARTICLE_FILTERS.get(table)
-        names = [r[1] for r in conn.execute(f'pragma table_info("{table}")')]
-        if condition is None and "article_id" in names:  # views of facts
-            condition = "article_id in ({ids})"
-        if condition:
-            article_sql, params = filters.article_sql()
-            sql += " where " + condition.format(ids=article_sql)
-    cursor = conn.execute(sql + " order by rowid" if _has_rowid(conn, table) else sql, params)
-    return [d[0] for d in cursor.description], cursor
-
-
-def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute("select type from sqlite_master where name = ?", [table]).fetchone()
-    return bool(row and row[0] == "table")
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable) -> int:
@@ -237,8 +176,8 @@ def export_extract(
         check_database_file(db_path)
     except Exception as exc:  # NotACouncilwatchDatabase, with the reason
         raise ExportError(str(exc)) from exc
-    filters.since = parse_date(filters.since, "--since")
-    filters.until = parse_date(filters.until, "--until")
+    filters.since = _checked_date(filters.since, "--since")
+    filters.until = _checked_date(filters.until, "--until")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         available = exportable_tables(conn)
@@ -256,7 +195,7 @@ def export_extract(
         resources = []
         for table in chosen:
             meta = table_meta.get(table, {})
-            columns, rows = _rows(conn, table, filters)
+            columns, rows = table_rows(conn, table, filters.selection())
             path = target / f"{table}.{fmt}"
             writer = write_csv if fmt == "csv" else write_json
             count = writer(path, columns, rows)

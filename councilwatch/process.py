@@ -29,55 +29,20 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from councilwatch.db.store import record_error, replace_facts, utcnow
+from councilwatch.db.nlp_queue import (
+    Item,
+    article_url,
+    count_pending,
+    finish_process_run,
+    note_batch_done,
+    pending_batches,
+    start_process_run,
+)
+from councilwatch.db.store import record_error, replace_facts
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
 from councilwatch.nlp.pipeline import bounded_vocabulary, build_pipeline
 
 ProgressCallback = Callable[[int, int], None]
-Item = tuple[int, str, str | None]  # article id, body, published
-
-_PENDING = "(nlp_version IS NULL OR nlp_version != :version)"
-
-
-def pending_articles(
-    conn: sqlite3.Connection, *, everything: bool, batch_size: int, after_id: int = 0
-) -> Iterator[list[Item]]:
-    """Batches of ``(id, body, published)`` to process, streamed in id order (bounded memory)."""
-    condition = "1" if everything else _PENDING
-    last_id = after_id
-    while True:
-        rows = conn.execute(
-            f"SELECT id, body, published FROM articles WHERE {condition} AND id > :last "
-            "ORDER BY id LIMIT :limit",
-            {"version": NLP_VERSION, "last": last_id, "limit": batch_size},
-        ).fetchall()
-        if not rows:
-            return
-        yield [(row[0], row[1], row[2]) for row in rows]
-        last_id = rows[-1][0]
-
-
-def _start_run(conn: sqlite3.Connection, everything: bool) -> tuple[int, int]:
-    """Resume the unfinished ``everything`` run of this NLP version, or start a run.
-
-    Returns ``(run id, id of the last article already done in it)``.
-    """
-    if everything:
-        row = conn.execute(
-            "SELECT id, last_article_id FROM process_runs WHERE everything = 1 AND "
-            "status = 'running' AND nlp_version = ? ORDER BY id DESC LIMIT 1",
-            (NLP_VERSION,),
-        ).fetchone()
-        if row is not None:
-            return row[0], row[1]
-    with conn:
-        cursor = conn.execute(
-            "INSERT INTO process_runs (nlp_version, everything, started_at) VALUES (?, ?, ?)",
-            (NLP_VERSION, int(everything), utcnow()),
-        )
-    return cursor.lastrowid, 0
-
-
 # Worker side: one pipeline per process, built once.
 _NLP = None
 
@@ -152,15 +117,11 @@ def process_articles(
     process is interrupted), the batches already committed stay done and the next call
     resumes after them.
     """
-    run_id, after_id = _start_run(conn, everything)
-    condition = "1" if everything else _PENDING
-    (total,) = conn.execute(
-        f"SELECT count(*) FROM articles WHERE {condition} AND id > :last",
-        {"version": NLP_VERSION, "last": after_id},
-    ).fetchone()
+    run_id, after_id = start_process_run(conn, NLP_VERSION, everything=everything)
+    total = count_pending(conn, NLP_VERSION, everything=everything, after_id=after_id)
     done = 0
-    batches = pending_articles(
-        conn, everything=everything, batch_size=batch_size, after_id=after_id
+    batches = pending_batches(
+        conn, NLP_VERSION, everything=everything, batch_size=batch_size, after_id=after_id
     )
     for batch, facts in _results(batches, processes if total else 1, batch_size):
         failures = []
@@ -170,29 +131,22 @@ def process_articles(
                     failures.append((article_id, record["error"]))
                     continue
                 replace_facts(conn, article_id, record, NLP_VERSION)
-            conn.execute(
-                "UPDATE process_runs SET last_article_id = ?, articles_done = articles_done + ? "
-                "WHERE id = ?",
-                (batch[-1][0], len(batch), run_id),
-            )
+            note_batch_done(conn, run_id, batch[-1][0], len(batch))
         for article_id, reason in failures:
             _record_failure(conn, article_id, reason)
         done += len(batch)
         if progress:
             progress(done, total)
-    with conn:
-        conn.execute(
-            "UPDATE process_runs SET status = 'finished', finished_at = ? WHERE id = ?",
-            (utcnow(), run_id),
-        )
+    finish_process_run(conn, run_id)
     return done
 
 
 def _record_failure(conn: sqlite3.Connection, article_id: int, reason: str) -> None:
     """An article the NLP stage could not analyse: recorded in ``crawl_errors`` (stage
     ``nlp``) and left unprocessed, so it is tried again by the next run."""
-    (url,) = conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()
-    record_error(conn, None, url, "nlp", f"article {article_id}: {reason}")
+    record_error(
+        conn, None, article_url(conn, article_id), "nlp", f"article {article_id}: {reason}"
+    )
 
 
 class ProgressReport:

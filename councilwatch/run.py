@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.db import store
 from councilwatch.db.schema import connect
 from councilwatch.process import process_articles
@@ -86,13 +87,7 @@ def run_once(
     try:
         stats = crawl(run_id)
         processed = process_articles(conn, progress=progress)
-        counts = {
-            "pages_fetched": stats.get("downloader/response_count", 0),
-            "articles_new": stats.get("councilwatch/articles_new", 0),
-            "articles_updated": stats.get("councilwatch/articles_updated", 0),
-            "errors": stats.get("councilwatch/errors", 0),
-            "articles_processed": processed,
-        }
+        counts = {**CrawlFigures.from_stats(stats).run_counts(), "articles_processed": processed}
         status = "finished"
         return {"run_id": run_id, **counts}
     finally:

@@ -15,7 +15,6 @@ import errno
 import json
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata, datasette_settings
 from councilwatch.db.schema import check_database_file
+from councilwatch.db.status import crawl_running
 
 #: Datasette settings used by ``councilwatch serve`` (``db/datasette/settings.json``).
 SETTINGS: dict[str, object] = datasette_settings()
@@ -65,19 +65,7 @@ def crawl_in_progress(db_path: Path) -> bool:
     wal = Path(f"{db_path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return True
-    if not Path(db_path).exists():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            row = conn.execute(
-                "select count(*) from crawl_runs where status = 'running'"
-            ).fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-    return bool(row and row[0])
+    return crawl_running(db_path)
 
 
 def datasette_args(

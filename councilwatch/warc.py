@@ -11,19 +11,23 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from councilwatch.db import store
-from councilwatch.extraction.extract import NotAnArticle, extract_article
+from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
+from councilwatch.extraction.gate import Verdict, judge_page
 from councilwatch.pipeline.store_items import SourceTally, StoreFailed, save_tallies, store_item
+from councilwatch.reference_data import load_reference_data
+from councilwatch.spiders.news import error_item
 
 #: Records whose payload is larger than this are skipped (as the crawler's size limit).
 MAX_PAYLOAD = 10 * 1024 * 1024
@@ -37,7 +41,6 @@ class Record:
     date: str
     content_type: str
     body: bytes
-    file: str
 
 
 @dataclass
@@ -168,25 +171,15 @@ def read_records(
             if len(body) > MAX_PAYLOAD:
                 skipped["over the size limit"] += 1
                 continue
-            yield Record(url, date, content_type, body, str(path))
+            yield Record(url, date, content_type, body)
 
 
-def extract_record(record: Record) -> tuple[Record, dict | None, str | None]:
-    """Page extraction of one record: ``(record, article dict, reason it is not one)``.
+def extract_record(record: Record) -> tuple[Record, Verdict]:
+    """Page extraction and the article gate for one record (as for a crawled page).
 
     A top-level function so it can run in worker processes.
     """
-    try:
-        article = extract_article(record.body, record.url, content_type=record.content_type)
-    except NotAnArticle as exc:
-        return record, None, str(exc)
-    if article.declared_not_article:
-        return record, None, f"not an article page (og:type {article.page_type})"
-    if not article.body.strip():
-        return record, None, "no article body found"
-    if not (article.title or "").strip():
-        return record, None, "no title"
-    return record, article.as_dict(), None
+    return record, judge_page(record.body, record.url, content_type=record.content_type)
 
 
 def import_warcs(
@@ -231,17 +224,28 @@ def import_warcs(
     return report
 
 
-def _store_results(conn, run_id, results, report, tally, source, on_error, progress) -> None:
+def _store_results(
+    conn: sqlite3.Connection,
+    run_id: int,
+    results: Iterable[tuple[Record, Verdict]],
+    report: ImportReport,
+    tally: SourceTally,
+    source: str | None,
+    on_error: Callable[[str, str], None],
+    progress: Callable[[ImportReport], None] | None,
+) -> None:
     """Store each extracted article as a crawl would (``store_item``), count the rest."""
     known_sources: set[str] = set()
-    for record, article, reason in results:
-        if article is None:
+    for record, verdict in results:
+        if verdict.refusal is not None:
             report.skipped["not an article"] += 1
-            on_error(record.url, reason)
+            report.errors += 1
+            refused = error_item(record.url, EXTRACT_STAGE, verdict.refusal.reason, source)
+            store_item(conn, run_id, refused, tally, known_sources)
             continue
         item = {
             "kind": "article",
-            **article,
+            **verdict.article.as_dict(),
             "source": source,
             "fetched_at": _iso(record.date),
             "raw_html": record.body,
@@ -262,3 +266,28 @@ def _iso(warc_date: str) -> str:
         return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).isoformat()
     except ValueError:
         return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def import_archives(
+    conn: sqlite3.Connection, paths: Sequence[Path], **options: Any
+) -> tuple[int, ImportReport]:
+    """:func:`import_warcs` as one ``crawl_runs`` row (reference data loaded first);
+    ``options`` are :func:`import_warcs`' (``source``, ``domains``, ``since``, ...).
+
+    Returns ``(run id, report)``; a failed import leaves its row ``failed``.
+    """
+    load_reference_data(conn)
+    command = "councilwatch import-warc " + " ".join(str(p) for p in paths)
+    run_id = store.start_run(conn, command)
+    try:
+        report = import_warcs(conn, paths, run_id=run_id, **options)
+    except BaseException:
+        store.finish_run(conn, run_id, status="failed", counts={}, stats={})
+        raise
+    counts = {
+        "articles_new": report.outcomes["new"],
+        "articles_updated": report.outcomes["updated"],
+        "errors": report.errors,
+    }
+    store.finish_run(conn, run_id, status="finished", counts=counts, stats=report.as_dict())
+    return run_id, report

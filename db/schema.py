@@ -1,8 +1,7 @@
 """Create and check the councilwatch SQLite schema.
 
->>> import sqlite3
 >>> conn = connect(":memory:")
->>> is_councilwatch_db(conn)
+>>> conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 True
 """
 
@@ -108,8 +107,3 @@ def check_database_file(path: Path) -> None:
         raise NotACouncilwatchDatabase(f"{path}: not a SQLite database ({exc})") from exc
     if app_id != APPLICATION_ID:
         raise NotACouncilwatchDatabase(f"{path}: not a councilwatch database")
-
-
-def is_councilwatch_db(conn: sqlite3.Connection) -> bool:
-    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-    return app_id == APPLICATION_ID

@@ -26,19 +26,9 @@ class Article:
     language: str | None = None
     body: str = ""  # paragraphs separated by blank lines
     #: "article" when the page declares itself one (JSON-LD or og:type), else the
-    #: og:type it declares ("website" for an index page), else None (not said).
+    #: og:type it declares ("website" for an index page), else None (not said);
+    #: the article gate (``gate.refusal``) refuses the others.
     page_type: str | None = None
-
-    @property
-    def declared_not_article(self) -> bool:
-        """Whether the page says it is something else than an article (e.g. a listing).
-
-        >>> Article(url="u", page_type="website").declared_not_article
-        True
-        >>> Article(url="u").declared_not_article
-        False
-        """
-        return self.page_type not in (None, "article")
 
     def as_dict(self) -> dict:
         return asdict(self)

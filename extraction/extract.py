@@ -155,7 +155,8 @@ def extract_file(path: str | Path) -> dict:
 
     Returns ``{"file", "url", "title", "authors", "published", "body"}``; ``url``
     is the page's canonical/og:url when it names one, else None. Raises
-    NotAnArticle for non-HTML files and OSError for unreadable ones.
+    NotAnArticle for non-HTML files, ValueError for a broken ``.gz`` and OSError for
+    unreadable ones.
 
     >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as d:
@@ -167,7 +168,10 @@ def extract_file(path: str | Path) -> dict:
     path = Path(path)
     data = path.read_bytes()
     if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"not a gzip file ({exc})") from exc
     article = extract_article(data, "")
     return {
         "file": str(path),

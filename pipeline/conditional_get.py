@@ -7,6 +7,7 @@ from contextlib import closing
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.statscollectors import StatsCollector
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
@@ -20,7 +21,7 @@ class ConditionalGetMiddleware:
     ``COUNCILWATCH_REFRESH``.
     """
 
-    def __init__(self, db_path: str, stats) -> None:
+    def __init__(self, db_path: str, stats: StatsCollector) -> None:
         self.db_path = db_path
         self.stats = stats
         with closing(connect(db_path)) as conn:

@@ -14,7 +14,7 @@ class RedirectLoopAwareMiddleware(RedirectMiddleware):
     and is recorded as a crawl error.
     """
 
-    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+    def _redirect(self, redirected: Request, request: Request, reason: str | int) -> Request:
         redirected = super()._redirect(redirected, request, reason)
         redirected.dont_filter = True  # REDIRECT_MAX_TIMES still bounds a loop
         return redirected

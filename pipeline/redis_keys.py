@@ -7,6 +7,7 @@ import socket
 from dataclasses import dataclass
 
 import redis
+from scrapy.settings import BaseSettings
 
 #: Default seconds a worker waits on an empty shared frontier before it stops.
 DEFAULT_IDLE_TIMEOUT = 30.0
@@ -44,5 +45,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def redis_from_settings(settings) -> redis.Redis:
+def redis_from_settings(settings: BaseSettings) -> redis.Redis:
+    """A client of the Redis that ``REDIS_URL`` names."""
     return redis.Redis.from_url(settings.get("REDIS_URL"), socket_timeout=30)

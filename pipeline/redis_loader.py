@@ -13,7 +13,6 @@ import redis
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
-from councilwatch.pipeline import settings as project
 from councilwatch.pipeline.redis_keys import RedisKeys, worker_name
 from councilwatch.pipeline.redis_serialization import decode_item
 from councilwatch.pipeline.skip_stored import stored_urls
@@ -23,6 +22,7 @@ from councilwatch.pipeline.store_items import (
     save_tallies,
     store_item,
 )
+from councilwatch.spiders.refusals import DEFAULT_BLOCK_AFTER
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class ItemLoader:
         keys: RedisKeys,
         *,
         command: str = "councilwatch load",
-        block_after: int = project.COUNCILWATCH_BLOCK_AFTER,
+        block_after: int = DEFAULT_BLOCK_AFTER,
     ) -> None:
         self.conn = conn
         self.server = server
@@ -155,11 +155,13 @@ def load_items(
     stop: threading.Event | None = None,
     poll_seconds: float = 1.0,
     spider: str = "news",
+    block_after: int = DEFAULT_BLOCK_AFTER,
 ) -> LoadResult:
     """Drain the workers' items from Redis into ``db_path``; one ``crawl_runs`` row.
 
     Returns when the list is empty, or with ``follow`` when ``stop`` is set
-    (waiting ``poll_seconds`` between looks at an empty list).
+    (waiting ``poll_seconds`` between looks at an empty list). A source whose workers
+    were refused ``block_after`` times is recorded as blocked, as in a crawl.
 
     >>> load_items("data/x.db", "redis://127.0.0.1:6379/0")  # doctest: +SKIP
     LoadResult(run_id=1, items=517, articles_new=517, ...)
@@ -168,7 +170,7 @@ def load_items(
     server.ping()
     conn = connect(db_path)
     stop = stop or threading.Event()
-    loader = ItemLoader(conn, server, RedisKeys.for_spider(spider))
+    loader = ItemLoader(conn, server, RedisKeys.for_spider(spider), block_after=block_after)
     status = "failed"
     try:
         loader.drain(stop=stop)

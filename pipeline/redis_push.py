@@ -7,6 +7,7 @@ from collections import Counter
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from councilwatch.pipeline.redis_keys import RedisKeys, redis_from_settings, worker_name
@@ -31,6 +32,8 @@ class PushToRedisPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PushToRedisPipeline:
         settings = crawler.settings
+        if not settings.get("REDIS_URL"):
+            raise NotConfigured  # not a Redis worker: the store pipeline writes SQLite
         pipeline = cls(
             crawler,
             redis_from_settings(settings),

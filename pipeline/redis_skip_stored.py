@@ -6,6 +6,7 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
+from scrapy.statscollectors import StatsCollector
 
 from councilwatch.pipeline.redis_keys import RedisKeys, redis_from_settings
 from councilwatch.pipeline.skip_stored import AlreadyStored
@@ -20,7 +21,7 @@ class SkipStoredInRedisMiddleware:
     are checked.
     """
 
-    def __init__(self, server: redis.Redis, key: str, stats) -> None:
+    def __init__(self, server: redis.Redis, key: str, stats: StatsCollector) -> None:
         self.server, self.key, self.stats = server, key, stats
 
     @classmethod

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 
@@ -45,7 +46,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings, *, base: float, backoff_max: float, retry_after_max: float):
+    def __init__(
+        self, settings: BaseSettings, *, base: float, backoff_max: float, retry_after_max: float
+    ) -> None:
         super().__init__(settings)
         self.base = base
         self.backoff_max = backoff_max
@@ -83,7 +86,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(delay)
         return self._retry(request, response_status_message(response.status)) or response
 
-    async def process_exception(self, request: Request, exception: Exception):
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         delay = self.delay_for(request)

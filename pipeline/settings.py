@@ -31,7 +31,7 @@ COUNCILWATCH_RETRY_BACKOFF_MAX = 60.0
 COUNCILWATCH_RETRY_AFTER_MAX = 120.0
 # A source that refuses us (403, or 429 after retries) this many times is
 # recorded as blocked for the run and not asked again until the next run.
-COUNCILWATCH_BLOCK_AFTER = 3
+COUNCILWATCH_BLOCK_AFTER = 3  # spiders/refusals.py: DEFAULT_BLOCK_AFTER
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -53,6 +53,13 @@ DOWNLOADER_MIDDLEWARES = {
     "councilwatch.pipeline.retry.BackoffRetryMiddleware": 550,
     "councilwatch.pipeline.hostmap.HostMapMiddleware": 990,  # off unless COUNCILWATCH_HOST_MAP
 }
+# Redis mode: with REDIS_URL set (``-s REDIS_URL=redis://...``, a Scrapyd setting, or
+# ``councilwatch crawl --redis URL``) this add-on makes the crawl one worker of a shared
+# Redis crawl; without it the add-on stays off. See pipeline/redis_addon.py.
+ADDONS = {"councilwatch.pipeline.redis_addon.RedisAddon": 0}
+# A Redis worker stops once the shared frontier has stayed empty this many seconds.
+COUNCILWATCH_IDLE_TIMEOUT = 30.0
+
 ITEM_PIPELINES = {
     "councilwatch.pipeline.validate_items.ValidateArticlePipeline": 100,
     "councilwatch.pipeline.store_items.StoreArticlePipeline": 300,

@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.http import Request, Response
+from scrapy.spiders import Spider
 from scrapy.utils.asyncio import create_looping_call
 
 from councilwatch.db import store
 from councilwatch.db.schema import connect
-from councilwatch.spiders.news import REFUSAL_STATUSES
+from councilwatch.spiders.refusals import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
 
 #: Crawl finish reasons that mean the run ended normally.
@@ -173,7 +175,7 @@ class StoreArticlePipeline:
     def tally(self, source: str | None) -> SourceTally:
         return self.tallies.setdefault(source or "unknown", SourceTally())
 
-    def response_received(self, response, request, spider) -> None:
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if source := request.meta.get("source"):  # robots.txt requests carry none
             self.tally(source).pages_fetched += 1
 

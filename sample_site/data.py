@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-Article = dict[str, Any]
+SampleArticle = dict[str, Any]
 
 REQUIRED_KEYS = ("slug", "section", "title", "standfirst", "authors", "published", "modified")
 BODY_TEXT_TYPES = ("paragraph", "subheading")
@@ -42,7 +42,7 @@ def parse_datetime(value: str) -> datetime:
     return parsed
 
 
-def validate_article(article: Article) -> Article:
+def validate_article(article: SampleArticle) -> SampleArticle:
     """Check one article dict and return it; raise :class:`ArticleDataError` if malformed.
 
     >>> try:
@@ -78,7 +78,7 @@ def block_text(block: str | dict[str, Any]) -> str:
     return block if isinstance(block, str) else str(block.get("text", ""))
 
 
-def body_text(article: Article) -> str:
+def body_text(article: SampleArticle) -> str:
     """The article body as plain text: paragraphs and subheadings joined by blank lines.
 
     Figure captions are not body text. This is the text the gold annotations in
@@ -89,7 +89,7 @@ def body_text(article: Article) -> str:
 
 
 @cache
-def _load_shipped() -> tuple[Article, ...]:
+def _load_shipped() -> tuple[SampleArticle, ...]:
     folder = resources.files("councilwatch.sample_site") / "articles"
     articles = []
     for entry in folder.iterdir():
@@ -101,13 +101,13 @@ def _load_shipped() -> tuple[Article, ...]:
     return tuple(sort_articles(articles))
 
 
-def sort_articles(articles: list[Article]) -> list[Article]:
+def sort_articles(articles: list[SampleArticle]) -> list[SampleArticle]:
     """Newest first (by publication time), then by slug."""
     by_slug = sorted(articles, key=lambda a: a["slug"])
     return sorted(by_slug, key=lambda a: parse_datetime(a["published"]), reverse=True)
 
 
-def sample_articles() -> list[Article]:
+def sample_articles() -> list[SampleArticle]:
     """The articles shipped with the sample site, newest first (fresh copies).
 
     >>> seed = [a for a in sample_articles() if a["published"].startswith("2015-11-02")][0]

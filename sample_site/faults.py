@@ -55,8 +55,6 @@ TRANSIENT_KINDS = (
 )
 PERMANENT_KINDS = ("huge", "binary", "redirect_loop")
 FAULT_KINDS = TRANSIENT_KINDS + PERMANENT_KINDS
-#: Faults whose response still carries the complete, correct article bytes.
-DEGRADED_KINDS = frozenset({"wrong_charset"})
 TARGET_KINDS: dict[str, tuple[str, ...]] = {
     "article": tuple(k for k in FAULT_KINDS if k != "malformed_xml"),
     "feed": ("timeout", "http_500", "http_503", "reset", "truncated", "bad_gzip", "malformed_xml"),
@@ -184,11 +182,6 @@ class FaultLog:
     def served_intact(self, path: str) -> bool:
         """Whether some request for ``path`` was answered with the intact page."""
         return None in self.history(path)
-
-    def intact_paths(self) -> set[str]:
-        """Every fault-eligible path that was served intact at least once."""
-        with self._lock:
-            return {p for p, h in self._history.items() if None in h}
 
     def summary(self, plan: FaultPlan, *, detail: bool = False) -> dict[str, Any]:
         """A JSON-ready report (served as ``/__faults__.json``; ``?detail=1`` adds paths)."""

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from .data import Article
+from .data import SampleArticle
 
 GENERATED_LABEL = "This is a generated sample article for councilwatch’s test site"
 FIRST_LINE = (
@@ -263,7 +263,7 @@ def _slugify(text: str) -> str:
 
 def generate_articles(
     count: int, seed: int = 0, *, taken_paths: Iterable[str] = ()
-) -> list[Article]:
+) -> list[SampleArticle]:
     """The metadata of ``count`` generated articles, deterministic for ``seed``.
 
     Bodies are left out (see :func:`complete_article`); each dict carries a ``generated``
@@ -278,7 +278,7 @@ def generate_articles(
     span = int((EPOCH_END - EPOCH_START).total_seconds() // 60)
     r = rng.random
     used = set(taken_paths)
-    articles: list[Article] = []
+    articles: list[SampleArticle] = []
     for number in range(count):
         moment = EPOCH_START + timedelta(minutes=int(r() * span))
         moment = moment.replace(hour=7 + moment.hour % 11, second=0)
@@ -325,7 +325,7 @@ def generate_articles(
     return articles
 
 
-def generated_body(article: Article) -> list[str | dict[str, Any]]:
+def generated_body(article: SampleArticle) -> list[str | dict[str, Any]]:
     """The body blocks of a generated article (deterministic for its seed and number).
 
     >>> (meta,) = generate_articles(1, seed=2)
@@ -366,7 +366,7 @@ def generated_body(article: Article) -> list[str | dict[str, Any]]:
     return blocks
 
 
-def complete_article(article: Article) -> Article:
+def complete_article(article: SampleArticle) -> SampleArticle:
     """``article`` with its body: generated articles get one built, others are returned as is.
 
     >>> complete_article({"slug": "x", "body": ["Text."]})["body"]

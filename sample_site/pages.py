@@ -9,7 +9,7 @@ index, the about page and static files are rendered once.
 With ``split_sitemaps`` (the default when generated articles are present), ``/sitemap.xml``
 is a sitemap index naming ``/sitemaps/pages.xml`` (listings and about) and
 ``/sitemaps/articles-<k>.xml`` files of at most ``sitemap_size`` articles each, newest
-first; otherwise it is one ``<urlset>`` as in :func:`.render.build_site`.
+first; otherwise it is one ``<urlset>`` of every listing, article and the about page.
 
 >>> from .data import sample_articles
 >>> pages = SitePages("http://127.0.0.1:8000", sample_articles())
@@ -26,7 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
-from .data import Article
+from .data import SampleArticle
 from .render import HTML, XML, Page, SiteRenderer, article_path, esc, page_path, template
 
 LISTING_PAGE = re.compile(r"^(?P<prefix>/(?:.*/)?)page/(?P<number>[0-9]+)/$")
@@ -52,7 +52,7 @@ class SitePages:
     def __init__(
         self,
         base_url: str,
-        articles: Sequence[Article],
+        articles: Sequence[SampleArticle],
         *,
         split_sitemaps: bool | None = None,
         sitemap_size: int = DEFAULT_SITEMAP_SIZE,
@@ -122,10 +122,6 @@ class SitePages:
             return []
         count = self.article_sitemap_count()
         return [PAGES_SITEMAP] + [f"/sitemaps/articles-{k}.xml" for k in range(1, count + 1)]
-
-    def article_paths(self) -> list[str]:
-        """Every article's URL path, newest first."""
-        return list(self.article_index)
 
     def paths(self) -> Iterator[str]:
         """Every path the site serves (listing pages included)."""

@@ -4,10 +4,10 @@ Rendering uses :class:`string.Template` files from ``templates/`` and escapes ev
 of text itself. It takes any list of article dicts (see :mod:`.data`), so generated
 articles can be rendered next to the shipped ones.
 
->>> pages = build_site("http://127.0.0.1:8000")
->>> pages["/robots.txt"][0]
-'text/plain; charset=utf-8'
->>> any(p.startswith("/news/2015/11/02/") for p in pages)
+>>> renderer = SiteRenderer("http://127.0.0.1:8000", sample_articles())
+>>> any(article_path(a).startswith("/news/2015/11/02/") for a in renderer.articles)
+True
+>>> b"Page not found" in render_not_found("http://127.0.0.1:8000", "/nope/")
 True
 """
 
@@ -25,14 +25,13 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from .data import Article, block_text, block_type, parse_datetime, sample_articles
+from .data import SampleArticle, block_text, block_type, parse_datetime, sample_articles
 from .generate import complete_article
 
 Page = tuple[str, bytes]
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
-RSS = "application/rss+xml; charset=utf-8"
 STATIC_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
@@ -90,7 +89,7 @@ def site_config() -> dict[str, Any]:
     return json.loads((folder / "site.json").read_text(encoding="utf-8"))
 
 
-def article_path(article: Article) -> str:
+def article_path(article: SampleArticle) -> str:
     """The URL path of an article: ``/news/YYYY/MM/DD/<slug>/`` (local publication date).
 
     >>> article_path({"slug": "x", "published": "2015-11-02T12:41:00+00:00"})
@@ -124,7 +123,7 @@ class SiteRenderer:
     'http://127.0.0.1:8000'
     """
 
-    def __init__(self, base_url: str, articles: Sequence[Article]) -> None:
+    def __init__(self, base_url: str, articles: Sequence[SampleArticle]) -> None:
         self.base_url = base_url.rstrip("/")
         self.articles = list(articles)
         self.config = site_config()
@@ -178,10 +177,10 @@ class SiteRenderer:
         href = self.url(f"/author/{slugify(name)}/")
         return f'<a rel="author" class="author" href="{esc(href)}">{esc(name)}</a>'
 
-    def related_for(self, index: int) -> list[Article]:
+    def related_for(self, index: int) -> list[SampleArticle]:
         """Up to three other articles, same section first (newest first), then any other."""
         article = self.articles[index]
-        related: list[Article] = []
+        related: list[SampleArticle] = []
         for other in self.by_section[article["section"]]:
             if other != index and len(related) < 3:
                 related.append(self.articles[other])
@@ -192,7 +191,7 @@ class SiteRenderer:
                 related.append(other_article)
         return related
 
-    def render_body(self, article: Article, inline_related: Article | None) -> str:
+    def render_body(self, article: SampleArticle, inline_related: SampleArticle | None) -> str:
         parts: list[str] = []
         paragraphs = 0
         for block in article.get("body") or []:
@@ -220,14 +219,14 @@ class SiteRenderer:
             parts.append(self.inline_related(inline_related))
         return "\n".join(parts)
 
-    def inline_related(self, other: Article) -> str:
+    def inline_related(self, other: SampleArticle) -> str:
         href = esc(self.url(article_path(other)))
         return (
             f'    <aside class="inline-related"><strong>Related:</strong> '
             f'<a href="{href}">{esc(other["title"])}</a></aside>'
         )
 
-    def article_head(self, article: Article, url: str) -> str:
+    def article_head(self, article: SampleArticle, url: str) -> str:
         label = section_label(article["section"])
         authors = [
             {"@type": "Person", "name": name, "url": self.url(f"/author/{slugify(name)}/")}
@@ -272,7 +271,7 @@ class SiteRenderer:
         lines.append(f'<script type="application/ld+json">{json_for_script(ld)}</script>')
         return "\n".join(lines)
 
-    def comments_for(self, index: int, article: Article) -> list[dict[str, str]]:
+    def comments_for(self, index: int, article: SampleArticle) -> list[dict[str, str]]:
         if "comments" in article:
             return list(article["comments"])
         pool = self.config["comments"]
@@ -359,16 +358,6 @@ class SiteRenderer:
 
     # -- listings ------------------------------------------------------------------------
 
-    def render_listing(
-        self, prefix: str, heading: str, articles: Sequence[Article], crumbs: list[tuple[str, str]]
-    ) -> dict[str, Page]:
-        """All pages of one paginated listing (home, section, tag or author)."""
-        pages: dict[str, Page] = {}
-        for number in range(1, self.page_count(len(articles)) + 1):
-            body = self.render_listing_page(prefix, heading, articles, crumbs, number)
-            pages[page_path(prefix, number)] = (HTML, body)
-        return pages
-
     def page_count(self, article_count: int) -> int:
         """How many pages a listing of ``article_count`` articles has (at least one)."""
         return max(1, math.ceil(article_count / self.per_page))
@@ -377,7 +366,7 @@ class SiteRenderer:
         self,
         prefix: str,
         heading: str,
-        articles: Sequence[Article],
+        articles: Sequence[SampleArticle],
         crumbs: list[tuple[str, str]],
         number: int,
     ) -> bytes:
@@ -421,7 +410,7 @@ class SiteRenderer:
             body_class="article-listing",
         )
 
-    def teaser(self, article: Article) -> str:
+    def teaser(self, article: SampleArticle) -> str:
         href = esc(self.url(article_path(article)))
         authors = ", ".join(esc(n) for n in article["authors"])
         return (
@@ -431,9 +420,9 @@ class SiteRenderer:
             f"{esc(display_date(article['published']))}</time></p></li>"
         )
 
-    def listing_groups(self) -> dict[str, tuple[str, list[Article]]]:
+    def listing_groups(self) -> dict[str, tuple[str, list[SampleArticle]]]:
         """Every listing: prefix -> (heading, articles newest first); home page first."""
-        groups: dict[str, tuple[str, list[Article]]] = {"/": ("Latest news", self.articles)}
+        groups: dict[str, tuple[str, list[SampleArticle]]] = {"/": ("Latest news", self.articles)}
         sections = self.config["sections"]
         for slug in sections:
             groups[f"/section/{slug}/"] = (section_label(slug), [])
@@ -452,12 +441,6 @@ class SiteRenderer:
     def crumbs_for(self, prefix: str) -> list[tuple[str, str]]:
         """The breadcrumb trail above a listing: none on the home page."""
         return [] if prefix == "/" else [("/", "Home")]
-
-    def listings(self) -> dict[str, Page]:
-        pages: dict[str, Page] = {}
-        for prefix, (heading, articles) in self.listing_groups().items():
-            pages.update(self.render_listing(prefix, heading, articles, self.crumbs_for(prefix)))
-        return pages
 
     # -- feeds, sitemaps, robots ---------------------------------------------------------
 
@@ -493,7 +476,7 @@ class SiteRenderer:
         )
 
     def sitemap(
-        self, listing_paths: Iterable[str], articles: Sequence[Article] | None = None
+        self, listing_paths: Iterable[str], articles: Sequence[SampleArticle] | None = None
     ) -> bytes:
         """A ``<urlset>`` of the listing paths and the articles (default: all of them)."""
         latest = self.latest_modified.isoformat() if self.latest_modified else ""
@@ -561,46 +544,6 @@ class SiteRenderer:
             body_class="error404",
         )
 
-    def build(self) -> dict[str, Page]:
-        pages = self.listings()
-        listing_paths = sorted(p for p in pages if "/page/" not in p)
-        about = template("about.html").substitute(site_name=esc(self.config["name"]))
-        pages["/about/"] = (
-            HTML,
-            self.layout(
-                title=f"About | {self.config['name']}",
-                description="About this site",
-                path="/about/",
-                main=about,
-                body_class="page",
-            ),
-        )
-        for index in range(len(self.articles)):
-            pages[article_path(self.articles[index])] = (HTML, self.render_article(index))
-        pages["/feed/"] = (RSS, self.rss())
-        pages["/sitemap.xml"] = (XML, self.sitemap(listing_paths + ["/about/"]))
-        pages["/sitemap-news.xml"] = (XML, self.news_sitemap())
-        robots = template("robots.txt").substitute(base_url=self.base_url)
-        pages["/robots.txt"] = ("text/plain; charset=utf-8", robots.encode("utf-8"))
-        pages.update(self.static_files())
-        return pages
-
-
-def build_site(base_url: str, articles: Sequence[Article] | None = None) -> dict[str, Page]:
-    """Render the whole site: URL path -> (content type, body bytes).
-
-    ``articles`` defaults to :func:`sample_articles`; absolute URLs use ``base_url``.
-
-    >>> pages = build_site("http://127.0.0.1:8000")
-    >>> b"http://127.0.0.1:8000/sitemap.xml" in pages["/robots.txt"][1]
-    True
-    """
-    chosen = sample_articles() if articles is None else list(articles)
-    paths = [article_path(a) for a in chosen]
-    if len(set(paths)) != len(paths):
-        raise ValueError("two articles share a URL path")
-    return SiteRenderer(base_url, chosen).build()
-
 
 def render_not_found(base_url: str, path: str) -> bytes:
     """The body of the 404 page for ``path``.
@@ -611,6 +554,6 @@ def render_not_found(base_url: str, path: str) -> bytes:
     return SiteRenderer(base_url, sample_articles()).not_found(path)
 
 
-def last_modified(articles: Sequence[Article]) -> datetime | None:
+def last_modified(articles: Sequence[SampleArticle]) -> datetime | None:
     """The latest modification time among ``articles`` (None for an empty list)."""
     return max((parse_datetime(a["modified"]) for a in articles), default=None)

@@ -28,18 +28,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .data import Article, body_text, sample_articles, sort_articles
+from .data import SampleArticle, body_text, sample_articles, sort_articles
 from .faults import HUGE_SIZE, FaultLog, FaultPlan, unit
 from .generate import generate_articles
 from .pages import DEFAULT_SITEMAP_SIZE, SitePages
-from .render import HTML, article_path, build_site, render_not_found
+from .render import HTML, article_path, render_not_found
 
 __all__ = [
     "FaultLog",
     "FaultPlan",
     "SampleSite",
     "body_text",
-    "build_site",
     "running_sample_site",
     "sample_articles",
     "serve_forever",
@@ -50,8 +49,8 @@ FAULTS_PATH = "/__faults__.json"
 
 
 def site_articles(
-    articles: Sequence[Article] | None = None, extra_articles: int = 0, seed: int = 0
-) -> list[Article]:
+    articles: Sequence[SampleArticle] | None = None, extra_articles: int = 0, seed: int = 0
+) -> list[SampleArticle]:
     """``articles`` (default: the shipped ones) plus ``extra_articles`` generated, newest first.
 
     >>> len(site_articles(extra_articles=3, seed=1)) == len(sample_articles()) + 3
@@ -249,7 +248,7 @@ class SampleSite:
         self,
         host: str = "127.0.0.1",
         port: int = 0,
-        articles: Sequence[Article] | None = None,
+        articles: Sequence[SampleArticle] | None = None,
         log_requests: bool = False,
         *,
         extra_articles: int = 0,
@@ -341,7 +340,7 @@ class SampleSite:
 def running_sample_site(
     host: str = "127.0.0.1",
     port: int = 0,
-    articles: Sequence[Article] | None = None,
+    articles: Sequence[SampleArticle] | None = None,
     log_requests: bool = False,
     **options: Any,
 ) -> Iterator[str]:
@@ -361,7 +360,7 @@ def running_sample_site(
 def serve_forever(
     host: str = "127.0.0.1",
     port: int = 8000,
-    articles: Sequence[Article] | None = None,
+    articles: Sequence[SampleArticle] | None = None,
     log_requests: bool = False,
     **options: Any,
 ) -> None:

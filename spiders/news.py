@@ -1,6 +1,6 @@
 """The one generic news spider: discover article URLs from feeds, sitemaps and
 index pages, fetch each article once and turn it into an item with
-:func:`councilwatch.extraction.extract.extract_article`.
+:func:`councilwatch.extraction.gate.judge_page` (page extraction and the article gate).
 
 Run it through ``councilwatch crawl`` (which also stores the items), or from the
 repository root with ``scrapy crawl news -a start_urls=http://127.0.0.1:8000/robots.txt``.
@@ -15,17 +15,19 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
-from councilwatch.extraction.article import Article
-from councilwatch.extraction.extract import NotAnArticle, extract_article
+from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
+from councilwatch.extraction.gate import Refusal, Verdict, judge_page
 
 from .discovery import (
     Entry,
@@ -36,6 +38,7 @@ from .discovery import (
     sitemaps_from_robots,
     xml_problem,
 )
+from .refusals import DEFAULT_BLOCK_AFTER, REFUSAL_STATUSES
 from .sources import Source, select_sources
 from .urls import canonicalize
 
@@ -82,8 +85,6 @@ def error_item(
     )
 
 
-#: Statuses with which a site refuses a crawler.
-REFUSAL_STATUSES = (401, 403, 429)
 #: IgnoreRequest reasons that are decisions, not failures.
 NOT_ERRORS = ("Forbidden by robots.txt", "already stored", "source blocked")
 
@@ -98,6 +99,24 @@ class NewsSpider(scrapy.Spider):
     """
 
     name = "news"
+    #: Run page extraction (``COUNCILWATCH_EXTRACT``; off: fetch only, for benchmarks).
+    extract_pages: bool = True
+    #: Extraction worker processes (``COUNCILWATCH_EXTRACT_PROCESSES``; 0: in-process).
+    extract_processes: int = 0
+    #: Refusals after which a source is blocked for the run (``COUNCILWATCH_BLOCK_AFTER``).
+    block_after: int = DEFAULT_BLOCK_AFTER
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        """The spider with its settings read once (``-s`` and Scrapyd settings included)."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.extract_pages = settings.getbool("COUNCILWATCH_EXTRACT", cls.extract_pages)
+        spider.extract_processes = settings.getint(
+            "COUNCILWATCH_EXTRACT_PROCESSES", cls.extract_processes
+        )
+        spider.block_after = settings.getint("COUNCILWATCH_BLOCK_AFTER", cls.block_after)
+        return spider
 
     def __init__(
         self,
@@ -106,8 +125,8 @@ class NewsSpider(scrapy.Spider):
         source: str | None = None,
         since: str | None = None,
         max_articles: int | str | None = None,
-        *args,
-        **kwargs,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sources: dict[str, Source] = {s.name: s for s in select_sources(_split(sources))}
@@ -181,7 +200,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------
 
-    def parse_discovery(self, response: Response):
+    def parse_discovery(self, response: Response) -> Iterator[Request | CrawlItem]:
         source = response.meta["source"]
         if response.status == 304:  # conditional GET: nothing new since last time
             return
@@ -216,7 +235,9 @@ class NewsSpider(scrapy.Spider):
             if not problem:
                 yield error_item(response.url, "discover", str(exc), source)
 
-    def follow_entries(self, entries: Iterable[Entry], source: str, *, from_feed: bool):
+    def follow_entries(
+        self, entries: Iterable[Entry], source: str, *, from_feed: bool
+    ) -> Iterator[Request]:
         for entry in entries:
             if self.too_old(entry.published):
                 continue
@@ -228,7 +249,7 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def parse_index(self, response: Response):
+    def parse_index(self, response: Response) -> Iterator[Request | CrawlItem]:
         """An HTML page found in discovery: an article, or an index page to follow."""
         source = response.meta["source"]
         if self.looks_like_article(response):
@@ -259,7 +280,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterable | AsyncIterator:
         """Items of an article page: extracted here, or in the extraction worker processes
         when ``COUNCILWATCH_EXTRACT_PROCESSES`` > 0 (the reactor keeps fetching meanwhile)."""
-        if not self.settings.getbool("COUNCILWATCH_EXTRACT", True):
+        if not self.extract_pages:
             # fetch-only mode, for measuring the crawl apart from page extraction
             self.crawler.stats.inc_value("councilwatch/pages_not_extracted")
             return ()
@@ -269,64 +290,50 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article_here(self, response: Response) -> Iterator[CrawlItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        try:
-            article = extract_article(response.body, response.url, content_type=content_type)
-        except Exception as exc:  # NotAnArticle, or a bug that must cost one page only
-            article = exc
-        yield from self.article_items(article, response)
+        verdict = judge_page(response.body, response.url, content_type=content_type)
+        yield from self.article_items(verdict, response)
 
     async def parse_article_elsewhere(self, response: Response) -> AsyncIterator[CrawlItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         pool = self.extraction_pool()
-        future = pool.submit(
-            extract_article, response.body, response.url, content_type=content_type
-        )
+        future = pool.submit(judge_page, response.body, response.url, content_type=content_type)
         try:
-            article = await asyncio.wrap_future(future)
-        except Exception as exc:
-            article = exc
-            if isinstance(exc, BrokenProcessPool):  # a worker died: start afresh
+            verdict = await asyncio.wrap_future(future)
+        except Exception as exc:  # the worker process died under this page
+            verdict = Verdict(None, Refusal.extraction_failed(exc))
+            if isinstance(exc, BrokenProcessPool):  # start afresh
                 self.logger.error("Extraction workers died; starting new ones")
                 if self._extraction_pool is pool:
                     self._extraction_pool = None
         self.crawler.stats.inc_value("councilwatch/extracted_in_workers")
-        for item in self.article_items(article, response):
+        for item in self.article_items(verdict, response):
             yield item
 
     def extraction_pool(self) -> ProcessPoolExecutor | None:
         """The extraction worker processes (started on first use), or None."""
         if self._extraction_pool is None:
-            processes = self.settings.getint("COUNCILWATCH_EXTRACT_PROCESSES", 0)
-            if processes <= 0 or not is_asyncio_available():
+            if self.extract_processes <= 0 or not is_asyncio_available():
                 return None
             context = multiprocessing.get_context("spawn")  # no forked reactor
-            self._extraction_pool = ProcessPoolExecutor(processes, mp_context=context)
+            self._extraction_pool = ProcessPoolExecutor(self.extract_processes, mp_context=context)
         return self._extraction_pool
 
     def closed(self, reason: str) -> None:
         if self._extraction_pool is not None:
             self._extraction_pool.shutdown(cancel_futures=True)
 
-    def article_items(
-        self, article: Article | Exception, response: Response
-    ) -> Iterator[CrawlItem]:
-        """The article item for an extracted page, or an error item saying why there is none."""
+    def article_items(self, verdict: Verdict, response: Response) -> Iterator[CrawlItem]:
+        """The article item for a page the gate let through, or an error item saying why
+        there is none (recorded in ``crawl_errors`` like every other refusal)."""
         source = response.meta["source"]
-        if isinstance(article, NotAnArticle):
-            yield error_item(response.url, "extract", str(article), source)
+        if verdict.refusal is not None:
+            refusal = verdict.refusal
+            if refusal.code == "extraction_failed":
+                self.logger.error("Extraction failed on %s: %s", response.url, refusal.reason)
+            self.crawler.stats.inc_value(f"councilwatch/refused/{refusal.code}")
+            yield error_item(response.url, EXTRACT_STAGE, refusal.reason, source)
             return
-        if isinstance(article, Exception):  # a bug in extraction costs one page, not the crawl
-            self.logger.error("Extraction failed on %s", response.url, exc_info=article)
-            reason = f"extraction failed: {type(article).__name__}: {article}"
-            yield error_item(response.url, "extract", reason, source)
-            return
-        if article.declared_not_article:
-            reason = f"not an article page (og:type {article.page_type})"
-            yield error_item(response.url, "extract", reason, source)
-            return
-        if not article.body.strip():
-            yield error_item(response.url, "extract", "no article body found", source)
-            return
+        article = verdict.article
         if self.too_old(article.published):
             return
         self.articles_seen += 1
@@ -334,7 +341,7 @@ class NewsSpider(scrapy.Spider):
         if self.max_articles is not None and self.articles_seen >= self.max_articles:
             raise CloseSpider("max_articles")
 
-    def on_error(self, failure: Failure):
+    def on_error(self, failure: Failure) -> Iterator[CrawlItem]:
         request = failure.request
         source = request.meta.get("source")
         status = None
@@ -357,7 +364,7 @@ class NewsSpider(scrapy.Spider):
     def note_refusal(self, source: str) -> None:
         """Count a refusal; past ``COUNCILWATCH_BLOCK_AFTER`` stop asking this source."""
         self.refusals[source] = self.refusals.get(source, 0) + 1
-        if self.refusals[source] >= self.settings.getint("COUNCILWATCH_BLOCK_AFTER", 3):
+        if self.refusals[source] >= self.block_after:
             if source not in self.blocked:
                 self.logger.warning("Source %s refuses us: recorded as blocked", source)
             self.blocked.add(source)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -39,7 +39,6 @@ class Source:
     #: redirector) into the article's own URL before it is matched and fetched.
     link_rewrites: tuple[tuple[str, str], ...] = ()
     notes: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     @cached_property
     def article_regexes(self) -> tuple[re.Pattern[str], ...]:
@@ -74,13 +73,14 @@ class Source:
 
 
 def _source(entry: dict) -> Source:
-    known = {f for f in Source.__dataclass_fields__ if f != "extra"}
+    unknown = sorted(set(entry) - set(Source.__dataclass_fields__))
+    if unknown:
+        raise ValueError(f"source {entry.get('name')!r}: unknown field(s) {', '.join(unknown)}")
     values = {
         k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
         for k, v in entry.items()
-        if k in known
     }
-    return Source(**values, extra={k: v for k, v in entry.items() if k not in known})
+    return Source(**values)
 
 
 def load_sources(path: Traversable = REGISTRY_FILE) -> list[Source]:

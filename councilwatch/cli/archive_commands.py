@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.cli.options import db_option, open_db, parse_date
+from councilwatch.cli.options import DATE, db_option, open_db
 
 
 def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
@@ -27,54 +27,44 @@ def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
 @click.argument("patterns", nargs=-1, required=True, metavar="PATH_OR_GLOB...")
 @db_option
 @click.option("--domain", "domains", multiple=True, help="Keep only these domains (repeatable).")
-@click.option("--since", help="Keep records captured on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Keep records captured on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--since", type=DATE, help="Keep records captured on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--until", type=DATE, help="Keep records captured on or before this date (YYYY-MM-DD)."
+)
 @click.option("--source", help="Source name recorded on the imported articles.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--no-process", is_flag=True, help="Store the articles but skip the NLP stage.")
 def import_warc_command(
-    patterns, db_path, domains, since, until, source, processes, no_process
+    patterns: tuple[str, ...],
+    db_path: Path,
+    domains: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    processes: int,
+    no_process: bool,
 ) -> None:
     """Import articles from WARC / WARC.gz files (e.g. Common Crawl CC-NEWS), then run NLP.
 
     Keeps HTML response records of the chosen domains and capture dates, extracts
     and stores them like a crawl (deduplicated), and reports what was skipped and why.
     """
-    from councilwatch.db import store
     from councilwatch.process import process_articles
-    from councilwatch.reference_data import load_reference_data
-    from councilwatch.warc import import_warcs
+    from councilwatch.warc import ImportReport, import_archives
 
-    since = since and parse_date(since, "--since")
-    until = until and parse_date(until, "--until")
     paths = expand_paths(patterns)
     conn = open_db(db_path, create=True)
-    load_reference_data(conn)
-    run_id = store.start_run(conn, "councilwatch import-warc " + " ".join(str(p) for p in paths))
-    status = "failed"
 
-    def progress(report) -> None:
+    def progress(report: ImportReport) -> None:
         click.echo(f"  {sum(report.outcomes.values())} articles stored so far", err=True)
 
-    try:
-        click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
-        report = import_warcs(
-            conn, paths, run_id=run_id, source=source, domains=domains,
-            since=since, until=until, processes=processes, progress=progress,
-        )  # fmt: skip
-        status = "finished"
-    finally:
-        store.finish_run(
-            conn,
-            run_id,
-            status=status,
-            counts={
-                "articles_new": report.outcomes["new"] if status == "finished" else 0,
-                "articles_updated": report.outcomes["updated"] if status == "finished" else 0,
-                "errors": report.errors if status == "finished" else 0,
-            },
-            stats=report.as_dict() if status == "finished" else {},
-        )
+    click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
+    _, report = import_archives(
+        conn, paths, source=source, domains=domains, since=since, until=until,
+        processes=processes, progress=progress,
+    )  # fmt: skip
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "none"
     skipped = ", ".join(f"{n} {k}" for k, n in report.skipped.most_common()) or "none"
     click.echo(f"Articles: {outcomes}. Skipped records: {skipped}. Errors: {report.errors}.")

@@ -11,12 +11,16 @@ import json
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from councilwatch.cli.options import db_option, parse_date
+from councilwatch.cli.options import DATE, db_option, parse_overrides
+from councilwatch.crawl_stats import CrawlFigures
+from councilwatch.spiders.refusals import DEFAULT_BLOCK_AFTER
 
 
 @click.command()
@@ -29,7 +33,7 @@ def sources(as_json: bool) -> None:
 
     registry = load_sources()
     if as_json:
-        rows = [{k: v for k, v in asdict(s).items() if k != "extra"} for s in registry]
+        rows = [asdict(s) for s in registry]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(s.name) for s in registry)
@@ -38,7 +42,7 @@ def sources(as_json: bool) -> None:
         click.echo(f"{s.name:<{width}}  {s.title} <{s.homepage}>\n{'':<{width}}  {feeds}")
 
 
-def crawl_options(command):
+def crawl_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options ``crawl`` and ``run`` share."""
     options = [
         click.option(
@@ -57,7 +61,9 @@ def crawl_options(command):
             help="Feed, sitemap, robots.txt or index page of any other site (repeatable).",
         ),
         click.option("--name", "start_name", help="Source name for --start-url articles."),
-        click.option("--since", help="Skip articles published before this date (YYYY-MM-DD)."),
+        click.option(
+            "--since", type=DATE, help="Skip articles published before this date (YYYY-MM-DD)."
+        ),
         click.option("--max-articles", type=int, help="Stop after this many articles."),
         click.option("--refresh", is_flag=True, help="Fetch stored articles and feeds again."),
         click.option(
@@ -96,8 +102,6 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
     from councilwatch.crawl import run_crawl
     from councilwatch.spiders.sources import UnknownSource, load_sources, select_sources
 
-    if options["since"]:
-        parse_date(options["since"], "--since")
     source_names = options["source_names"]
     try:
         select_sources(source_names)
@@ -106,10 +110,12 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
     if not source_names and not options["start_urls"]:
         source_names = tuple(s.name for s in load_sources())
     settings = parse_overrides(options["overrides"])
-    if options.get("redis_url"):
-        from councilwatch.pipeline.redis_addon import redis_settings
-
-        settings = {**redis_settings(options["redis_url"], options["idle_timeout"]), **settings}
+    if options.get("redis_url"):  # the Redis add-on (pipeline/redis_addon.py) does the rest
+        redis = {
+            "REDIS_URL": options["redis_url"],
+            "COUNCILWATCH_IDLE_TIMEOUT": options["idle_timeout"],
+        }
+        settings = {**redis, **settings}
     if run_id:
         settings["COUNCILWATCH_RUN_ID"] = run_id
     return run_crawl(
@@ -128,7 +134,7 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
 @click.command()
 @db_option
 @crawl_options
-def crawl(db_path: Path, **options) -> None:
+def crawl(db_path: Path, **options: Any) -> None:
     """Crawl articles into the database, politely (robots.txt, AutoThrottle, backoff).
 
     With --redis it is one worker of a shared crawl: start as many as you like, on
@@ -152,7 +158,7 @@ def crawl(db_path: Path, **options) -> None:
 @click.command()
 @db_option
 @crawl_options
-def run(db_path: Path, **options) -> None:
+def run(db_path: Path, **options: Any) -> None:
     """Crawl, then process new articles: one idempotent run for cron or a systemd timer.
 
     A lock stops overlapping runs: a second run exits at once with status 75.
@@ -183,28 +189,13 @@ def run(db_path: Path, **options) -> None:
     )
 
 
-def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
-        settings[name] = value
-    return settings
-
-
 def report_crawl(stats: dict) -> None:
+    """One line about a finished crawl, from its Scrapy stats."""
+    figures = CrawlFigures.from_stats(stats)
     click.echo(
-        "Crawl {reason}: {pages} pages, {new} new articles, {updated} updated, "
-        "{unchanged} unchanged, {errors} errors recorded (run {run}).".format(
-            reason=stats.get("finish_reason", "finished"),
-            pages=stats.get("downloader/response_count", 0),
-            new=stats.get("councilwatch/articles_new", 0),
-            updated=stats.get("councilwatch/articles_updated", 0),
-            unchanged=stats.get("councilwatch/articles_unchanged", 0),
-            errors=stats.get("councilwatch/errors", 0),
-            run=stats.get("councilwatch/run_id", "?"),
-        )
+        f"Crawl {figures.finish_reason}: {figures.pages} pages, {figures.articles_new} new "
+        f"articles, {figures.articles_updated} updated, {figures.articles_unchanged} unchanged, "
+        f"{figures.errors} errors recorded (run {figures.run_id or '?'})."
     )
 
 
@@ -222,14 +213,10 @@ def shown_url(redis_url: str) -> str:
 
 def report_worker(stats: dict, redis_url: str) -> None:
     """One line about a finished worker, from its Scrapy stats."""
+    figures = CrawlFigures.from_stats(stats)
     click.echo(
-        "Worker {reason}: {pages} pages, {items} items ({errors} errors) pushed to {url}.".format(
-            reason=stats.get("finish_reason", "finished"),
-            pages=stats.get("downloader/response_count", 0),
-            items=stats.get("councilwatch/items_pushed", 0),
-            errors=stats.get("councilwatch/errors", 0),
-            url=shown_url(redis_url),
-        )
+        f"Worker {figures.finish_reason}: {figures.pages} pages, {figures.items_pushed} items "
+        f"({figures.errors} errors) pushed to {shown_url(redis_url)}."
     )
 
 
@@ -242,13 +229,22 @@ def report_worker(stats: dict, redis_url: str) -> None:
     metavar="URL",
     envvar="COUNCILWATCH_REDIS_URL",
     show_envvar=True,
-    help="The Redis the `crawl --redis` workers push to.",
+    help="The Redis the workers push to.",
 )
 @click.option(
     "--follow", is_flag=True, help="Keep draining as workers push (until Ctrl-C or SIGTERM)."
 )
-def load_command(db_path: Path, redis_url: str, follow: bool) -> None:
-    """Store the items of `councilwatch crawl --redis` workers in the database.
+@click.option(
+    "--block-after",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BLOCK_AFTER,
+    show_default=True,
+    metavar="N",
+    help="Record a source as blocked once the workers were refused this many times.",
+)
+def load_command(db_path: Path, redis_url: str, follow: bool, block_after: int) -> None:
+    """Store the items of Redis workers in the database (`councilwatch crawl --redis`,
+    `scrapy crawl news -s REDIS_URL=...` or Scrapyd jobs with that setting).
 
     Run one loader per database (it is the only writer); it records errors in
     crawl_errors and the load as a crawl_runs row, and exits once the item list
@@ -266,7 +262,7 @@ def load_command(db_path: Path, redis_url: str, follow: bool) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
-        result = load_items(db_path, redis_url, follow=follow, stop=stop)
+        result = load_items(db_path, redis_url, follow=follow, stop=stop, block_after=block_after)
     except redis.RedisError as exc:
         raise click.ClickException(
             f"cannot read from Redis at {shown_url(redis_url)}: {exc}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -48,7 +49,7 @@ def process(db_path: Path, everything: bool, processes: int, batch_size: int) ->
 @click.command()
 @click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8"))
 @click.option("--batch-size", default=64, show_default=True, type=int)
-def analyse(files, batch_size: int) -> None:
+def analyse(files: tuple[TextIO, ...], batch_size: int) -> None:
     """Run the NLP stage on JSON lines {"id", "text", "published"} from FILES or stdin.
 
     Writes one JSON line per document with its councils, money, services and

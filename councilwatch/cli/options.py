@@ -1,16 +1,14 @@
-"""Options and checks shared by the ``councilwatch`` commands.
-
->>> parse_date("2015-11-02", "--since")
-'2015-11-02'
-"""
+"""Options and checks shared by the ``councilwatch`` commands."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
+
+from councilwatch.dates import iso_date
 
 DEFAULT_DB = "data/councilwatch.db"
 
@@ -38,11 +36,35 @@ def open_db(db_path: Path, *, create: bool) -> sqlite3.Connection:
         ) from exc
 
 
-def parse_date(value: str, option: str) -> str:
-    """An ISO date, or a usage error naming the option."""
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
-        ) from exc
+class DateParam(click.ParamType):
+    """A YYYY-MM-DD option value, checked by the one date parser (:func:`iso_date`).
+
+    >>> DATE.convert("2015-11-02", None, None)
+    '2015-11-02'
+    """
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return iso_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateParam()
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs as Scrapy settings; a usage error for a pair without ``=``.
+
+    >>> parse_overrides(("LOG_LEVEL=INFO",))
+    {'LOG_LEVEL': 'INFO'}
+    """
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--set")
+        settings[name] = value
+    return settings

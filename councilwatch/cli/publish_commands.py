@@ -66,7 +66,16 @@ def serve(db_path: Path, host: str, port: int, immutable: bool | None) -> None:
 )
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
-def export_command(db_path, out_dir, fmt, tables, councils, services, since, until) -> None:
+def export_command(
+    db_path: Path,
+    out_dir: Path,
+    fmt: str,
+    tables: tuple[str, ...],
+    councils: tuple[str, ...],
+    services: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+) -> None:
     """Write a dated extract: one CSV or JSON file per table and a datapackage.json.
 
     --council and --service keep the articles naming them and those articles'

@@ -11,7 +11,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from councilwatch.sample_site.render import article_path, build_site
+from councilwatch.sample_site.pages import SitePages
+from councilwatch.sample_site.render import article_path
 from councilwatch.sample_site.server import sample_articles
 
 from ..conftest import query, run_cli
@@ -37,7 +38,7 @@ def write_warc(path: Path, records: list[tuple], *, gzipped: bool = True) -> Non
 
 @pytest.fixture(scope="module")
 def site_pages():
-    return build_site(BASE)
+    return SitePages(BASE, sample_articles())
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def article_records(site_pages):
         (
             (
                 f"{BASE}{article_path(a)}",
-                site_pages[article_path(a)][1],
+                site_pages.get(article_path(a))[1],
                 "text/html; charset=utf-8",
             ),
             {},
@@ -60,19 +61,19 @@ def test_import_stores_each_article_once_and_reports_what_it_skipped(
 ):
     first, second = article_records[:10], article_records[10:]
     extra = [
-        ((f"{BASE}/static/logo.svg", site_pages["/static/logo.svg"][1], "image/svg+xml"), {}),
-        ((f"{BASE}/feed/", site_pages["/feed/"][1], "application/rss+xml"), {}),
+        ((f"{BASE}/static/logo.svg", site_pages.get("/static/logo.svg")[1], "image/svg+xml"), {}),
+        ((f"{BASE}/feed/", site_pages.get("/feed/")[1], "application/rss+xml"), {}),
         (
             (
                 "https://other.example/news/x/",
-                site_pages[article_path(sample_articles()[0])][1],
+                site_pages.get(article_path(sample_articles()[0]))[1],
                 "text/html",
             ),
             {},
         ),
         ((f"{BASE}/news/old/", b"<html>old</html>", "text/html"), {"date": "2009-01-01T00:00:00Z"}),
         ((f"{BASE}/gone/", b"gone", "text/html"), {"status": "404 Not Found"}),
-        ((f"{BASE}/", site_pages["/"][1], "text/html; charset=utf-8"), {}),  # an index page
+        ((f"{BASE}/", site_pages.get("/")[1], "text/html; charset=utf-8"), {}),  # an index page
         # the same story again, with tracking parameters
         ((first[0][0][0] + "?utm_source=cc", first[0][0][1], first[0][0][2]), {}),
     ]

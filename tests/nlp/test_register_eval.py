@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from .conftest import REPO, shared_path
+from ..conftest import REPO, shared_path
 
 BENCH = REPO / "bench"
 MODULES = ("register_data", "register_forms", "register_docs", "register_score", "register_eval")

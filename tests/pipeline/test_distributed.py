@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from councilwatch.pipeline.redis_addon import redis_settings
+from councilwatch.pipeline.redis_addon import RedisAddon
 from councilwatch.pipeline.redis_idle import CloseWhenFrontierIdle
 from councilwatch.pipeline.redis_keys import RedisKeys
 from councilwatch.pipeline.redis_scheduler import RedisScheduler
@@ -33,38 +32,7 @@ from ..conftest import FAST_CRAWL, REPO, query, run_cli
 
 redis = pytest.importorskip("redis")
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 KEYS = RedisKeys.for_spider("news")
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path):
-    """A throwaway redis-server on a free loopback port, without persistence."""
-    if not os.access(REDIS_SERVER, os.X_OK):
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        + ["--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not start")
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 #: Each worker fetches at most ~20 pages/s, so the crawl lasts long enough (~15 s for
@@ -116,6 +84,74 @@ def test_two_workers_share_the_frontier_and_one_loader_stores_each_article_once(
     assert runs == [("councilwatch load", "finished", 517, source_pages)]
     # every page fetched for the source, plus each worker's own robots.txt check
     assert 517 < source_pages <= sum(workers_pages.values())
+
+
+def scrapy_command() -> list[str]:
+    """Scrapy's own command, as run from the repository root."""
+    scrapy = Path(sys.executable).with_name("scrapy")
+    return [str(scrapy)] if scrapy.exists() else [sys.executable, "-m", "scrapy"]
+
+
+@pytest.mark.timeout(120)
+def test_scrapy_crawl_with_redis_url_starts_a_worker_and_the_loader_stores_its_items(
+    redis_url, db_path
+):
+    """`scrapy crawl news -s REDIS_URL=...` from the repo root: the Redis add-on in the
+    project settings makes it a worker (no database touched), and `load` stores its items."""
+    client = redis.Redis.from_url(redis_url)
+    with running_sample_site() as base:
+        result = subprocess.run(
+            [*scrapy_command(), "crawl", "news", "-a", f"start_urls={base}/robots.txt",
+             "-s", f"REDIS_URL={redis_url}", "-s", "COUNCILWATCH_IDLE_TIMEOUT=1",
+             "-s", "COUNCILWATCH_DB=/nonexistent/councilwatch.db", *FAST_CRAWL],
+            capture_output=True, text=True, cwd=REPO, timeout=100,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "Deprecation" not in result.stderr
+    assert client.llen(KEYS.items) == 17
+    assert not client.exists(KEYS.dupefilter, KEYS.requests, KEYS.live)  # last worker out
+    loaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
+    assert "Loaded 17 items (run 1): 17 new articles" in loaded.stdout, loaded.stderr[-2000:]
+    assert query(db_path, "SELECT count(*) FROM articles") == [(17,)]
+    assert client.llen(KEYS.items) == 0
+
+
+def project_components(**extra: str) -> dict:
+    """The project's add-ons and components, as a crawler of ``scrapy crawl`` gets them."""
+    from councilwatch.pipeline import settings as project
+
+    names = ("ADDONS", "DOWNLOADER_MIDDLEWARES", "ITEM_PIPELINES")
+    return {**{name: getattr(project, name) for name in names}, **extra}
+
+
+def test_without_redis_url_the_add_on_stays_off_and_the_crawl_writes_sqlite():
+    crawler = get_crawler(Spider, project_components())
+    pipelines = crawler.settings.getdict("ITEM_PIPELINES")
+    assert "councilwatch.pipeline.store_items.StoreArticlePipeline" in pipelines
+    assert crawler.settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert not any(isinstance(addon, RedisAddon) for addon in crawler.addons.addons)
+
+
+def test_with_redis_url_the_add_on_swaps_the_sqlite_components_for_redis_ones():
+    crawler = get_crawler(Spider, project_components(REDIS_URL="redis://127.0.0.1:1/0"))
+    enabled = {
+        key: {
+            load_name(c) for c, order in crawler.settings.getdict(key).items() if order is not None
+        }
+        for key in ("DOWNLOADER_MIDDLEWARES", "ITEM_PIPELINES", "EXTENSIONS")
+    }
+    assert "SkipStoredInRedisMiddleware" in enabled["DOWNLOADER_MIDDLEWARES"]
+    assert (
+        not {"SkipStoredArticlesMiddleware", "ConditionalGetMiddleware"}
+        & enabled["DOWNLOADER_MIDDLEWARES"]
+    )
+    assert enabled["ITEM_PIPELINES"] == {"ValidateArticlePipeline", "PushToRedisPipeline"}
+    assert "CloseWhenFrontierIdle" in enabled["EXTENSIONS"]
+    assert crawler.settings["SCHEDULER"] is RedisScheduler
+
+
+def load_name(component: str | type) -> str:
+    return component.rsplit(".", 1)[-1] if isinstance(component, str) else component.__name__
 
 
 def finished_worker(redis_url: str, start_url: str, *args: str) -> str:
@@ -268,7 +304,7 @@ def test_the_first_worker_of_a_crawl_clears_a_stale_duplicate_filter(redis_url):
     client.zadd(KEYS.live, {"dead:1": time.time() - 3600})
 
     def open_worker(name: str) -> RedisScheduler:
-        settings = {**redis_settings(redis_url), "COUNCILWATCH_WORKER": name}
+        settings = {"ADDONS": {RedisAddon: 0}, "REDIS_URL": redis_url, "COUNCILWATCH_WORKER": name}
         crawler = get_crawler(Spider, settings)
         spider = Spider.from_crawler(crawler, name="news")
         scheduler = RedisScheduler.from_crawler(crawler)

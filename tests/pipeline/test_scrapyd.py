@@ -20,7 +20,7 @@ import pytest
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.serve import free_port
 
-from ..conftest import FAST_CRAWL, REPO
+from ..conftest import FAST_CRAWL, REPO, run_cli
 
 pytest.importorskip("scrapyd", reason="scrapyd is in the test extra: pip install -e '.[test]'")
 DEPLOY = Path(sys.executable).with_name("scrapyd-deploy")
@@ -92,9 +92,8 @@ def project_copy(dest: Path, scrapyd_url: str) -> Path:
     return dest
 
 
-@pytest.mark.timeout(120)
-def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
-    url, home = scrapyd
+def deploy(url: str, tmp_path: Path) -> None:
+    """Deploy a copy of the project with `scrapyd-deploy local`."""
     if not DEPLOY.exists():
         pytest.skip("scrapyd-deploy is not installed (scrapyd-client, in the test extra)")
     project = project_copy(tmp_path / "project", url)
@@ -103,6 +102,34 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
     )
     assert deployed.returncode == 0, deployed.stderr[-3000:]
     assert '"status": "ok"' in deployed.stdout, deployed.stdout + deployed.stderr
+
+
+def run_job(url: str, home: Path, fields: list[tuple[str, str]]) -> str:
+    """Schedule a `news` job with these spider arguments / settings, wait for it to
+    finish and return its log (checked free of tracebacks and deprecation warnings)."""
+    fast = [("setting", value) for value in FAST_CRAWL[1::2]]
+    job = api(
+        url + "schedule.json", [("project", "councilwatch"), ("spider", "news"), *fields, *fast]
+    )
+    assert job["status"] == "ok", job
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        jobs = api(url + "listjobs.json?project=councilwatch")
+        if any(j["id"] == job["jobid"] for j in jobs["finished"]):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"the Scrapyd job did not finish: {jobs}")
+    log = next((home / "logs").rglob(f"{job['jobid']}.log")).read_text()
+    assert "Traceback" not in log, log[-3000:]
+    assert "ScrapyDeprecationWarning" not in log
+    return log
+
+
+@pytest.mark.timeout(120)
+def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
+    url, home = scrapyd
+    deploy(url, tmp_path)
     assert api(url + "listspiders.json?project=councilwatch")["spiders"] == ["news"]
     (egg,) = (home / "eggs" / "councilwatch").glob("*.egg")
     with zipfile.ZipFile(egg) as archive:
@@ -120,30 +147,10 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
     assert "settings = councilwatch.pipeline.settings" in entry_points
 
     db = tmp_path / "councilwatch.db"
-    fast = [("setting", value) for value in FAST_CRAWL[1::2]]
     with running_sample_site() as base:
-        job = api(
-            url + "schedule.json",
-            [
-                ("project", "councilwatch"),
-                ("spider", "news"),
-                ("start_urls", f"{base}/robots.txt"),
-                ("setting", f"COUNCILWATCH_DB={db}"),
-                *fast,
-            ],
+        run_job(
+            url, home, [("start_urls", f"{base}/robots.txt"), ("setting", f"COUNCILWATCH_DB={db}")]
         )
-        assert job["status"] == "ok", job
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            jobs = api(url + "listjobs.json?project=councilwatch")
-            if any(j["id"] == job["jobid"] for j in jobs["finished"]):
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"the Scrapyd job did not finish: {jobs}")
-    log = next((home / "logs").rglob(f"{job['jobid']}.log")).read_text()
-    assert "Traceback" not in log, log[-3000:]
-    assert "ScrapyDeprecationWarning" not in log
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (17,)
@@ -153,3 +160,27 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         ]
     finally:
         conn.close()
+
+
+@pytest.mark.timeout(150)
+def test_a_scrapyd_job_with_redis_url_is_a_worker(scrapyd, redis_url, tmp_path):
+    """`setting=REDIS_URL=...` makes a Scrapyd job a Redis worker (the project's add-on):
+    its items go to Redis, not to a database, and `councilwatch load` stores them."""
+    import redis
+
+    from councilwatch.pipeline.redis_keys import RedisKeys
+
+    url, home = scrapyd
+    deploy(url, tmp_path)
+    with running_sample_site() as base:
+        run_job(
+            url, home,
+            [("start_urls", f"{base}/robots.txt"), ("setting", f"REDIS_URL={redis_url}"),
+             ("setting", "COUNCILWATCH_IDLE_TIMEOUT=1"),
+             ("setting", "COUNCILWATCH_DB=/nonexistent/councilwatch.db")],
+        )  # fmt: skip
+    keys = RedisKeys.for_spider("news")
+    assert redis.Redis.from_url(redis_url).llen(keys.items) == 17
+    db = tmp_path / "councilwatch.db"
+    loaded = run_cli("load", "--redis", redis_url, "--db", str(db))
+    assert "Loaded 17 items (run 1): 17 new articles" in loaded.stdout, loaded.stderr[-2000:]

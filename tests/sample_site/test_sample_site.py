@@ -15,7 +15,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from councilwatch.sample_site.data import body_text
-from councilwatch.sample_site.render import article_path, build_site
+from councilwatch.sample_site.pages import SitePages
+from councilwatch.sample_site.render import article_path
 from councilwatch.sample_site.server import running_sample_site, sample_articles
 
 GOLD = Path(__file__).parents[1] / "gold" / "sample-site.jsonl"
@@ -235,10 +236,10 @@ def test_text_is_escaped(site: str, articles: list[dict]) -> None:
         assert article["title"] not in raw.split("</script>", 1)[1]
 
 
-def test_build_site_uses_base_url() -> None:
-    pages = build_site("http://127.0.0.1:9/")
-    assert b"http://127.0.0.1:9/sitemap.xml" in pages["/robots.txt"][1]
-    assert b"http://127.0.0.1:9/news/" in pages["/feed/"][1]
+def test_site_pages_use_base_url() -> None:
+    pages = SitePages("http://127.0.0.1:9/", sample_articles())
+    assert b"http://127.0.0.1:9/sitemap.xml" in pages.get("/robots.txt")[1]
+    assert b"http://127.0.0.1:9/news/" in pages.get("/feed/")[1]
 
 
 def test_gold_text_matches_article_data(articles: list[dict], gold: dict[str, dict]) -> None:

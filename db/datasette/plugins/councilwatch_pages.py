@@ -187,7 +187,9 @@ def register_routes() -> list:
 
 
 @hookimpl
-def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette):
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Markup | str | None:
     if column in MONEY_COLUMNS:
         return format_gbp(value)
     if column == "article_id" and table not in FK_TABLES and isinstance(value, int):
