@@ -139,8 +139,10 @@ class CouncilLinker:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
                 is_org = sent in accepted and self._shared_with(ix, cand)
-            if not is_org or sent in foreign_sents:
+            if not is_org:
                 continue
+            if sent in foreign_sents and (cand.kind == "place" or "£" not in ix.sent_text(sent)):
+                continue  # "Camden, New Jersey"; but "Kent County Council's £4m deal with a US firm"
             if doc_abroad and cand.kind == "place" and g not in with_org:
                 continue
             if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
