@@ -133,7 +133,9 @@ class CouncilLinker:
         with_org = {g for c, ok, g in decided if ok and c.kind == "org"}
         # a story set abroad (evidence of a place abroad, and no pounds anywhere): its bare
         # names are places there ("London, Ontario ... The City of London will also ...")
-        doc_abroad = (words_abroad or bool(foreign)) and "£" not in text
+        doc_abroad = "£" not in text and (
+            words_abroad or any(sent_of[c.start] in foreign_sents for c, _, _ in decided)
+        )
         found: list[tuple[int, int, str]] = []
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]

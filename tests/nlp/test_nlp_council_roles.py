@@ -142,3 +142,8 @@ def test_places_abroad_by_the_documents_own_evidence(link):
 def test_a_uk_story_that_mentions_dollars_keeps_its_councils(link):
     [found] = link(["Kent County Council has signed a £4m deal with a $50bn US supplier."])
     assert found == ["KEN"]
+
+
+def test_a_uk_story_that_names_the_us_keeps_its_bare_councils(link):
+    [found] = link(["Hackney will move its email to Google. The US firm said the council agreed."])
+    assert found == ["HCK"]
