@@ -64,7 +64,7 @@ class CouncilLinker:
             self.keys[nlp.vocab.strings.add(f"org|{name.lower()}")] = ("org", codes)
         names = [name for name, _ in merged.values()]
         for name, pattern in zip(names, nlp.tokenizer.pipe(names), strict=True):
-            self.orgs.add(f"org|{name.lower()}", [pattern])
+            self.orgs.add(f"org|{name.lower()}", [pattern, *_upper_pattern(nlp, name, pattern)])
         for kind, table in (("org", self.gaz.cased), ("place", self.gaz.place)):
             names = list(table)
             for name, pattern in zip(names, nlp.tokenizer.pipe(names), strict=True):
@@ -72,7 +72,7 @@ class CouncilLinker:
                 self.keys[nlp.vocab.strings.add(key)] = (kind, table[name])
                 self.matcher.add(key, [pattern])
                 if name.upper() != name:
-                    self.caps.add(key, [pattern])
+                    self.caps.add(key, [pattern, *_upper_pattern(nlp, name, pattern)])
         # foreign places share the ORTH matcher (one pass per Doc) under their own key
         self.foreign_key = nlp.vocab.strings.add("FOREIGN")
         self.matcher.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
@@ -91,7 +91,7 @@ class CouncilLinker:
             words = ix.words
             matches += [m for m in self.caps(doc) if _all_caps(words[m[1] : m[2]])]
         if not matches:
-            return [], [s for _, s, _ in foreign]
+            return [], _foreign_starts(ix, foreign)
         matches.sort(key=lambda m: self.keys[m[0]][0] != "org")
         keys: dict[tuple[int, int], int] = {}
         for k, s, e in matches:
@@ -101,7 +101,7 @@ class CouncilLinker:
             Cand(s, e, *self.keys[k])
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
-        return cands, [s for _, s, _ in foreign]
+        return cands, _foreign_starts(ix, foreign)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(RECORDS_KEY, None)
@@ -298,6 +298,30 @@ class CouncilLinker:
                 )
             out.append((c, bool(ok)))
         return sorted(out, key=lambda p: p[0].start)
+
+
+def _upper_pattern(nlp: Language, name: str, pattern: Doc) -> list[Doc]:
+    """The name in capitals where it tokenizes differently ("ST. HELENS": "ST", ".")."""
+    if "." not in name and "'" not in name:  # only these split differently in capitals
+        return []
+    upper = nlp.tokenizer(name.upper())
+    if [t.lower_ for t in upper] == [t.lower_ for t in pattern]:
+        return []
+    return [upper]
+
+
+def _foreign_starts(ix: DocIndex, foreign: list[tuple[int, int, int]]) -> list[int]:
+    """Start tokens of the places abroad, less a state's two letters inside capitals
+    ("BARROW-IN-FURNESS" is not Indiana)."""
+    words = ix.words
+    out = []
+    for _, s, e in foreign:
+        if e - s == 1 and len(words[s]) <= 3 and words[s].isupper():
+            near = [words[i] for i in (s - 2, s - 1, s + 1, s + 2) if 0 <= i < len(words)]
+            if any(w.isalpha() and w.isupper() and len(w) > 3 for w in near):
+                continue
+        out.append(s)
+    return out
 
 
 def _all_caps(words: list[str]) -> bool:

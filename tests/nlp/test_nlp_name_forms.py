@@ -170,3 +170,8 @@ def test_a_date_chooses_only_where_one_name_served_two(link):
     # the type words choose between them whatever the date
     text = "Taunton Deane Borough, Sedgemoor District and Somerset County Councils signed."
     assert link(text, "2024-05-01") == ["SEG", "SOM", "TAU"]
+
+
+def test_names_in_capitals_that_tokenize_differently(link):
+    assert link("The chief executive of ST. HELENS Council wrote to staff.") == ["SHN"]
+    assert link("BARROW-IN-FURNESS BOROUGH COUNCIL HAS AGREED A DEAL") == ["BAR"]  # not Indiana
