@@ -12,6 +12,8 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.language import Language
@@ -19,112 +21,135 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .coordination import DIRECTIONS, Cand, expand_ellipsis, groups
+from .council_roles import RoleCues
 from .docindex import DocIndex, filter_ranges, records_only
 from .extensions import get_extension, register_extensions
 from .gazetteer import Gazetteer, load_json
 
 LABEL = "COUNCIL"
 RECORDS_KEY = "councilwatch.councils"  # [start token, end token, code] of the COUNCIL ents
-_JOINERS = {",", "and", "&", "or"}
-_AUX = {
-    "have", "has", "had", "will", "would", "are", "were", "also", "both", "already", "jointly",
-    "now", "to", "recently", "previously", "'ve", "plan", "plans", "is", "was", "set", "each",
-}  # fmt: skip
 _CAPS_WORD = re.compile(r"\b[A-Z&]{3,}\b")
 _CAPS_RUN = re.compile(r"[A-Z&]{3}")  # needed by _CAPS_WORD; found without trying every \b
-_INDEFINITE = {"a", "an", "another", "one", "each", "every", "any", "other", "several", "some"}
 
 
 class CouncilLinker:
-    """Match council names with a PhraseMatcher and keep those in an organisational role."""
+    """Match council names (generated press forms, :mod:`.name_forms`), group coordinated
+    names (:mod:`.coordination`) and keep those in an organisational role (:mod:`.council_roles`).
+    """
 
     def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
         path = Path(data_dir) if data_dir else None
         self.gaz = Gazetteer.load(path)
         ctx = load_json("council_context.json", path)
-        self.council_words = set(ctx["council_words"])
-        self.type_words = set(ctx["type_words"])
-        self.org_prefixes = [tuple(p) for p in ctx["org_prefixes"]]
-        self._prefixes_by_last: dict[str, list[tuple[str, ...]]] = {}
-        for prefix in self.org_prefixes:
-            self._prefixes_by_last.setdefault(prefix[-1], []).append(prefix)
+        self.cues = RoleCues(ctx)
         self._chosen: dict[tuple[tuple[str, ...], str | None], str] = {}
-        self.org_verbs = set(ctx["org_verbs"]) - _AUX
-        self.strong_verbs = set(ctx["strong_single_verbs"])
-        self.possessive_nouns = set(ctx["possessive_nouns"])
-        self.place_only_next = set(ctx["place_only_next"])
-        self.place_only_prev = set(ctx["place_only_prev"])
-        self.list_prefixes = set(ctx["list_prefixes"])
         self.share_words = set(ctx["share_words"])
         self.future_words = set(ctx["future_words"])
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.caps = PhraseMatcher(nlp.vocab, attr="LOWER")  # "HAMPSHIRE COUNTY COUNCIL"
+        self.foreign_money = [m for m in ctx["foreign_money"] if not m.isalpha()]
+        self.foreign_words = {m for m in ctx["foreign_money"] if m.isalpha()}
+        self.foreign_institutions = [tuple(p) for p in ctx["foreign_institutions"]]
+        phrases = sorted(self.foreign_words | {" ".join(p) for p in self.foreign_institutions})
+        # any of these in the lower-cased text: then each sentence is checked
+        self._abroad_words = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases))
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")  # place and abbreviated forms
+        self.orgs = PhraseMatcher(nlp.vocab, attr="LOWER")  # "WIRRAL COUNCIL", "wirral council"
+        self.caps = PhraseMatcher(nlp.vocab, attr="LOWER")  # "KENT CC", "CAMDEN"
         self.keys: dict[int, tuple[str, list[str]]] = {}
-        for kind, table in (("org", self.gaz.org), ("place", self.gaz.place)):
+        merged: dict[str, tuple[str, list[str]]] = {}
+        for name, codes in self.gaz.org.items():
+            _, known = merged.setdefault(name.lower(), (name, []))
+            known += [c for c in codes if c not in known]
+        for name, codes in merged.values():
+            self.keys[nlp.vocab.strings.add(f"org|{name.lower()}")] = ("org", codes)
+        names = [name for name, _ in merged.values()]
+        for name, pattern in zip(names, nlp.tokenizer.pipe(names), strict=True):
+            self.orgs.add(f"org|{name.lower()}", [pattern, *_upper_pattern(nlp, name, pattern)])
+        for kind, table in (("org", self.gaz.cased), ("place", self.gaz.place)):
             names = list(table)
             for name, pattern in zip(names, nlp.tokenizer.pipe(names), strict=True):
                 key = f"{kind}|{name}"
                 self.keys[nlp.vocab.strings.add(key)] = (kind, table[name])
                 self.matcher.add(key, [pattern])
                 if name.upper() != name:
-                    self.caps.add(key, [pattern])
+                    self.caps.add(key, [pattern, *_upper_pattern(nlp, name, pattern)])
         # foreign places share the ORTH matcher (one pass per Doc) under their own key
         self.foreign_key = nlp.vocab.strings.add("FOREIGN")
         self.matcher.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
         register_extensions()
 
-    def __call__(self, doc: Doc) -> Doc:
-        doc.user_data.pop(RECORDS_KEY, None)
+    def _candidates(self, doc: Doc, ix: DocIndex) -> tuple[list[Cand], list[int]]:
+        """Non-overlapping gazetteer matches (longest first, organisation forms before place
+        forms of the same span) and the start tokens of foreign place names."""
         foreign_key = self.foreign_key
         matches = []
         foreign = []
         for m in self.matcher(doc):
             (foreign if m[0] == foreign_key else matches).append(m)
-        ix = DocIndex.of(doc)
+        matches += self.orgs(doc)
         if _CAPS_RUN.search(ix.text) and _CAPS_WORD.search(ix.text):
             words = ix.words
             matches += [m for m in self.caps(doc) if _all_caps(words[m[1] : m[2]])]
         if not matches:
-            return doc
+            return [], _foreign_starts(ix, foreign)
         matches.sort(key=lambda m: self.keys[m[0]][0] != "org")
         keys: dict[tuple[int, int], int] = {}
         for k, s, e in matches:
             if (s, e) not in keys:
                 keys[s, e] = k
-        spans = [
-            _Cand(s, e, self.keys[k][0])
+        cands = [
+            Cand(s, e, *self.keys[k])
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
-        foreign_sents = {ix.sent_of_token(s) for _, s, _ in foreign}
+        return cands, _foreign_starts(ix, foreign)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data.pop(RECORDS_KEY, None)
+        ix = DocIndex.of(doc)
+        cands, foreign = self._candidates(doc, ix)
+        if not cands:
+            return doc
+        cands = expand_ellipsis(ix.words, cands, self.gaz.place, DIRECTIONS)
         published = get_extension(doc, "published")
-        decided: list[tuple[_Cand, bool]] = []
-        for group in self._groups(ix, spans):
-            decided += self._decide(doc, ix, group)
-        sent_of = {c.start: ix.sent_of_token(c.start) for c, _ in decided}
-        accepted = {sent_of[c.start] for c, ok in decided if ok}
-        foreign_names = {
-            ix.span_text(c.start, c.end) for c, _ in decided if sent_of[c.start] in foreign_sents
+        council_doc = any(c.kind == "org" for c in cands) or bool(
+            self.cues.council_text.search(ix.text)
+        )
+        named = {code for c in cands if c.kind == "org" for code in c.codes}
+        decided: list[tuple[Cand, bool, int]] = []
+        for g, group in enumerate(groups(ix.words, cands, self.cues.type_words)):
+            decided += [(c, ok, g) for c, ok in self._decide(ix, group, council_doc, named)]
+        sent_of = {c.start: ix.sent_of_token(c.start) for c, _, _ in decided}
+        foreign_sents = {ix.sent_of_token(s) for s in foreign}
+        text = ix.text
+        money = "£" not in text and any(m in text for m in self.foreign_money)
+        words_abroad = money or bool(self._abroad_words.search(text.lower()))
+        if words_abroad:
+            foreign_sents |= {k for k in set(sent_of.values()) if self._abroad(ix, k, money)}
+        accepted = {sent_of[c.start] for c, ok, _ in decided if ok}
+        abroad = {
+            code for c, _, _ in decided if sent_of[c.start] in foreign_sents for code in c.codes
         }
-        org_codes = {
-            code
-            for c, ok in decided
-            if ok and c.kind == "org"
-            for code in self.keys[keys[c.start, c.end]][1]
-        }
+        size = Counter(g for _, ok, g in decided if ok)
+        with_org = {g for c, ok, g in decided if ok and c.kind == "org"}
+        # a story set abroad (evidence of a place abroad, and no pounds anywhere): its bare
+        # names are places there ("London, Ontario ... The City of London will also ...")
+        doc_abroad = "£" not in text and (
+            words_abroad or any(sent_of[c.start] in foreign_sents for c, _, _ in decided)
+        )
         found: list[tuple[int, int, str]] = []
-        for cand, is_org in decided:
+        for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
                 is_org = sent in accepted and self._shared_with(ix, cand)
-            if not is_org or sent in foreign_sents:
+            if not is_org:
                 continue
-            codes = self.keys[keys[cand.start, cand.end]][1]
-            if (
-                cand.kind == "place"
-                and ix.span_text(cand.start, cand.end) in foreign_names
-                and not org_codes & set(codes)
-            ):
+            if sent in foreign_sents and (cand.kind == "place" or "£" not in ix.sent_text(sent)):
+                continue  # "Camden, New Jersey"; but "Kent County Council's £4m deal with a US firm"
+            if doc_abroad and cand.kind == "place" and g not in with_org:
+                continue
+            if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
+            codes = self._typed(ix, cand) if len(cand.codes) > 1 else cand.codes
             found.append((cand.start, cand.end, self._choose(ix, cand, codes, published)))
         if not found:
             return doc
@@ -141,7 +166,36 @@ class CouncilLinker:
             doc.user_data[RECORDS_KEY] = [list(f) for f in found]
         return doc
 
-    def _choose(self, ix: DocIndex, cand: _Cand, codes: list[str], published: str | None) -> str:
+    def _typed(self, ix: DocIndex, cand: Cand) -> list[str]:
+        """Of a name that served two authorities, the one its type words fit: "Somerset
+        County" in "Taunton Deane Borough, ... and Somerset County Councils" is Somerset County
+        Council, not Somerset Council."""
+        i = self.cues.type_run(ix.words, cand.end)
+        if i == cand.end:
+            return cand.codes
+        named = ix.span_text(cand.start, i).lower()
+        fit = [c for c in cand.codes if named in self.gaz.councils[c]["official_name"].lower()]
+        return fit or cand.codes
+
+    def _abroad(self, ix: DocIndex, sent: int, money: bool) -> bool:
+        """The sentence's own evidence of a place outside the UK: dollars or euros (``money``:
+        in a document with no pounds at all), or an institution that UK councils do not have
+        ("the city manager")."""
+        if money and any(m in ix.sent_text(sent) for m in self.foreign_money):
+            return True
+        start, end = ix.sent_token_bounds(sent)
+        lower = ix.lower[start:end]
+        if self.foreign_words.intersection(lower):
+            return True
+        firsts = {p[0] for p in self.foreign_institutions}
+        for i, w in enumerate(lower):
+            if w in firsts and any(
+                tuple(lower[i : i + len(p)]) == p for p in self.foreign_institutions
+            ):
+                return True
+        return False
+
+    def _choose(self, ix: DocIndex, cand: Cand, codes: list[str], published: str | None) -> str:
         """The authority alive on ``published``; for "the new X Council", the one created later."""
         if published and cand.start > 0 and ix.lower[cand.start - 1] in self.future_words:
             later = [c for c in codes if (self.gaz.councils[c]["start_date"] or "") > published]
@@ -153,7 +207,7 @@ class CouncilLinker:
             code = self._chosen[key] = self.gaz.choose(codes, published)
         return code
 
-    def _shared_with(self, ix: DocIndex, cand: _Cand) -> bool:
+    def _shared_with(self, ix: DocIndex, cand: Cand) -> bool:
         """ "... sharing its team with Bromsgrove", "Aylesbury Vale is in talks with X Council about
         sharing": a place as subject or partner in a sentence that already names a council."""
         sstart, send = ix.sent_token_bounds(ix.sent_of_token(cand.start))
@@ -165,112 +219,109 @@ class CouncilLinker:
         share = self.share_words
         return any(w in share for w in ix.lower[sstart:send])
 
-    @staticmethod
-    def _groups(ix: DocIndex, spans: list[_Cand]) -> list[list[_Cand]]:
-        """Group matches coordinated by commas, "and", "&" ("Canterbury, Dover and Thanet")."""
-        groups: list[list[_Cand]] = []
-        for span in spans:
-            if groups:
-                last = groups[-1][-1]
-                gap = span.start - last.end
-                if 0 < gap <= 2 and all(w in _JOINERS for w in ix.lower[last.end : span.start]):
-                    groups[-1].append(span)
-                    continue
-            groups.append([span])
-        return groups
+    def _partner(self, lower: Sequence[str], start: int, sent_start: int) -> bool:
+        """ "The authority already shares a legal team with Burnley": the partner of a
+        sharing verb earlier in the sentence."""
+        if start == 0 or lower[start - 1] != "with":
+            return False
+        share = self.share_words
+        return any(w in share for w in lower[max(sent_start, start - 12) : start - 1])
 
-    def _decide(self, doc: Doc, ix: DocIndex, group: list[_Cand]) -> list[tuple[_Cand, bool]]:
-        """Return each span with whether it names a council in this context."""
-        words, lower, n = ix.words, ix.lower, len(ix)
+    def _decide(
+        self, ix: DocIndex, group: list[Cand], council_doc: bool, named: set[str]
+    ) -> list[tuple[Cand, bool]]:
+        """Return each candidate of a coordinated group with whether it names a council.
+
+        ``council_doc``: the document speaks of councils ("council", "borough", a council
+        named in full), where weaker cues count too (:meth:`RoleCues.weak`); ``named``: the
+        codes the document names in an organisation's form, which make a list that holds one
+        of them a list of councils ("Kent and Medway" where Kent County Council is named)."""
+        words, lower, cues = ix.words, ix.lower, self.cues
         first, last = group[0], group[-1]
-        prev = first.start - 1 if first.start > 0 else None
-        places = [s for s in group if s.kind == "place"]
+        single = len(group) == 1
         out = []
-        for s in group:
-            if s.kind == "org":
-                lower_tail = words[s.end - 1] == "council"
-                ok = not (lower_tail and s is first and prev is not None and _indefinite(doc, prev))
-                out.append((s, ok))
+        orgs = False
+        for c in group:
+            if c.kind == "org":
+                lower_tail = words[c.end - 1] == "council"
+                ok = not (
+                    lower_tail
+                    and c is first
+                    and first.start > 0
+                    and _indefinite(words[first.start - 1], cues.indefinite)
+                )
+                orgs = orgs or ok
+                out.append((c, ok))
+        places = [c for c in group if c.kind == "place"]
         if not places:
             return out
+        if cues.false_friend(words, first.start, last.end):
+            return out + [(c, False) for c in places]
+        # a council head or a cue before the group settles it; other cues only where the
+        # name is not plainly a place ("in Kent", "a Kent-based firm")
         role = (
-            self._suffix_role(ix, group)
-            or self._prefix_role(ix, first)
-            or any(ok for _, ok in out)  # "Dorset County Council and East Dorset"
+            (last.kind == "place" and cues.suffix(words, last.end) and not single)
+            or (
+                single
+                and cues.type_run(words, last.end) > last.end
+                and cues.suffix(words, last.end)
+            )
+            or (last.kind == "org" and not single and lower[last.end - 1] == "council")
+            or cues.before(words, lower, first.start, single)
+            or orgs  # "Dorset County Council and East Dorset"
         )
-        blocked = prev is not None and (
-            words[prev] in self.place_only_prev or lower[prev] in _INDEFINITE
-        )
-        if not role and len(group) > 1 and prev is not None:
-            role = lower[prev] in self.list_prefixes  # "took over from Allerdale, Carlisle and ..."
-        if not role and not blocked:
-            role = self._verb_role(ix, last, len(group)) or self._possessive_role(ix, last)
-        for s in places:
-            mere_place = s.end < n and words[s.end] in self.place_only_next
-            out.append((s, bool(role) and not mere_place))
+        headed = role
+        sent_start, sent_end = ix.sent_token_bounds(ix.sent_of_token(first.start))
+        if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
+            role = cues.possessive(words, lower, last.end) and not (
+                first.start > 0 and lower[first.start - 1] in cues.indefinite
+            )  # "in Kent's budget", but not "a Kent's"
+            if not role and not cues.mere_place(words, lower, first.start, last.end):
+                role = (
+                    cues.verb(words, lower, last.end, single)
+                    or cues.apposition(lower, last.end)
+                    or self._partner(lower, first.start, sent_start)
+                    or (
+                        council_doc
+                        and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
+                    )
+                    or (not single and any(named.intersection(c.codes) for c in places))
+                )
+        for c in places:
+            if headed and c is not last:
+                ok = True
+            else:
+                ok = role and not (
+                    c.end < len(words)
+                    and words[c.end] in cues.place_only_next
+                    and not cues.suffix(words, c.end)
+                )
+            out.append((c, bool(ok)))
         return sorted(out, key=lambda p: p[0].start)
 
-    def _suffix_role(self, ix: DocIndex, group: list[_Cand]) -> bool:
-        """ "Kingston and Sutton councils", "Canterbury, Dover and Thanet District Councils"."""
-        last = group[-1]
-        if last.kind == "org":
-            return len(group) > 1 and ix.lower[last.end - 1] == "council"
-        words, n = ix.words, len(ix)
-        i = last.end
-        while i < n and i - last.end < 3 and words[i] in self.type_words:
-            i += 1
-        if i >= n or words[i] not in self.council_words:
-            return False
-        return len(group) > 1
 
-    def _prefix_role(self, ix: DocIndex, first: _Cand) -> bool:
-        """ "the London boroughs of Camden and Islington", "councils such as Kent"."""
-        if first.start == 0:
-            return False
-        words = ix.words
-        for prefix in self._prefixes_by_last.get(words[first.start - 1], ()):
-            n = len(prefix)
-            if first.start >= n and tuple(words[first.start - n : first.start]) == prefix:
-                return True
-        return False
-
-    def _verb_role(self, ix: DocIndex, last: _Cand, size: int) -> bool:
-        """ "Havering and Newham have brought together 21 services"."""
-        words, lower, n = ix.words, ix.lower, len(ix)
-        i = last.end
-        if size == 1 and i < n and words[i] == ",":
-            return False
-        start = i
-        while i < n and i - start < 3 and lower[i] in _AUX:
-            i += 1
-        verbs = self.org_verbs if size > 1 else self.strong_verbs
-        if i >= n:
-            return False
-        word = words[i]
-        if size > 1 and i > start and word.islower() and word.endswith(("ing", "ed")):
-            return True  # "Denbighshire and Wrexham are watching"
-        return lower[i] in verbs
-
-    def _possessive_role(self, ix: DocIndex, span: _Cand) -> bool:
-        """ "Camden's IT chief"."""
-        words, lower = ix.words, ix.lower
-        i = span.end
-        if i + 1 >= len(ix) or words[i] not in ("'s", "’s"):
-            return False
-        nouns = self.possessive_nouns
-        return any(
-            w in nouns or lw in nouns
-            for w, lw in zip(words[i + 1 : i + 3], lower[i + 1 : i + 3], strict=True)
-        )
+def _upper_pattern(nlp: Language, name: str, pattern: Doc) -> list[Doc]:
+    """The name in capitals where it tokenizes differently ("ST. HELENS": "ST", ".")."""
+    if "." not in name and "'" not in name:  # only these split differently in capitals
+        return []
+    upper = nlp.tokenizer(name.upper())
+    if [t.lower_ for t in upper] == [t.lower_ for t in pattern]:
+        return []
+    return [upper]
 
 
-class _Cand:
-    """A gazetteer match: token range and the variant kind (``org`` or ``place``)."""
-
-    __slots__ = ("start", "end", "kind")
-
-    def __init__(self, start: int, end: int, kind: str) -> None:
-        self.start, self.end, self.kind = start, end, kind
+def _foreign_starts(ix: DocIndex, foreign: list[tuple[int, int, int]]) -> list[int]:
+    """Start tokens of the places abroad, less a state's two letters inside capitals
+    ("BARROW-IN-FURNESS" is not Indiana)."""
+    words = ix.words
+    out = []
+    for _, s, e in foreign:
+        if e - s == 1 and len(words[s]) <= 3 and words[s].isupper():
+            near = [words[i] for i in (s - 2, s - 1, s + 1, s + 2) if 0 <= i < len(words)]
+            if any(w.isalpha() and w.isupper() and len(w) > 3 for w in near):
+                continue
+        out.append(s)
+    return out
 
 
 def _all_caps(words: list[str]) -> bool:
@@ -278,9 +329,12 @@ def _all_caps(words: list[str]) -> bool:
     return all(w.isupper() or not w.isalpha() for w in words)
 
 
-def _indefinite(doc: Doc, i: int) -> bool:
-    token = doc[i]
-    return token.lower_ in _INDEFINITE or token.like_num
+def _indefinite(word: str, indefinite: set[str]) -> bool:
+    """ "a Kent council", "three Kent councils"."""
+    return word.lower() in indefinite or word.isdigit() or word.lower() in _NUMBER_WORDS
+
+
+_NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 
 
 @Language.factory("council_linker", default_config={"data_dir": None})

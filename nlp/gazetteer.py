@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .name_forms import FormRules, form_kind, press_forms, short_forms
+
 DATA_DIR = Path(__file__).parent / "data"
 
 COUNCIL_FIELDS = (
@@ -107,21 +109,48 @@ class Gazetteer:
     """
 
     councils: dict[str, dict[str, Any]] = field(default_factory=dict)
-    org: dict[str, list[str]] = field(default_factory=dict)
-    place: dict[str, list[str]] = field(default_factory=dict)
+    org: dict[str, list[str]] = field(default_factory=dict)  # matched ignoring case
+    place: dict[str, list[str]] = field(default_factory=dict)  # matched as written
+    cased: dict[str, list[str]] = field(default_factory=dict)  # org forms matched as written
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Gazetteer:
-        """Build the gazetteer from the data files."""
+        """Build the gazetteer: the generated press forms of every authority
+        (:mod:`.name_forms`) and the irregular ones of ``council_variants.csv``.
+
+        >>> gaz = Gazetteer.load()
+        >>> gaz.cased["Barnsley MBC"], gaz.org["Wirral Metropolitan Council"], gaz.place["H&F"]
+        (['BNS'], ['WRL'], ['HMF'])
+        """
         gaz = cls({c["code"]: c for c in load_councils(data_dir)})
+        listed: dict[str, list[tuple[str, str]]] = {}
         for code, variant, kind in load_variants(data_dir):
-            if code not in gaz.councils:
-                continue
-            table = gaz.org if kind == "org" else gaz.place
-            codes = table.setdefault(variant, [])
-            if code not in codes:
-                codes.append(code)
+            if code in gaz.councils:
+                listed.setdefault(code, []).append((variant, kind))
+        rules = FormRules.load(data_dir)
+        for code, rec in gaz.councils.items():
+            rows = listed.get(code, [])
+            alt = [v for v, kind in rows if kind == "place"]
+            generated = press_forms(rec, alt, rules)
+            for variant, kind in generated + [
+                (v, k if k == "place" else form_kind(v)) for v, k in rows
+            ]:
+                gaz._add(code, variant, kind)
+        shorts: dict[str, set[str]] = {}
+        for code, rec in gaz.councils.items():
+            for form in short_forms(rec, rules):
+                shorts.setdefault(form, set()).add(code)
+        known = {name.lower() for name in gaz.org}
+        for form, codes in shorts.items():
+            if len(codes) == 1 and form.lower() not in known:
+                gaz._add(codes.pop(), form, "org")
         return gaz
+
+    def _add(self, code: str, variant: str, kind: str) -> None:
+        table = {"org": self.org, "place": self.place, "cased": self.cased}[kind]
+        codes = table.setdefault(variant, [])
+        if code not in codes:
+            codes.append(code)
 
     def choose(self, codes: Iterable[str], published: str | None) -> str:
         """Pick the authority that existed on ``published`` (ISO date); else the current one."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from councilwatch.nlp.gazetteer import COUNCIL_FIELDS, Gazetteer, load_councils, load_variants
+from councilwatch.nlp.name_forms import FormRules, press_forms
 
 REGISTER = (
     Path(__file__).parents[3]
@@ -54,17 +55,42 @@ def test_variants_refer_to_known_councils_and_include_press_forms():
     codes = {c["code"] for c in load_councils()}
     variants = load_variants()
     assert all(code in codes and kind in ("org", "place") for code, _, kind in variants)
-    names = {(code, v) for code, v, _ in variants}
+    assert ("KEC", "RBKC", "org") in variants and ("HMF", "H&F", "place") in variants
+    gaz = Gazetteer.load()
+    forms = {
+        (code, name)
+        for table in (gaz.org, gaz.cased, gaz.place)
+        for name, found in table.items()
+        for code in found
+    }
     for expected in [
         ("KEC", "RBKC"),
         ("HMF", "H&F"),
         ("HMF", "Hammersmith & Fulham"),
-        ("WSM", "Westminster council"),
+        ("WSM", "Westminster Council"),
         ("CMD", "London Borough of Camden"),
         ("CAT", "Canterbury City Council"),
         ("KEN", "Kent County Council"),
     ]:
-        assert expected in names
+        assert expected in forms
+
+
+def test_listed_variants_are_only_what_the_rules_do_not_make():
+    gaz = Gazetteer.load()
+    generated = {
+        (code, name.lower())
+        for table in (gaz.org, gaz.cased)
+        for name, found in table.items()
+        for code in found
+    }
+    listed_org = [(code, v) for code, v, kind in load_variants() if kind == "org"]
+    assert len(load_variants()) < 100  # irregulars and other names, not the generated forms
+    rules = FormRules.load()
+    councils = {c["code"]: c for c in load_councils()}
+    for code, variant in listed_org:
+        assert (code, variant.lower()) in generated
+        made = {t.lower() for t, _ in press_forms(councils[code], [], rules)}
+        assert variant.lower() not in made, f"{variant} is made by the rules"
 
 
 def test_date_aware_choice():

@@ -1,0 +1,295 @@
+"""Context cues that make a bare council name an organisation, or something else (spec §1).
+
+A place name ("Sefton", "North and South Ayrshire") names a council only in an
+organisational role; the cues are read from ``data/council_context.json`` and checked over
+the tokens around a coordinated group of names (:mod:`.coordination`):
+
+- a council head after the group ("Kingston and Sutton councils", "... Borough Councils");
+- a cue before it: "the London boroughs of", "the councils are", "involving", "the
+  districts of" (lists), "a spokesperson for", "on behalf of", "led by" (any name);
+- a verb after it: "Havering and Newham have brought together ...", "Breckland said",
+  "Sefton signs ...", "South Holland and Breckland to end ...";
+- a possessive with an organisation's noun: "Sefton's cabinet", "Kent's new app";
+- an apposition: "Medway, a separate unitary, ...", "Harrogate, which runs its own ...".
+
+False friends are checked over the run of capitalised words after and before the group: a
+head such as "NHS", "Trust", "Police", "University", "Integrated Care Board" makes the name
+part of another organisation's ("Barnet, Enfield and Haringey Mental Health NHS Trust").
+
+Example:
+    >>> from councilwatch.nlp.gazetteer import load_json
+    >>> cues = RoleCues(load_json("council_context.json"))
+    >>> words = "A spokesperson for Sefton said".split()
+    >>> cues.before(words, [w.lower() for w in words], 3, single=True)
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_AUX = frozenset(
+    "have has had will would are were also both already jointly now to recently previously "
+    "'ve is was each could should may might must did does do not yet still finally been be being "
+    "all".split()
+)
+_CAPITALISED_FUNCTION_WORDS = frozenset(
+    "The A An This That These Those Our Its Their His Her My Your And But Or For With From In "
+    "On At By To Of As If When While".split()
+)  # capitalised after a quotation mark or in a title-case headline, not part of a name
+_CLOSERS = frozenset({",", ".", "?", "!", "…"})
+_RELATIVE = frozenset({"which", "who", "whose", "that"})
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
+_RUN_GLUE = frozenset({"and", "&", "of", "for", "the", "-"})
+_QUOTES = frozenset({'"', "”", "“", "'", "’", ",”", '."', "”,"})
+
+
+def _phrases(items: list[list[str]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases indexed by their last word, for matching backwards from a position."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in items:
+        out.setdefault(phrase[-1], []).append(tuple(phrase))
+    return out
+
+
+def _ends_with(lower: Sequence[str], i: int, index: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Whether ``lower[:i]`` ends with one of the indexed phrases."""
+    if i <= 0:
+        return False
+    for phrase in index.get(lower[i - 1], ()):
+        n = len(phrase)
+        if i >= n and tuple(lower[i - n : i]) == phrase:
+            return True
+    return False
+
+
+class RoleCues:
+    """The cue lexicons of ``council_context.json`` and the checks made with them."""
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.council_words = set(ctx["council_words"])
+        self.type_words = set(ctx["type_words"])
+        self.list_cues = _phrases(ctx["list_cues"])
+        self.single_cues = _phrases(ctx["single_cues"])
+        self.group_verbs = set(ctx["org_verbs"]) - _AUX
+        self.single_verbs = set(ctx["single_verbs"])
+        self.possessive_nouns = set(ctx["possessive_nouns"])
+        self.apposition_nouns = set(ctx["apposition_nouns"])
+        self.heads_after = set(ctx["non_council_heads"])
+        self.heads_before = set(ctx["non_council_before"])
+        self.place_only_next = set(ctx["place_only_next"])
+        self.place_only_prev = set(ctx["place_only_prev"])
+        self.indefinite = set(ctx["indefinite"])
+        self.place_nouns = set(ctx["place_nouns"])
+        self.group_nouns = set(ctx["group_nouns"])
+        self.openers = set(ctx["openers"])
+        self.time_words = set(ctx["time_words"])
+        self.parentheticals = set(ctx["parentheticals"])
+        self.not_verbs = set(ctx["not_verbs"])
+        self.place_verbs = set(ctx["place_verbs"])
+        self.council_text = re.compile(ctx["council_text"], re.IGNORECASE)
+
+    def suffix(self, words: Sequence[str], end: int) -> bool:
+        """A council head after the group, past up to three type words ("District Councils")."""
+        i = self.type_run(words, end)
+        return i < len(words) and words[i] in self.council_words
+
+    def type_run(self, words: Sequence[str], end: int) -> int:
+        """The end of the type words after ``end``: "District", "City and District"."""
+        i, n, types = end, len(words), self.type_words
+        while i < n and i - end < 3:
+            if words[i] in types:
+                i += 1
+            elif words[i] == "and" and i > end and i + 1 < n and words[i + 1] in types:
+                i += 2
+            else:
+                break
+        return i
+
+    def before(self, words: Sequence[str], lower: Sequence[str], start: int, single: bool) -> bool:
+        """A cue before the group: list cues for groups, single cues for any."""
+        if start > 1 and lower[start - 1] == "the":  # "on behalf of the City of Derby"
+            start -= 1
+        if _ends_with(lower, start, self.single_cues):
+            return True
+        if single:
+            return False
+        if start > 1 and lower[start - 1] in (",", ":"):  # "its predecessors, A and B"
+            start -= 1
+        return _ends_with(lower, start, self.list_cues)
+
+    def verb(self, words: Sequence[str], lower: Sequence[str], end: int, single: bool) -> bool:
+        """An organisation's verb after the group, past auxiliaries ("have agreed", "to end")."""
+        n = len(words)
+        i = end
+        if single and i < n and words[i] == ",":
+            return False
+        start = i
+        while i < n and i - start < 3 and lower[i] in _AUX:
+            i += 1
+        if i >= n:
+            return False
+        word = words[i]
+        if not single and i > start and word.islower() and word.endswith(("ing", "ed")):
+            return True  # "Denbighshire and Wrexham are watching"
+        return lower[i] in (self.single_verbs if single else self.group_verbs | self.single_verbs)
+
+    def possessive(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """ "Camden's IT chief", "Kent's new app": an organisation's noun within three words."""
+        if end + 1 >= len(words) or words[end] not in ("'s", "’s", "'", "’"):
+            return False
+        nouns = self.possessive_nouns
+        return any(
+            w in nouns or lw in nouns
+            for w, lw in zip(words[end + 1 : end + 4], lower[end + 1 : end + 4], strict=False)
+        )
+
+    def apposition(self, lower: Sequence[str], end: int) -> bool:
+        """ "Medway, a separate unitary,", "North Ayrshire, which left talks ..."."""
+        n = len(lower)
+        if end + 2 >= n or lower[end] not in (",", "("):
+            return False
+        i = end + 1
+        if lower[i] in _RELATIVE:  # also "X (which joined last year)"
+            i += 1
+            while i < n and i - end < 5 and lower[i] in _AUX:
+                i += 1
+            return i < n and (lower[i] in self.group_verbs or lower[i] in self.single_verbs)
+        if lower[i] not in _DETERMINERS:
+            return False
+        return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
+
+    def mere_place(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
+        """A place, not the organisation: "Camden Town", "in Kent", "a Kent-based firm"."""
+        if end < len(words) and words[end] in self.place_only_next:
+            return True
+        if start > 0 and (
+            words[start - 1] in self.place_only_prev or lower[start - 1] in self.indefinite
+        ):
+            return True
+        return False
+
+    def in_longer_name(self, words: Sequence[str], start: int, sent_start: int) -> bool:
+        """The name follows another capitalised word inside a sentence: part of a person's or
+        another body's name ("Mary Stafford said", "the Horowitz and Durham reports")."""
+        if start <= sent_start + 1:
+            return False  # the first word of a sentence is capitalised anyway
+        prev = words[start - 1]
+        if prev in _CAPITALISED_FUNCTION_WORDS or prev.lower() in self.time_words:
+            return False  # "In March Camden agreed ..."
+        if prev == "”" or (prev in _QUOTES and prev != "“" and words[start - 2] in _CLOSERS):
+            return True  # '"... a first," York said': a person quoted
+        return prev[:1].isupper() and prev.isalpha() and not prev.isupper()
+
+    def false_friend(self, words: Sequence[str], start: int, end: int) -> bool:
+        """The group is part of another body's name: a non-council head in the run of
+        capitalised words after it ("... Mental Health NHS Trust", "... Integrated Care
+        Board") or before it ("NHS Kent and Medway", "University of Kent")."""
+        n = len(words)
+        i = end
+        while i < n and i - end < 7:
+            w = words[i]
+            if w in self.council_words:
+                return False
+            if w in self.heads_after:
+                return True
+            if not (w[:1].isupper() or w in _RUN_GLUE):
+                break
+            i += 1
+        i = start - 1
+        while i >= 0 and start - i <= 4:
+            w = words[i]
+            if w in self.heads_before:
+                return True
+            if not (w[:1].isupper() or w in _RUN_GLUE):
+                break
+            i -= 1
+        return False
+
+    def weak(
+        self,
+        words: Sequence[str],
+        lower: Sequence[str],
+        start: int,
+        end: int,
+        sent_start: int,
+        size: int,
+    ) -> bool:
+        """Cues that count only in a document that speaks of councils:
+
+        - the subject of a sentence with a verb: "Brent will host the service", "Lichfield
+          runs it on behalf of both", "Cumbria is to be split" (the name first in its
+          sentence, or after an opening adverb: "Meanwhile, Barnet ...");
+        - a possessive that is not of the place: "Bexley's exit", "North Yorkshire's £38m
+          challenge", but not "Kent's coast";
+        - a relative clause: "Thurrock, which is under government intervention, ...";
+        - "with Lewisham buying its IT support";
+        - two names before a joint noun: "the Adur and Worthing partnership";
+        - three or more names in a list: "Allerdale, Carlisle and Copeland".
+        """
+        n = len(words)
+        if end < n and words[end] in ("'s", "’s", "'", "’"):
+            nxt = [w for w in lower[end + 1 : end + 3]]
+            return bool(nxt) and not any(w in self.place_nouns for w in nxt)
+        if end + 1 < n and words[end] == "," and lower[end + 1] in ("which", "whose"):
+            return True
+        if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
+            return lower[end].isalpha() and words[end].islower()
+        if size >= 3 or (size == 2 and end < n and lower[end] in self.group_nouns):
+            return True  # "Allerdale, Carlisle and Copeland", "the Adur and Worthing partnership"
+        if not self.subject(words, lower, start, sent_start) or end >= n:
+            return False
+        i = after = self.past_parenthetical(lower, end)  # "Bromley, for example, has ..."
+        while i < n and i - after < 4 and lower[i] in _AUX:
+            i += 1
+        if i >= n or not words[i].isalpha() or not words[i].islower():
+            return False
+        if lower[i] in self.not_verbs:
+            return False
+        if i > after:  # "Brent will host", "Cumbria is to be split"
+            return True
+        if lower[i] in self.place_verbs:  # "Kingston upon Thames hosts Surrey's county hall"
+            return False
+        if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
+            return True
+        return (
+            (size > 1 or lower[i].endswith(("s", "ed")))
+            and i + 1 < n
+            and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
+        )  # "Somerset brings IT back", "Cheshire East and Cheshire West and Chester use the"
+
+    def subject(
+        self, words: Sequence[str], lower: Sequence[str], start: int, sent_start: int
+    ) -> bool:
+        """The name starts its sentence's subject: first, or after an opening adverb, a date
+        or a comma ("In 2020 Croydon ...", "Last week Camden ...", "Both A and B ...")."""
+        if start == sent_start:
+            return True
+        if start - sent_start > 4:
+            return False
+        prev = words[start - 1]
+        if (
+            prev in (",", ":", "|", "-", "–", "—")
+            or prev.isdigit()
+            or lower[start - 1] in self.time_words
+        ):
+            return True
+        return start - sent_start == 1 and prev in self.openers
+
+    def past_parenthetical(self, lower: Sequence[str], end: int) -> int:
+        """The token after ", for example," or ", however," that follows a name (else ``end``)."""
+        n = len(lower)
+        if end < n and lower[end] == ",":
+            i = end + 1
+            while i < n and i - end <= 3 and lower[i] in self.parentheticals:
+                i += 1
+            if i > end + 1 and i < n and lower[i] == ",":
+                return i + 1
+        return end
+
+
+_OBJECT_STARTS = frozenset(
+    {"its", "their", "a", "an", "the", "it", "up", "off", "back", "out", "over"}
+)
