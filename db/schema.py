@@ -16,7 +16,9 @@ True
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -80,10 +82,21 @@ def connect(path: str | Path, *, create: bool = True, upgrade: bool = True) -> s
     return conn
 
 
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL unless the file is already in it (the switch needs a moment alone)."""
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
+def _use_wal(conn: sqlite3.Connection, *, wait: float = 30.0) -> None:
+    """Switch to WAL unless the file is already in it.
+
+    The switch needs the file alone for a moment, and SQLite may answer "database is
+    locked" at once, without its busy handler, while another process opens the same
+    new file: so it is retried, for up to ``wait`` seconds.
+    """
+    deadline = time.monotonic() + wait
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.05)
 
 
 def check_database_file(path: Path) -> None:
