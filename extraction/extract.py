@@ -27,17 +27,11 @@ from .article import Article
 from .body import extract_body
 from .encoding import decode_html
 from .metadata import Metadata, extract_metadata
+from .parser import HTML_PARSER
 
 __all__ = ["NotAnArticle", "extract_article", "extract_file", "parse_html"]
 
 MAX_BYTES = 20_000_000  # pages beyond this are truncated before parsing
-_HTML_PARSER = lxml.html.HTMLParser(
-    collect_ids=False,
-    default_doctype=False,
-    remove_comments=True,
-    remove_pis=True,
-    encoding="utf-8",
-)
 _MAGIC = {
     b"%PDF": "PDF document",
     b"\x89PNG": "PNG image",
@@ -109,7 +103,7 @@ def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlEl
     try:
         # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot
         # make lxml reject or re-decode the already decoded text.
-        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_HTML_PARSER)
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         return None
     return tree
