@@ -44,6 +44,13 @@ _MAGIC = {
 }
 #: Control bytes that do not occur in text (all below 32 except tab, newlines, form feed).
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+#: Bytes are "binary data" when more than this share of their first 4 KB are control
+#: bytes (NUL included), and more than this many: text has almost none.
+MAX_CONTROL_SHARE = 0.05
+MAX_CONTROL_BYTES = 8
+#: Control characters XML 1.0 does not allow (all below 32 but tab and newlines), dropped
+#: from decoded text.
+_NOT_IN_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 _NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 
 
@@ -81,8 +88,10 @@ def _check_input(data: bytes, url: str | None, content_type: str | None) -> None
     sample = data[:4096]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a BOM: NULs are expected
+    # Binary by share, not by a single byte: a stray NUL or control character in a
+    # page is noise its decoding drops, a binary file is full of them.
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\x00" in sample or controls > len(sample) // 20:
+    if controls > MAX_CONTROL_BYTES and controls > len(sample) * MAX_CONTROL_SHARE:
         raise NotAnArticle("binary data", url)
 
 
@@ -97,7 +106,7 @@ def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlEl
     if not data or not data.strip():
         return None
     text, _ = decode_html(data[:MAX_BYTES], content_type)
-    text = text.replace("\x00", "")
+    text = text.translate(_NOT_IN_XML)  # trafilatura's XML cannot hold them
     if not text.strip():
         return None
     try:
