@@ -17,8 +17,7 @@ are empty (``body == ""``).
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
+import re
 
 import lxml.html
 from lxml import etree
@@ -29,7 +28,7 @@ from .encoding import decode_html
 from .metadata import Metadata, extract_metadata
 from .parser import HTML_PARSER
 
-__all__ = ["NotAnArticle", "extract_article", "extract_file", "parse_html"]
+__all__ = ["NotAnArticle", "extract_article", "parse_html"]
 
 MAX_BYTES = 20_000_000  # pages beyond this are truncated before parsing
 _MAGIC = {
@@ -50,7 +49,7 @@ MAX_CONTROL_SHARE = 0.05
 MAX_CONTROL_BYTES = 8
 #: Control characters XML 1.0 does not allow (all below 32 but tab and newlines), dropped
 #: from decoded text.
-_NOT_IN_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 
 
@@ -106,7 +105,7 @@ def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlEl
     if not data or not data.strip():
         return None
     text, _ = decode_html(data[:MAX_BYTES], content_type)
-    text = text.translate(_NOT_IN_XML)  # trafilatura's XML cannot hold them
+    text = _NOT_IN_XML.sub("", text)  # trafilatura's XML cannot hold them
     if not text.strip():
         return None
     try:
@@ -151,36 +150,3 @@ def _article(url: str, meta: Metadata, body: str) -> Article:
         body=body,
         page_type=meta.page_type,
     )
-
-
-def extract_file(path: str | Path) -> dict:
-    """Run page extraction on a saved page (``.html`` or ``.html.gz``).
-
-    Returns ``{"file", "url", "title", "authors", "published", "body"}``; ``url``
-    is the page's canonical/og:url when it names one, else None. Raises
-    NotAnArticle for non-HTML files, ValueError for a broken ``.gz`` and OSError for
-    unreadable ones.
-
-    >>> import tempfile, os
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "a.html")
-    ...     _ = open(p, "wb").write(b'<link rel="canonical" href="https://e.org/a"><p>Hi</p>')
-    ...     extract_file(p)["url"]
-    'https://e.org/a'
-    """
-    path = Path(path)
-    data = path.read_bytes()
-    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"not a gzip file ({exc})") from exc
-    article = extract_article(data, "")
-    return {
-        "file": str(path),
-        "url": article.canonical_url,
-        "title": article.title,
-        "authors": article.authors,
-        "published": article.published,
-        "body": article.body,
-    }
