@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .datelines import Dateline, find_datelines
@@ -72,6 +73,8 @@ _SKIP_TEXT = {"script", "style", "noscript", "template", "svg", "button", "selec
 _MODIFIED_HINT = re.compile(r"modif|updat", re.I)
 HEADLINE_TEXT = 600  # characters of text read after the headline for its dateline
 BYLINE_TEXT = 200  # a byline or dateline is shorter than this
+EXTENSIVE_SEARCH_ELEMENTS = 5_000  # htmldate reads all the text of pages up to this size (news: < 1,600)
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
 _WORD = re.compile(r"\W+")
 _DAY = timedelta(days=1)
 
@@ -219,6 +222,27 @@ def _text_after(element: HtmlElement, limit: int = HEADLINE_TEXT) -> str:
     return " ".join(" ".join(out).split())
 
 
+def _text_before(element: HtmlElement, limit: int = BYLINE_TEXT) -> str:
+    """About ``limit`` characters of the readable text just before ``element`` in its
+    header block (its own and its parent's earlier siblings): a dateline above the
+    headline."""
+    out: list[str] = []
+    budget = [limit]
+    node: HtmlElement | None = element
+    for _ in range(2):
+        if node is None or node.tag == "body":
+            break
+        for sibling in node.itersiblings(preceding=True):
+            piece: list[str] = []
+            _collect(sibling, piece, [limit])
+            out[:0] = piece
+            budget[0] -= sum(map(len, piece))
+            if budget[0] <= 0:
+                break
+        node = node.getparent()
+    return " ".join(" ".join(out).split())[-limit:]
+
+
 def _datelines(
     tree: HtmlElement,
     times: list[_Time],
@@ -227,7 +251,8 @@ def _datelines(
     year_hint: int | None,
 ) -> list[Dateline]:
     """The dates the page writes for its readers about the article, in order: its
-    ``<time>`` elements' text, then the text following the headline."""
+    ``<time>`` elements' text, then the text following the headline, then the text
+    just above it."""
     lines: list[Dateline] = []
     for item in times:
         text = item.element.text_content().strip()
@@ -239,9 +264,8 @@ def _datelines(
         lines.extend(replace(line, updated=True) if item.modified else line for line in found)
     headline = _headline(tree, title)
     if headline is not None:
-        lines.extend(
-            find_datelines(_text_after(headline), day_first=day_first, year_hint=year_hint)
-        )
+        for text in (_text_after(headline), _text_before(headline)):
+            lines.extend(find_datelines(text, day_first=day_first, year_hint=year_hint))
     return lines
 
 
@@ -370,8 +394,11 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
     """htmldate's search of the whole page, on the already parsed tree."""
     from htmldate import find_date
 
+    # Its extensive search reads every text of the page: on a very large page only its
+    # markup and pattern search (seconds rather than minutes on a 2 MB page of text).
+    extensive = _COUNT_ELEMENTS(tree) <= EXTENSIVE_SEARCH_ELEMENTS
     try:
-        found = find_date(tree, extensive_search=True, original_date=True, url=url)
+        found = find_date(tree, extensive_search=extensive, original_date=True, url=url)
     except Exception:  # a fallback must never take the extraction down
         return None
     return normalise_date(found)
