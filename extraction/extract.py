@@ -17,8 +17,6 @@ are empty (``body == ""``).
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 from lxml import etree
 
@@ -47,9 +45,9 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 #: bytes (NUL included), and more than this many: text has almost none.
 MAX_CONTROL_SHARE = 0.05
 MAX_CONTROL_BYTES = 8
-#: Control characters XML 1.0 does not allow (all below 32 but tab and newlines), dropped
-#: from decoded text.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Control bytes XML 1.0 does not allow (all below 32 but tab and newlines), dropped
+#: from the decoded text.
+_NOT_IN_XML = bytes(c for c in range(32) if c not in (9, 10, 13))
 _NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 
 
@@ -105,13 +103,14 @@ def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlEl
     if not data or not data.strip():
         return None
     text, _ = decode_html(data[:MAX_BYTES], content_type)
-    text = _NOT_IN_XML.sub("", text)  # trafilatura's XML cannot hold them
-    if not text.strip():
+    # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot make lxml
+    # reject or re-decode the already decoded text. Control bytes go (trafilatura's
+    # XML cannot hold them); in UTF-8 they are never part of another character.
+    utf8 = text.encode("utf-8", "replace").translate(None, _NOT_IN_XML)
+    if not utf8.strip():
         return None
     try:
-        # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot
-        # make lxml reject or re-decode the already decoded text.
-        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=HTML_PARSER)
+        tree = lxml.html.document_fromstring(utf8, parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         return None
     return tree

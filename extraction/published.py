@@ -64,16 +64,18 @@ MODIFIED_TAGS = ("article:modified_time", "og:updated_time", "dcterms.modified",
 # Ancestors whose content is not the article's own: related items, comments, embeds.
 _EMBEDDED_TAGS = {"aside", "footer", "nav", "blockquote", "iframe", "figure", "figcaption", "form"}
 _EMBEDDED_NAMES = re.compile(
-    r"(?:^|[-_])(?:related|comments?|recommend\w*|sidebar|widget|teaser|promo|trending|popular"
+    r"(?:^|[-_\s])(?:related|comments?|recommend\w*|sidebar|widget|teaser|promo|trending|popular"
     r"|more-?(?:posts|stories|news)|outbrain|taboola|newsletter|embed\w*|tweet|twitter"
-    r"|list-of-entities|caption)(?:$|[-_])",
+    r"|list-of-entities|caption)(?:$|[-_\s])",
     re.I,
 )
 _SKIP_TEXT = {"script", "style", "noscript", "template", "svg", "button", "select"}
 _MODIFIED_HINT = re.compile(r"modif|updat", re.I)
 HEADLINE_TEXT = 600  # characters of text read after the headline for its dateline
 BYLINE_TEXT = 200  # a byline or dateline is shorter than this
-EXTENSIVE_SEARCH_ELEMENTS = 5_000  # htmldate reads all the text of pages up to this size (news: < 1,600)
+EXTENSIVE_SEARCH_ELEMENTS = (
+    5_000  # htmldate reads all the text of pages up to this size (news: < 1,600)
+)
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 _WORD = re.compile(r"\W+")
 _DAY = timedelta(days=1)
@@ -120,8 +122,12 @@ def _structured(
     return found
 
 
-def _names(element: HtmlElement) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}"
+def _named_embedded(element: HtmlElement) -> bool:
+    """Whether the class or id of ``element`` names comments, related items, embeds."""
+    name, ident = element.get("class"), element.get("id")
+    return bool(
+        (name and _EMBEDDED_NAMES.search(name)) or (ident and _EMBEDDED_NAMES.search(ident))
+    )
 
 
 def is_embedded(element: HtmlElement) -> bool:
@@ -130,9 +136,7 @@ def is_embedded(element: HtmlElement) -> bool:
         tag = ancestor.tag
         if tag in ("body", "html"):
             return False
-        if tag in _EMBEDDED_TAGS or any(
-            _EMBEDDED_NAMES.search(n) for n in _names(ancestor).split()
-        ):
+        if tag in _EMBEDDED_TAGS or _named_embedded(ancestor):
             return True
     return False
 
@@ -184,7 +188,7 @@ def _readable(element: HtmlElement) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag in _SKIP_TEXT or tag in _EMBEDDED_TAGS:
         return False
-    if not any(_EMBEDDED_NAMES.search(n) for n in _names(element).split()):
+    if not _named_embedded(element):
         return True
     return len(element.text_content()) <= BYLINE_TEXT
 
