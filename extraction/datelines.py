@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["Dateline", "find_datelines", "zone_named"]
 
-_WORDS = json.loads((Path(__file__).parent / "data" / "datewords.json").read_text("utf-8"))
+#: Read through importlib.resources so it is found inside a zipped egg (Scrapyd) too.
+_WORDS = json.loads(files(__package__).joinpath("data", "datewords.json").read_text("utf-8"))
 MONTHS: dict[str, int] = _WORDS["months"]
 ZONES: dict[str, str] = _WORDS["zones"]
 MIN_YEAR = 1990  # no web page was published before; earlier "dates" are placeholders

@@ -25,8 +25,8 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from .json_ld import json_ld_objects
-from .published import find_dates, meta_tags
-from .values import clean_text
+from .published import find_dates
+from .values import clean_text, meta_tags
 
 ARTICLE_TYPES = {
     "article",

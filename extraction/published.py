@@ -13,6 +13,7 @@ structured dates takes its written dateline, then the date in its URL, and last
 htmldate's search of the whole page (on the same parsed tree).
 
 >>> import lxml.html
+>>> from councilwatch.extraction.values import meta_tags
 >>> page = lxml.html.fromstring(
 ...     '<html><head><meta property="article:published_time" content="2019-11-19T04:31:13+00:00">'
 ...     '</head><body><h1>Audi reveals e-tron</h1><p class="byline">Chris Davies - Nov 18, 2019,'
@@ -34,7 +35,7 @@ from lxml.html import HtmlElement
 from .datelines import Dateline, find_datelines
 from .timestamps import date_from_url, normalise_date, parse_stamp
 
-__all__ = ["PageDates", "find_dates", "meta_tags"]
+__all__ = ["PageDates", "find_dates"]
 
 #: Meta tags holding the publication date, most precise first.
 PUBLISHED_TAGS = (
@@ -87,18 +88,6 @@ class PageDates:
 
     published: str | None
     modified: str | None
-
-
-def meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
-    """The page's meta tags by lower-case name/property/itemprop, values in page order."""
-    tags: dict[str, list[str]] = {}
-    for element in tree.iterfind(".//meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
-        key = key or element.get("http-equiv")
-        content = element.get("content")
-        if key and content is not None and content.strip():
-            tags.setdefault(key.strip().lower(), []).append(content)
-    return tags
 
 
 def _structured(
@@ -313,10 +302,18 @@ def _on_day(stamp: datetime, line: Dateline) -> str:
 
 
 def _closest(line: Dateline, day: date) -> Dateline:
-    other = line.swapped()
-    if other is not None and abs(other.day - day) < abs(line.day - day):
-        return other
-    return line
+    """The reading of ``line`` nearest ``day``: day and month swapped when ambiguous, the
+    year before or after when the page wrote none ("Dec 31" beside a 1 January value)."""
+    readings = [line]
+    if (other := line.swapped()) is not None:
+        readings.append(other)
+    if not line.year_given:
+        for year in (day.year - 1, day.year + 1):
+            try:
+                readings.append(replace(line, day=line.day.replace(year=year)))
+            except ValueError:  # 29 February
+                pass
+    return min(readings, key=lambda reading: abs(reading.day - day))
 
 
 def _stamps(tags: dict[str, list[str]], times: list[_Time]) -> list[datetime]:
@@ -420,7 +417,7 @@ def find_dates(
 ) -> PageDates:
     """The published and modified dates of a parsed page.
 
-    ``tags`` are the page's :func:`meta_tags`; ``json_ld_*`` the values of its
+    ``tags`` are the page's meta tags (:func:`.values.meta_tags`); ``json_ld_*`` the values of its
     JSON-LD article; ``title`` finds the headline, under which the dateline is read;
     ``language`` ("en-US") tells whether "05/10/2018" is day first.
     """

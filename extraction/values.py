@@ -1,4 +1,4 @@
-"""Plain values out of markup: text with entities unescaped and runs of whitespace collapsed."""
+"""Plain values out of markup: text with entities unescaped and whitespace collapsed, meta tags."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import html
 import re
 from typing import Any
 
-__all__ = ["clean_text"]
+from lxml.html import HtmlElement
+
+__all__ = ["clean_text", "meta_tags"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -25,3 +27,15 @@ def clean_text(value: Any) -> str | None:
         return None
     text = _SPACE.sub(" ", html.unescape(value)).strip()
     return text or None
+
+
+def meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    """The page's meta tags by lower-case name/property/itemprop, values in page order."""
+    tags: dict[str, list[str]] = {}
+    for element in tree.iterfind(".//meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        key = key or element.get("http-equiv")
+        content = element.get("content")
+        if key and content is not None and content.strip():
+            tags.setdefault(key.strip().lower(), []).append(content)
+    return tags

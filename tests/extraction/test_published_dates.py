@@ -270,3 +270,11 @@ def test_the_published_day_matches_the_gold_set(path: str, entry: dict) -> None:
 )
 def test_written_dates_in_many_forms(text: str, day: str) -> None:
     assert find_datelines(text)[0].day.isoformat() == day
+
+
+def test_a_dateline_without_a_year_beside_a_new_years_day_value() -> None:
+    data = page(
+        '<meta property="article:published_time" content="2020-01-01T03:30:12Z">',
+        "<p>Posted Dec 31, 10:30 PM</p>",
+    )
+    assert published(data) == "2019-12-31T22:30:12-05:00"
