@@ -17,9 +17,6 @@ are empty (``body == ""``).
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import lxml.html
 from lxml import etree
 
@@ -27,17 +24,11 @@ from .article import Article
 from .body import extract_body
 from .encoding import decode_html
 from .metadata import Metadata, extract_metadata
+from .parser import HTML_PARSER
 
-__all__ = ["NotAnArticle", "extract_article", "extract_file", "parse_html"]
+__all__ = ["NotAnArticle", "extract_article", "parse_html"]
 
 MAX_BYTES = 20_000_000  # pages beyond this are truncated before parsing
-_HTML_PARSER = lxml.html.HTMLParser(
-    collect_ids=False,
-    default_doctype=False,
-    remove_comments=True,
-    remove_pis=True,
-    encoding="utf-8",
-)
 _MAGIC = {
     b"%PDF": "PDF document",
     b"\x89PNG": "PNG image",
@@ -50,6 +41,13 @@ _MAGIC = {
 }
 #: Control bytes that do not occur in text (all below 32 except tab, newlines, form feed).
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+#: Bytes are "binary data" when more than this share of their first 4 KB are control
+#: bytes (NUL included), and more than this many: text has almost none.
+MAX_CONTROL_SHARE = 0.05
+MAX_CONTROL_BYTES = 8
+#: Control bytes XML 1.0 does not allow (all below 32 but tab and newlines), dropped
+#: from the decoded text.
+_NOT_IN_XML = bytes(c for c in range(32) if c not in (9, 10, 13))
 _NON_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 
 
@@ -87,8 +85,10 @@ def _check_input(data: bytes, url: str | None, content_type: str | None) -> None
     sample = data[:4096]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a BOM: NULs are expected
+    # Binary by share, not by a single byte: a stray NUL or control character in a
+    # page is noise its decoding drops, a binary file is full of them.
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\x00" in sample or controls > len(sample) // 20:
+    if controls > MAX_CONTROL_BYTES and controls > len(sample) * MAX_CONTROL_SHARE:
         raise NotAnArticle("binary data", url)
 
 
@@ -103,13 +103,14 @@ def parse_html(data: bytes, content_type: str | None = None) -> lxml.html.HtmlEl
     if not data or not data.strip():
         return None
     text, _ = decode_html(data[:MAX_BYTES], content_type)
-    text = text.replace("\x00", "")
-    if not text.strip():
+    # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot make lxml
+    # reject or re-decode the already decoded text. Control bytes go (trafilatura's
+    # XML cannot hold them); in UTF-8 they are never part of another character.
+    utf8 = text.encode("utf-8", "replace").translate(None, _NOT_IN_XML)
+    if not utf8.strip():
         return None
     try:
-        # Parse UTF-8 bytes (not str) so an in-page encoding declaration cannot
-        # make lxml reject or re-decode the already decoded text.
-        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_HTML_PARSER)
+        tree = lxml.html.document_fromstring(utf8, parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         return None
     return tree
@@ -148,36 +149,3 @@ def _article(url: str, meta: Metadata, body: str) -> Article:
         body=body,
         page_type=meta.page_type,
     )
-
-
-def extract_file(path: str | Path) -> dict:
-    """Run page extraction on a saved page (``.html`` or ``.html.gz``).
-
-    Returns ``{"file", "url", "title", "authors", "published", "body"}``; ``url``
-    is the page's canonical/og:url when it names one, else None. Raises
-    NotAnArticle for non-HTML files, ValueError for a broken ``.gz`` and OSError for
-    unreadable ones.
-
-    >>> import tempfile, os
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "a.html")
-    ...     _ = open(p, "wb").write(b'<link rel="canonical" href="https://e.org/a"><p>Hi</p>')
-    ...     extract_file(p)["url"]
-    'https://e.org/a'
-    """
-    path = Path(path)
-    data = path.read_bytes()
-    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"not a gzip file ({exc})") from exc
-    article = extract_article(data, "")
-    return {
-        "file": str(path),
-        "url": article.canonical_url,
-        "title": article.title,
-        "authors": article.authors,
-        "published": article.published,
-        "body": article.body,
-    }

@@ -1,9 +1,9 @@
-"""Article metadata from a parsed page: JSON-LD, OpenGraph, meta tags, <time>, URL.
+"""Article metadata from a parsed page: JSON-LD, OpenGraph, meta tags.
 
 Sources in order of trust: JSON-LD (NewsArticle and friends, also inside
-``@graph`` and lists, with ``@id`` references resolved) -> OpenGraph and
-``article:*`` -> other meta (author, parsely-*, sailthru.*, dc.*) -> ``<time
-datetime>`` -> a date in the URL path.
+``@graph`` and lists, with ``@id`` references resolved; read leniently by
+:mod:`.json_ld`) -> OpenGraph and ``article:*`` -> other meta (author,
+parsely-*, sailthru.*, dc.*). The dates are chosen by :mod:`.published`.
 
 >>> import lxml.html
 >>> tree = lxml.html.fromstring(
@@ -17,16 +17,16 @@ datetime>`` -> a date in the URL path.
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
+
+from .json_ld import json_ld_objects
+from .published import find_dates
+from .values import clean_text, meta_tags
 
 ARTICLE_TYPES = {
     "article",
@@ -44,14 +44,7 @@ ARTICLE_TYPES = {
     "scholarlyarticle",
     "socialmediaposting",
 }
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$|[-_])")
-_ISO = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?"
-)
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?\s*$")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -74,131 +67,13 @@ class Metadata:
     page_type: str | None = None
 
 
-def clean_text(value: Any) -> str | None:
-    """Unescape entities, collapse whitespace; None for empty/non-strings.
-
-    >>> clean_text("  Caf&eacute;\\n  news ")
-    'Café news'
-    """
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if not isinstance(value, str):
-        return None
-    text = _SPACE.sub(" ", html.unescape(value)).strip()
-    return text or None
-
-
-# ---------------------------------------------------------------- dates
-
-
-def normalise_date(value: Any) -> str | None:
-    """ISO 8601 string for a date value; keeps the source's zone, invents none.
-
-    >>> normalise_date("2019-11-18T18:54:53Z")
-    '2019-11-18T18:54:53+00:00'
-    >>> normalise_date("2015-11-02"), normalise_date("2015-11-02 09:30")
-    ('2015-11-02', '2015-11-02T09:30:00')
-    >>> normalise_date("Mon, 18 Nov 2019 10:00:00 +0000")
-    '2019-11-18T10:00:00+00:00'
-    """
-    text = clean_text(value)
-    if not text:
-        return None
-    match = _ISO.match(text)
-    if match:
-        year, month, day, hour, minute, second, zone = match.groups()
-        try:
-            if hour is None:
-                return date(int(year), int(month), int(day)).isoformat()
-            stamp = f"{year}-{month}-{day}T{int(hour):02d}:{minute}:{second or '00'}"
-            if zone:
-                zone = "+00:00" if zone == "Z" else zone
-                if len(zone) == 3:
-                    zone += ":00"
-                elif ":" not in zone:
-                    zone = f"{zone[:3]}:{zone[3:]}"
-                stamp += zone
-            return datetime.fromisoformat(stamp).isoformat()
-        except ValueError:
-            return None
-    match = _COMPACT.match(text)
-    if match:
-        year, month, day, hour, minute, second = match.groups()
-        try:
-            if hour is None:
-                return date(int(year), int(month), int(day)).isoformat()
-            return datetime(
-                int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
-            ).isoformat()
-        except ValueError:
-            return None
-    try:
-        return parsedate_to_datetime(text).isoformat()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def date_from_url(url: str | None) -> str | None:
-    """A /YYYY/MM/DD/ date in a URL path.
-
-    >>> date_from_url("https://www.theregister.com/2023/06/09/boade/")
-    '2023-06-09'
-    """
-    match = _URL_DATE.search(url or "")
-    if not match:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups())).isoformat()
-    except ValueError:
-        return None
-
-
 # ---------------------------------------------------------------- JSON-LD
-
-
-def _load_json(text: str) -> Any:
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:]
-    if text.endswith("-->"):
-        text = text[:-3]
-    text = text.strip().rstrip(";")
-    try:
-        return json.loads(text, strict=False)
-    except ValueError:
-        pass
-    try:  # trailing commas are a common hand-written mistake
-        return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
-    except ValueError:
-        return None
-
-
-def _walk(node: Any) -> Iterator[dict]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
 
 
 def _types(node: dict) -> set[str]:
     value = node.get("@type", [])
     values = value if isinstance(value, list) else [value]
     return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
-
-
-def json_ld_objects(tree: HtmlElement) -> list[dict]:
-    """Every JSON object found in the page's ld+json scripts, depth first."""
-    objects: list[dict] = []
-    for script in tree.iterfind(".//script"):
-        if "ld+json" not in (script.get("type") or "").lower():
-            continue
-        data = _load_json(script.text or "")
-        if data is not None:
-            objects.extend(_walk(data))
-    return objects
 
 
 def _is_url(text: str) -> bool:
@@ -237,8 +112,8 @@ def _from_json_ld(objects: list[dict], meta: dict[str, Any]) -> None:
     meta["title"] = clean_text(best.get("headline")) or clean_text(best.get("name"))
     meta["standfirst"] = clean_text(best.get("description"))
     meta["authors"] = _names(best.get("author"), index) or _names(best.get("creator"), index)
-    meta["published"] = normalise_date(best.get("datePublished") or best.get("dateCreated"))
-    meta["modified"] = normalise_date(best.get("dateModified"))
+    meta["published"] = best.get("datePublished") or best.get("dateCreated")
+    meta["modified"] = best.get("dateModified")
     section = best.get("articleSection")
     meta["section"] = clean_text(section)
     meta["tags"] = _keywords(best.get("keywords"))
@@ -257,17 +132,6 @@ def _from_json_ld(objects: list[dict], meta: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------- meta tags
-
-
-def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
-    tags: dict[str, list[str]] = {}
-    for element in tree.iterfind(".//meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
-        key = key or element.get("http-equiv")
-        content = element.get("content")
-        if key and content is not None and content.strip():
-            tags.setdefault(key.strip().lower(), []).append(content)
-    return tags
 
 
 def _first(tags: dict[str, list[str]], *keys: str) -> str | None:
@@ -339,31 +203,11 @@ def _language(tree: HtmlElement, tags: dict[str, list[str]]) -> str | None:
     return lang or None
 
 
-def _time_element(tree: HtmlElement) -> tuple[str | None, str | None]:
-    published = modified = None
-    for element in tree.iterfind(".//time"):
-        value = element.get("datetime")
-        if not value:
-            continue
-        hint = " ".join(
-            (
-                element.get("itemprop") or "",
-                element.get("class") or "",
-                element.get("pubdate") or "",
-            )
-        ).lower()
-        if "modif" in hint or "updat" in hint:
-            modified = modified or normalise_date(value)
-        elif published is None:
-            published = normalise_date(value)
-    return published, modified
-
-
 def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     """Metadata of a parsed page. ``url`` resolves relative links and gives a last-resort date."""
     ld: dict[str, Any] = {}
     _from_json_ld(json_ld_objects(tree), ld)
-    tags = _meta_tags(tree)
+    tags = meta_tags(tree)
     site_name = _first(tags, "og:site_name", "application-name", "twitter:site")
 
     title = ld.get("title") or _first(
@@ -391,34 +235,15 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
             if (t := clean_text(e.text_content()))
         ][:5]
 
-    time_published, time_modified = _time_element(tree)
-    published = (
-        ld.get("published")
-        or normalise_date(
-            _first(
-                tags,
-                "article:published_time",
-                "og:article:published_time",
-                "parsely-pub-date",
-                "sailthru.date",
-                "dc.date.issued",
-                "dcterms.created",
-                "dc.date",
-                "date",
-                "pubdate",
-                "publishdate",
-                "article.published",
-            )
-        )
-        or time_published
-        or date_from_url(url)
-    )
-    modified = (
-        ld.get("modified")
-        or normalise_date(
-            _first(tags, "article:modified_time", "og:updated_time", "dcterms.modified")
-        )
-        or time_modified
+    language = _language(tree, tags) or ld.get("language")
+    dates = find_dates(
+        tree,
+        url,
+        tags,
+        json_ld_published=ld.get("published"),
+        json_ld_modified=ld.get("modified"),
+        title=title,
+        language=language,
     )
 
     candidates = [
@@ -448,13 +273,13 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         standfirst=ld.get("standfirst")
         or _first(tags, "og:description", "description", "twitter:description", "dc.description"),
         authors=_dedupe_names(authors),
-        published=published,
-        modified=modified,
+        published=dates.published,
+        modified=dates.modified,
         section=ld.get("section")
         or _first(tags, "article:section", "parsely-section", "section", "category"),
         tags=tags_list,
         canonical_url=canonical,
-        language=_language(tree, tags) or ld.get("language"),
+        language=language,
         site_name=site_name,
         json_ld_body=ld.get("body"),
         page_type=ld.get("page_type") or (_first(tags, "og:type") or "").lower() or None,

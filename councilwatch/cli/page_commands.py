@@ -13,15 +13,18 @@ import click
 def extract(files: tuple[str, ...]) -> None:
     """Run page extraction on saved pages (.html or .html.gz); one JSON line per file.
 
+    A page that is, or decompresses to, more than 20 MB is refused with a one-line
+    error (gzip is read as a stream, so a compressed bomb costs no memory).
+
     Example: councilwatch extract saved/story.html.gz
     """
-    from councilwatch.extraction.extract import extract_file
+    from councilwatch.extraction.saved_pages import extract_file
 
     failed = 0
     for path in files:
         try:
             record = extract_file(path)
-        except (OSError, ValueError) as exc:  # unreadable, broken gzip, not HTML
+        except (OSError, ValueError) as exc:  # unreadable, too large, broken gzip, not HTML
             click.echo(f"{path}: {exc}", err=True)
             failed += 1
             continue

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from councilwatch.extraction.article import Article
-from councilwatch.extraction.extract import extract_article, extract_file
+from councilwatch.extraction.extract import extract_article
+from councilwatch.extraction.saved_pages import extract_file
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 URL = "https://techpublic.example/news/2015/11/02/three-london-councils-shared-ict/?utm_source=x"
