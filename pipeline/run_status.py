@@ -9,7 +9,7 @@ The one judgement of a crawl's outcome: the store pipeline writes it into the ru
     stopped by SIGINT or SIGTERM before the end (a ``--jobdir`` crawl resumes);
 ``failed``
     it could not do its job: the database refused to store what it found, none of the
-    start URLs could be fetched, or it stopped for another reason.
+    start URLs could be fetched, it could not start, or it stopped for another reason.
 
 >>> run_status("finished", {"councilwatch/articles_new": 3})
 ('finished', '')
@@ -31,6 +31,9 @@ from councilwatch.db import store
 FINISHED_REASONS = (None, "finished", "max_articles")
 #: The close reason of a crawl stopped because the database refused writes.
 STORE_FAILED = "store_failed"
+#: The close reason of a crawl that could not start (its error under CRAWL_ERROR_KEY).
+CRAWL_ERROR = "crawl_error"
+CRAWL_ERROR_KEY = "councilwatch/crawl_error"
 #: Stats keys the store pipeline and the spider count into.
 STORE_ERROR_KEY = "councilwatch/store_failed_reason"
 STORED_KEYS = ("articles_new", "articles_updated", "articles_unchanged", "articles_alias")
@@ -45,9 +48,11 @@ def run_status(reason: str | None, stats: Mapping[str, Any]) -> tuple[str, str]:
     if reason == STORE_FAILED or (store_error and not stored):
         refused = int(stats.get("councilwatch/store_failed", 0))
         return "failed", (
-            f"the database refused to store what the crawl found ({store_error}); "
-            f"{stored} articles stored, {refused} refused"
+            f"the database refused to store what the crawl found ({store_error}): "
+            f"articles stored {stored}, refused {refused}"
         )
+    if reason == CRAWL_ERROR:
+        return "failed", f"the crawl could not run ({stats.get(CRAWL_ERROR_KEY)})"
     if reason not in FINISHED_REASONS:
         return "failed", f"the crawl stopped early ({reason})"
     starts = int(stats.get("councilwatch/start_urls", 0))

@@ -151,16 +151,22 @@ def count_outcome(tally: SourceTally, item: dict, outcome: str, article_id: int)
     item["outcome"] = outcome
 
 
-def save_tallies(
-    conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
-) -> tuple[list[dict], dict]:
-    """Write a run's ``crawl_run_sources`` rows; return them and the run's totals."""
+def tally_rows(tallies: dict[str, SourceTally], block_after: int) -> tuple[list[dict], dict]:
+    """A run's ``crawl_run_sources`` rows and its totals."""
     rows = [t.row(name, block_after) for name, t in sorted(tallies.items())]
-    store.save_run_sources(conn, run_id, rows)
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("pages_fetched", "articles_new", "articles_updated", "errors")
     }
+    return rows, totals
+
+
+def save_tallies(
+    conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
+) -> tuple[list[dict], dict]:
+    """Write a run's ``crawl_run_sources`` rows; return them and the run's totals."""
+    rows, totals = tally_rows(tallies, block_after)
+    store.save_run_sources(conn, run_id, rows)
     return rows, totals
 
 
@@ -321,13 +327,11 @@ class StoreArticlePipeline:
             self.timer.stop()
         self.flush()
         self.crawler.stats.set_value("councilwatch/run_id", self.run_id)
-        self.rows, self.totals = [], {}
+        self.rows, self.totals = tally_rows(self.tallies, self.block_after)
         if self.conn is None:
             return
         try:
-            self.rows, self.totals = save_tallies(
-                self.conn, self.run_id, self.tallies, self.block_after
-            )
+            store.save_run_sources(self.conn, self.run_id, self.rows)
         except sqlite3.Error as exc:
             self.crawler.spider.logger.error("Per-source figures not saved: %s", exc)
 

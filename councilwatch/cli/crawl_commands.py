@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -175,8 +176,14 @@ def log_level(options: dict) -> str:
 
 
 def check_db(db_path: Path) -> None:
-    """Refuse, in one line and before any crawling, a database the crawl could not use."""
-    open_db(db_path, create=True).close()
+    """Refuse, in one line and before any crawling, a database the crawl could not use
+    (``open_db`` refuses files that are not councilwatch's; a database that takes no
+    writes, on a full disk say, fails the crawl here rather than after fetching)."""
+    try:
+        open_db(db_path, create=True).close()
+    except sqlite3.Error as exc:
+        why = f"cannot write to {db_path} ({type(exc).__name__}: {exc})"
+        exit_with(CrawlOutcome("failed", why))
 
 
 def exit_with(outcome: CrawlOutcome) -> None:
@@ -251,6 +258,10 @@ def run(db_path: Path, **options: Any) -> None:
     except RunLocked as exc:
         click.echo(f"Error: {exc}; not starting another.", err=True)
         sys.exit(EXIT_LOCKED)
+    except sqlite3.Error as exc:  # the run's own bookkeeping, before or after the crawl
+        exit_with(
+            CrawlOutcome("failed", f"cannot write to {db_path} ({type(exc).__name__}: {exc})")
+        )
     click.echo(
         "Run {run_id} {status}: {pages_fetched} pages, {articles_new} new articles, "
         "{articles_updated} updated, {errors} errors, {articles_processed} processed.".format(

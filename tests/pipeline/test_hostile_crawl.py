@@ -149,6 +149,12 @@ def test_a_garbled_content_encoding_is_retried_and_the_page_stored(hostile):
     assert hostile.site.hits.count(gzip_path) == 1 + 3  # RETRY_TIMES retries, then recorded
 
 
+def test_the_crawl_says_little_on_stderr(hostile):
+    lines = hostile.stderr.splitlines()
+    assert "Traceback" not in hostile.stderr
+    assert len(lines) == 1 and "COUNCILWATCH_MAX_SITEMAP_DEPTH" in lines[0]  # one warning
+
+
 def test_every_article_is_stored_once_and_the_run_records_every_error(hostile):
     rows = query(hostile.db, "SELECT canonical_url FROM articles")
     assert len(rows) == len({url for (url,) in rows})
