@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from councilwatch.crawl_outcome import EXIT_FAILED, EXIT_INTERRUPTED
 from councilwatch.db.schema import connect
 from councilwatch.reference_data import load_reference_data
 
@@ -21,6 +20,10 @@ from ..conftest import FAST_CRAWL, REPO, query, run_cli
 from ..localsite import Page, serve_pages, serve_routes
 from ..pipeline.test_crawl import BODY_A, article_page, rss
 from ..pipeline.test_crawl_politeness import SERIAL
+
+#: The exit codes of the README's table ("Exit codes").
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 @pytest.mark.parametrize("command", ["crawl", "run"])
