@@ -113,8 +113,10 @@ def faulty_run(workdir: Path, extra_articles: int, rate: float, seed: int) -> di
         "stored_twice": sorted(p for p, n in Counter(stored).items() if n > 1),
         "not_stored": len(not_stored),
         "not_stored_by_last_fault": dict(
-            Counter(site.faults.history(p)[-1] if site.faults.history(p) else "not requested"
-                    for p in not_stored)
+            Counter(
+                site.faults.history(p)[-1] if site.faults.history(p) else "not requested"
+                for p in not_stored
+            )
         ),  # fmt: skip
         "not_stored_without_their_reason": unexplained,
         "lost": sorted({p for p in paths if site.faults.served_intact(p)} - set(stored)),
@@ -134,7 +136,9 @@ def main() -> int:
         run = faulty_run(workdir, args.extra_articles, args.fault_rate, seed)
         run["share_of_clean"] = round(run["stored"] / clean, 4)
         runs.append(run)
-    print(json.dumps({"clean_stored": clean, "fault_rate": args.fault_rate, "runs": runs}, indent=1))
+    print(
+        json.dumps({"clean_stored": clean, "fault_rate": args.fault_rate, "runs": runs}, indent=1)
+    )
     return 0
 
 

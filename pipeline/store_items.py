@@ -16,7 +16,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from councilwatch.db import store
-from councilwatch.db.schema import NotACouncilwatchDatabase, connect
+from councilwatch.db.schema import DatabaseUnusable, connect
 from councilwatch.spiders.refusals import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
 
@@ -151,6 +151,25 @@ def count_outcome(tally: SourceTally, item: dict, outcome: str, article_id: int)
     item["outcome"] = outcome
 
 
+def store_facts(conn: sqlite3.Connection, items: list[dict]) -> None:
+    """Write the facts that stored articles carry from the NLP stage (analysed in worker
+    processes while crawling), one transaction; articles without facts, and all of them if
+    the database refuses the facts, stay pending for ``councilwatch process``."""
+    analysed = [
+        item
+        for item in items
+        if item.get("facts") is not None and item.get("outcome") in ("new", "updated")
+    ]
+    if not analysed:
+        return
+    try:
+        with conn:
+            for item in analysed:
+                store.replace_facts(conn, item["article_id"], item["facts"], item["nlp_version"])
+    except sqlite3.Error:
+        return
+
+
 def tally_rows(tallies: dict[str, SourceTally], block_after: int) -> tuple[list[dict], dict]:
     """A run's ``crawl_run_sources`` rows and its totals."""
     rows = [t.row(name, block_after) for name, t in sorted(tallies.items())]
@@ -236,7 +255,7 @@ class StoreArticlePipeline:
             if self.owns_run:
                 command = f"scrapy crawl {self.crawler.spider.name}"
                 self.run_id = store.start_run(self.conn, command)
-        except (sqlite3.Error, NotACouncilwatchDatabase) as exc:
+        except (sqlite3.Error, DatabaseUnusable) as exc:
             self.give_up(f"cannot write to {self.db_path}: {type(exc).__name__}: {exc}")
 
     def give_up(self, reason: str) -> None:
@@ -276,6 +295,7 @@ class StoreArticlePipeline:
                 raise
             self.give_up(f"{type(exc).__name__}: {exc}")
             raise StoreFailed(f"{item.get('url')}: {exc}", fatal=True) from exc
+        store_facts(self.conn, [item])
         self.count(outcome)
 
     def count(self, outcome: str) -> None:
@@ -319,6 +339,7 @@ class StoreArticlePipeline:
         for item, (outcome, article_id) in zip(items, outcomes, strict=True):
             count_outcome(self.tally(item.get("source")), item, outcome, article_id)
             self.count(outcome)
+        store_facts(self.conn, items)
 
     def close_spider(self) -> None:
         """Store what waits and the per-source figures; the run's row is finished once

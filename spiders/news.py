@@ -24,6 +24,7 @@ from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.response import get_base_url
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
@@ -143,6 +144,10 @@ class NewsSpider(scrapy.Spider):
     #: The size over which a download is cut off (Scrapy's ``DOWNLOAD_MAXSIZE``), for
     #: the reason recorded when that happens.
     size_limit: int = 0
+    #: Class of the extraction workers (``COUNCILWATCH_PAGE_POOL``): built from the crawler,
+    #: its ``analyse_page(body, url, content_type)`` coroutine gives the gate's verdict and
+    #: fields to add to the article item (its facts); empty: a plain process pool.
+    page_pool: str = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -166,6 +171,7 @@ class NewsSpider(scrapy.Spider):
             }
         )
         spider.size_limit = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.page_pool = settings.get("COUNCILWATCH_PAGE_POOL") or ""
         return spider
 
     def __init__(
@@ -422,9 +428,15 @@ class NewsSpider(scrapy.Spider):
     async def parse_article_elsewhere(self, response: Response) -> AsyncIterator[CrawlItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         pool = self.extraction_pool()
-        future = pool.submit(judge_page, response.body, response.url, content_type=content_type)
+        extra: dict = {}
         try:
-            verdict = await asyncio.wrap_future(future)
+            if self.page_pool:
+                verdict, extra = await pool.analyse_page(response.body, response.url, content_type)
+            else:
+                future = pool.submit(
+                    judge_page, response.body, response.url, content_type=content_type
+                )
+                verdict = await asyncio.wrap_future(future)
         except Exception as exc:  # the worker process died under this page
             verdict = Verdict(None, Refusal.extraction_failed(exc))
             if isinstance(exc, BrokenProcessPool):  # start afresh
@@ -433,6 +445,8 @@ class NewsSpider(scrapy.Spider):
                     self._extraction_pool = None
         self.crawler.stats.inc_value("councilwatch/extracted_in_workers")
         for item in self.article_items(verdict, response):
+            if item["kind"] == "article":
+                item.update(extra)
             yield item
 
     def extraction_pool(self) -> ProcessPoolExecutor | None:
@@ -440,6 +454,10 @@ class NewsSpider(scrapy.Spider):
         if self._extraction_pool is None:
             if self.extract_processes <= 0 or not is_asyncio_available():
                 return None
+            if self.page_pool:
+                pool_class = load_object(self.page_pool)
+                self._extraction_pool = build_from_crawler(pool_class, self.crawler)
+                return self._extraction_pool
             context = multiprocessing.get_context("spawn")  # no forked reactor
             self._extraction_pool = ProcessPoolExecutor(self.extract_processes, mp_context=context)
         return self._extraction_pool

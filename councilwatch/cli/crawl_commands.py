@@ -175,17 +175,6 @@ def log_level(options: dict) -> str:
     return "INFO" if options.get("verbose") else "WARNING"
 
 
-def check_db(db_path: Path) -> None:
-    """Refuse, in one line and before any crawling, a database the crawl could not use
-    (``open_db`` refuses files that are not councilwatch's; a database that takes no
-    writes, on a full disk say, fails the crawl here rather than after fetching)."""
-    try:
-        open_db(db_path, create=True).close()
-    except sqlite3.Error as exc:
-        why = f"cannot write to {db_path} ({type(exc).__name__}: {exc})"
-        exit_with(CrawlOutcome("failed", why))
-
-
 def exit_with(outcome: CrawlOutcome) -> None:
     """Say why a crawl did not finish, in one line on stderr, and exit with its code."""
     if outcome.exit_code:
@@ -208,7 +197,7 @@ def crawl(db_path: Path, **options: Any) -> None:
 
     Example: councilwatch crawl --redis redis://10.0.0.5:6379/0 --source computerweekly
     """
-    if options["redis_url"]:
+    if options["redis_url"]:  # a worker pushes to Redis and never opens the database
         if options["jobdir"]:
             raise click.UsageError(
                 "--jobdir keeps a crawl's frontier on disk, but with --redis the frontier is "
@@ -220,7 +209,7 @@ def crawl(db_path: Path, **options: Any) -> None:
         report_worker(stats, outcome, options["redis_url"])
         exit_with(outcome)
         return
-    check_db(db_path)
+    open_db(db_path, create=True).close()  # refused or migrated before the crawl starts
     stats = crawl_from_options(db_path, options)
     outcome = CrawlOutcome.from_stats(stats)
     report_crawl(stats, outcome)
@@ -245,10 +234,10 @@ def run(db_path: Path, **options: Any) -> None:
             "run writes the database itself; for a shared crawl run `councilwatch crawl "
             "--redis URL` workers and `councilwatch load --redis URL`."
         )
+    open_db(db_path, create=True).close()  # refused or migrated before the lock and the crawl
     progress = ProgressReport(sys.stderr) if sys.stderr.isatty() else None
     try:
         with run_lock(db_path):
-            check_db(db_path)
             result = run_once(
                 db_path,
                 lambda run_id: crawl_from_options(db_path, options, run_id),
@@ -338,6 +327,7 @@ def load_command(db_path: Path, redis_url: str, follow: bool, block_after: int) 
 
     from councilwatch.pipeline.redis_loader import load_items
 
+    open_db(db_path, create=True).close()  # refused or migrated before Redis is read
     stop = threading.Event()
     previous = {}
     if follow:

@@ -142,7 +142,7 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         "councilwatch/cli/__init__.py",
         "councilwatch/db/datasette/metadata.yml",
         "councilwatch/pipeline/settings.py",
-        "councilwatch/db/schema.sql",
+        "councilwatch/db/v1_tables.sql",
     } <= names
     assert "settings = councilwatch.pipeline.settings" in entry_points
 
