@@ -100,16 +100,10 @@ def test_a_crawl_that_can_store_nothing_exits_1_and_its_run_says_failed(db_path,
     assert result.returncode == EXIT_FAILED, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     error = result.stderr.strip().splitlines()[-1]
-    if command == "crawl":
-        assert error.startswith(
-            "Error: crawl failed: the database refused to store what the crawl found "
-            "(OperationalError: disk I/O error): articles stored 0, refused "
-        ), result.stderr
-    else:  # run's own writes (reference data, its run row) already fill the log
-        assert (
-            error
-            == "Error: crawl failed: the crawl could not run (OperationalError: disk I/O error)"
-        )
+    assert error.startswith(
+        "Error: crawl failed: the database refused to store what the crawl found "
+        "(OperationalError: disk I/O error): articles stored 0, refused "
+    ), result.stderr
     assert len([p for p in requested if p.startswith("/news/")]) < 10  # it stopped fetching
     assert query(db_path, "SELECT status FROM crawl_runs") == [("failed",)]
     assert query(db_path, "SELECT count(*) FROM articles") == [(0,)]
