@@ -10,18 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile import START_PATHS, crawl_args
 from councilwatch.extraction.gate import judge_page
 from councilwatch.sample_site.hostile import HostilePages, HostileSite, hostile_data
 
-from ..conftest import FAST_CRAWL, query, run_cli
-
-#: Quick retries; a 1 MB size limit so the oversized page needs only 2 MB.
-HOSTILE_CRAWL = (
-    *FAST_CRAWL,
-    "-s", "DOWNLOAD_MAXSIZE=1000000",
-    "-s", "COUNCILWATCH_RETRY_BACKOFF_BASE=0.05",
-)  # fmt: skip
-START_PATHS = ("/robots.txt", "/feed.xml", "/start/off-site/", "/start/on-site/")
+from ..conftest import query, run_cli
 
 
 @dataclass
@@ -49,12 +42,13 @@ class Crawl:
         return json.loads(stats)["scrapy"]
 
 
-def crawl_hostile(db: Path, *start_paths: str, extra: tuple[str, ...] = ()) -> Crawl:
+def crawl_hostile(
+    db: Path, *start_paths: str, extra: tuple[str, ...] = (), other_host: bool = False
+) -> Crawl:
+    """A crawl of the hostile site as ``bench/hostile.py`` runs it (log level as cron's)."""
     with HostileSite() as site:
-        args = ["crawl", "--db", str(db), "--name", "hostile", *HOSTILE_CRAWL, *extra]
-        for path in start_paths:
-            args += ["--start-url", site.base_url + path]
-        result = run_cli(*args, timeout=300)
+        args = crawl_args(site, db, start_paths, other_host=other_host)
+        result = run_cli(*args, *extra, timeout=300)
     return Crawl(site, db, result.stdout, result.stderr, result.returncode)
 
 

@@ -14,13 +14,12 @@ from scrapy.utils.test import get_crawler
 
 from councilwatch.pipeline.addresses import AddressRefused, PrivateAddressMiddleware
 from councilwatch.pipeline.hostmap import META_KEY
-from councilwatch.sample_site.hostile import HostileSite
 from councilwatch.spiders.news import NewsSpider
 
-from ..conftest import REPO, query, run_cli
+from ..conftest import REPO, query
 from ..localsite import serve_pages
 from .test_crawl import BODY_A, BODY_B, article_page, rss
-from .test_hostile_crawl import HOSTILE_CRAWL, crawl_hostile
+from .test_hostile_crawl import crawl_hostile
 
 STOLEN = "/news/2024/03/15/behind-a-robots-txt-that-disallows-everything/"
 
@@ -28,13 +27,9 @@ STOLEN = "/news/2024/03/15/behind-a-robots-txt-that-disallows-everything/"
 def test_robots_txt_of_an_allowed_redirect_target_is_asked_and_obeyed(tmp_path):
     """With the other host one of the crawl's own (a start URL is on it), a redirect there
     is on-site and its address allowed: its robots.txt decides, and says no."""
-    db = tmp_path / "councilwatch.db"
-    with HostileSite() as site:
-        result = run_cli(
-            "crawl", "--db", str(db), "--name", "hostile", *HOSTILE_CRAWL,
-            "--start-url", f"{site.base_url}/feed.xml", "--start-url", f"{site.other_url}/feed.xml",
-        )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl = crawl_hostile(tmp_path / "councilwatch.db", "/feed.xml", other_host=True)
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    site, db = crawl.site, crawl.db
     assert site.other_hits == ["/robots.txt"]  # asked once, and nothing else
     errors = dict(query(db, "SELECT url, reason FROM crawl_errors"))
     assert errors[f"{site.base_url}/go/off-site/"] == (
