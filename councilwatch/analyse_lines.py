@@ -10,8 +10,29 @@ from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.pipeline import build_pipeline
 
 
-def parse_line(line: str) -> dict:
+def decode_line(line: bytes | str) -> str:
+    """One line as text: UTF-8 (a BOM on the first line allowed); ``ValueError`` saying
+    where the first invalid byte is.
+
+    >>> decode_line(b'{"id": 1}')
+    '{"id": 1}'
+    >>> decode_line(b'{"id": 1, "text": "caf\\xe9"}')
+    Traceback (most recent call last):
+    ...
+    ValueError: not valid UTF-8 (byte 0xe9 at column 23)
+    """
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = line[exc.start]
+        raise ValueError(f"not valid UTF-8 (byte 0x{byte:02x} at column {exc.start + 1})") from None
+
+
+def parse_line(line: bytes | str) -> dict:
     """One document line; raises ``ValueError`` naming what is wrong."""
+    line = decode_line(line)
     try:
         doc = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -26,10 +47,14 @@ def parse_line(line: str) -> dict:
     return doc
 
 
-def analyse_lines(lines: Iterable[str], *, batch_size: int = 64) -> Iterator[tuple[str, object]]:
+def analyse_lines(
+    lines: Iterable[bytes | str], *, batch_size: int = 64
+) -> Iterator[tuple[str, object]]:
     """Yield ``("result", dict)`` per valid line, ``("error", "N: reason")`` per bad one.
 
-    Results keep input order; documents are analysed in batches.
+    Lines may be bytes (a file read as it is): each is decoded on its own, so a line
+    with invalid UTF-8 is reported and every other line still answered. Results keep
+    input order; documents are analysed in batches.
     """
     nlp = build_pipeline()
     numbered = ((n, line) for n, line in enumerate(lines, 1) if line.strip())

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from councilwatch import __version__
+from councilwatch.pipeline.run_status import CRAWL_ERROR, CRAWL_ERROR_KEY
 from councilwatch.spiders.news import NewsSpider
 
 
@@ -49,15 +51,18 @@ def run_crawl(
     index pages) into ``db_path``.
 
     ``jobdir`` keeps the crawl's state on disk so a stopped crawl resumes where it
-    was. Blocks until the crawl ends and returns Scrapy's stats. Runs a Twisted
-    reactor, so it can be called once per process.
+    was. Blocks until the crawl ends and returns Scrapy's stats (a crawl that could
+    not start, its database unusable say, has ``finish_reason`` ``crawl_error`` and the
+    error under ``councilwatch/crawl_error``). Runs a Twisted reactor, so it can be
+    called once per process.
     """
     overrides = {"COUNCILWATCH_REFRESH": refresh, **(settings or {})}
     if jobdir:
         overrides["JOBDIR"] = str(jobdir)
     process = CrawlerProcess(project_settings(db_path, overrides))
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(
+    failures: list[Failure] = []
+    done = process.crawl(
         crawler,
         start_urls=list(start_urls),
         sources=list(sources),
@@ -65,5 +70,11 @@ def run_crawl(
         since=since,
         max_articles=max_articles,
     )
+    done.addErrback(failures.append)  # said in the outcome, not as "Unhandled error"
     process.start()
-    return dict(crawler.stats.get_stats())
+    stats = dict(crawler.stats.get_stats())
+    if failures:
+        error = failures[0].value
+        stats["finish_reason"] = CRAWL_ERROR
+        stats[CRAWL_ERROR_KEY] = f"{type(error).__name__}: {error}"
+    return stats

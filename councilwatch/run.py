@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from councilwatch.crawl_outcome import CrawlOutcome
 from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.db import store
 from councilwatch.db.schema import connect
+from councilwatch.pipeline.run_status import record_run_end
 from councilwatch.process import process_articles
 from councilwatch.reference_data import load_reference_data
 
@@ -76,20 +78,27 @@ def run_once(
 ) -> dict:
     """Crawl (``crawl(run_id)`` returns Scrapy's stats) then process new articles.
 
-    Must be called with :func:`run_lock` held. Returns the run's counts.
+    Must be called with :func:`run_lock` held. Returns the run's counts, its
+    ``status`` and ``outcome`` (:class:`~councilwatch.crawl_outcome.CrawlOutcome`). A
+    crawl that failed or was interrupted is recorded so, and its articles are left
+    for the next run's NLP stage; so is an NLP stage stopped by Ctrl-C.
     """
     conn = connect(db_path)
     load_reference_data(conn)
     run_id = store.start_run(conn, command)
-    status = "failed"
+    outcome = CrawlOutcome("failed", "the run stopped on an unexpected error")
     counts: dict = {}
     stats: Mapping = {}
     try:
         stats = crawl(run_id)
-        processed = process_articles(conn, progress=progress)
-        counts = {**CrawlFigures.from_stats(stats).run_counts(), "articles_processed": processed}
-        status = "finished"
-        return {"run_id": run_id, **counts}
+        outcome = CrawlOutcome.from_stats(stats)
+        counts = {**CrawlFigures.from_stats(stats).run_counts(), "articles_processed": 0}
+        if outcome.status == "finished":
+            try:
+                counts["articles_processed"] = process_articles(conn, progress=progress)
+            except KeyboardInterrupt:
+                outcome = CrawlOutcome("interrupted", "stopped during the NLP stage (Ctrl-C)")
+        return {"run_id": run_id, "status": outcome.status, "outcome": outcome, **counts}
     finally:
-        store.finish_run(conn, run_id, status=status, counts=counts, stats={"scrapy": stats})
+        record_run_end(conn, run_id, status=outcome.status, counts=counts, stats={"scrapy": stats})
         conn.close()

@@ -377,6 +377,15 @@ def finish_run(
         )
 
 
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the write-ahead log into the database file and empty it.
+
+    After writes failed on a full disk this is what frees room for a last small
+    write (a run's ending), as the log then starts again from its beginning.
+    """
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def record_error(
     conn: sqlite3.Connection, run_id: int | None, url: str, stage: str, reason: str
 ) -> None:

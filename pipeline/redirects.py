@@ -12,6 +12,12 @@ class RedirectLoopAwareMiddleware(RedirectMiddleware):
     Otherwise the second visit of a redirect loop (A -> B -> A) is dropped
     silently as a duplicate; this way the loop runs into ``REDIRECT_MAX_TIMES``
     and is recorded as a crawl error.
+
+    A hop is followed only where a new request would be: it goes through the whole
+    downloader chain again, where the address check (``pipeline/addresses.py``), the
+    offsite check (``pipeline/offsite.py``, which, unlike Scrapy's, does not take
+    ``dont_filter`` as a pass) and robots.txt of the target host all apply to it, and a
+    refusal is recorded against the URL the crawl asked for.
     """
 
     def _redirect(self, redirected: Request, request: Request, reason: str | int) -> Request:

@@ -4,7 +4,10 @@ Replaces Scrapy's RetryMiddleware: a response with a retryable status (429, 5xx)
 is retried after the delay the server asked for (``Retry-After`` in seconds or
 as an HTTP date, capped by ``COUNCILWATCH_RETRY_AFTER_MAX``), or else after
 ``COUNCILWATCH_RETRY_BACKOFF_BASE * 2 ** attempt`` seconds (capped by
-``COUNCILWATCH_RETRY_BACKOFF_MAX``). Network errors back off the same way.
+``COUNCILWATCH_RETRY_BACKOFF_MAX``). Network errors back off the same way, and so do
+bodies that did not decode (a corrupt or truncated Content-Encoding, flagged by
+:mod:`councilwatch.pipeline.decompression`): once their retries are spent the request
+fails with that reason, recorded in ``crawl_errors``.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
+
+from .decompression import TRANSFER_FAILED
+
+
+class TransferFailed(IgnoreRequest):
+    """Every attempt's body failed to decode; the message is the last reason."""
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -74,6 +84,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return min(self.base * 2**attempt, self.backoff_max)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if failed := request.meta.get(TRANSFER_FAILED):
+            return await self.retry_transfer(request, failed)
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         if request.meta.get("retry_times", 0) >= request.meta.get(
@@ -85,6 +97,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("councilwatch/retry_wait_seconds", delay)
             await asyncio.sleep(delay)
         return self._retry(request, response_status_message(response.status)) or response
+
+    async def retry_transfer(self, request: Request, reason: str) -> Request:
+        """The retry of a request whose body did not decode; :class:`TransferFailed`
+        (recorded with ``reason``) once its retries are spent."""
+        retry = None
+        if not request.meta.get("dont_retry", False):
+            if request.meta.get("retry_times", 0) < request.meta.get(
+                "max_retry_times", self.max_retry_times
+            ):
+                await asyncio.sleep(self.delay_for(request))
+            retry = self._retry(request, reason)
+        if retry is None:
+            raise TransferFailed(reason)
+        retry.meta.pop(TRANSFER_FAILED, None)
+        return retry
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):

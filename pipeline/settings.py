@@ -2,6 +2,11 @@
 and can be overridden with ``-s NAME=VALUE`` like any Scrapy setting."""
 
 from councilwatch import __version__
+from councilwatch.spiders.bounds import (
+    DEFAULT_MAX_ARTICLE_URLS,
+    DEFAULT_MAX_DISCOVERY_URLS,
+    DEFAULT_MAX_SITEMAP_DEPTH,
+)
 
 BOT_NAME = "councilwatch"
 SPIDER_MODULES = ["councilwatch.spiders.news"]
@@ -32,6 +37,19 @@ COUNCILWATCH_RETRY_AFTER_MAX = 120.0
 # A source that refuses us (403, or 429 after retries) this many times is
 # recorded as blocked for the run and not asked again until the next run.
 COUNCILWATCH_BLOCK_AFTER = 3  # spiders/refusals.py: DEFAULT_BLOCK_AFTER
+# Per-URL failures are recorded in crawl_errors; the log keeps to what needs an operator.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+# Redirect hops and address checks apply to http(s) only: no other scheme is fetched.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Private, loopback and link-local addresses are refused unless they are a start URL's
+# own host or mapped by COUNCILWATCH_HOST_MAP; True allows them all (an intranet crawl).
+COUNCILWATCH_ALLOW_PRIVATE_ADDRESSES = False
+# Bounds on what one crawl asks of one source (spiders/bounds.py); each one hit is
+# recorded in crawl_errors. Sitemap indexes followed below a start URL or robots.txt:
+COUNCILWATCH_MAX_SITEMAP_DEPTH = DEFAULT_MAX_SITEMAP_DEPTH
+# Feeds, sitemaps and index pages fetched per source, and article pages requested:
+COUNCILWATCH_MAX_DISCOVERY_URLS = DEFAULT_MAX_DISCOVERY_URLS
+COUNCILWATCH_MAX_ARTICLE_URLS = DEFAULT_MAX_ARTICLE_URLS
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -44,13 +62,23 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "councilwatch.pipeline.skip_stored.SkipStoredArticlesMiddleware": 50,
+    # Where a request may go (redirect hops and robots.txt included): never to a private,
+    # loopback or link-local address but a start URL's own host (or with
+    # COUNCILWATCH_ALLOW_PRIVATE_ADDRESSES), and only to its source's domains; every
+    # refusal is recorded in crawl_errors. See pipeline/addresses.py and offsite.py.
+    "councilwatch.pipeline.addresses.PrivateAddressMiddleware": 45,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "councilwatch.pipeline.offsite.SourceOffsiteMiddleware": 50,
+    "councilwatch.pipeline.skip_stored.SkipStoredArticlesMiddleware": 51,
     "councilwatch.pipeline.blocked_sources.SkipBlockedSourcesMiddleware": 55,
     "councilwatch.pipeline.conditional_get.ConditionalGetMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "councilwatch.pipeline.redirects.RedirectLoopAwareMiddleware": 600,
     "councilwatch.pipeline.retry.BackoffRetryMiddleware": 550,
+    # Content-Encoding decoded strictly; a body that does not decode is retried.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "councilwatch.pipeline.decompression.StrictDecompressionMiddleware": 590,
     "councilwatch.pipeline.hostmap.HostMapMiddleware": 990,  # off unless COUNCILWATCH_HOST_MAP
 }
 # Redis mode: with REDIS_URL set (``-s REDIS_URL=redis://...``, a Scrapyd setting, or
@@ -59,6 +87,10 @@ DOWNLOADER_MIDDLEWARES = {
 ADDONS = {"councilwatch.pipeline.redis_addon.RedisAddon": 0}
 # A Redis worker stops once the shared frontier has stayed empty this many seconds.
 COUNCILWATCH_IDLE_TIMEOUT = 30.0
+
+# Scrapy's per-URL warnings and robots.txt tracebacks said in one line at INFO (the
+# failures themselves are in crawl_errors): a cron log keeps to what needs an operator.
+EXTENSIONS = {"councilwatch.pipeline.quiet_logs.QuietPerURLLogs": 0}
 
 ITEM_PIPELINES = {
     "councilwatch.pipeline.validate_items.ValidateArticlePipeline": 100,

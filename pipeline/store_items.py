@@ -13,18 +13,54 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Request, Response
 from scrapy.spiders import Spider
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
 from councilwatch.db import store
-from councilwatch.db.schema import connect
+from councilwatch.db.schema import DatabaseUnusable, connect
 from councilwatch.spiders.refusals import REFUSAL_STATUSES
 from councilwatch.spiders.urls import canonicalize
 
-#: Crawl finish reasons that mean the run ended normally.
-FINISHED_REASONS = (None, "finished", "max_articles")
+from .run_status import STORE_ERROR_KEY, STORE_FAILED, record_run_end, run_status
+
+#: SQLite errors that say the database cannot take writes at all (full disk, I/O errors,
+#: read-only or damaged file, locked past the busy timeout), not that one article is bad.
+FATAL_SQLITE_ERRORS = (
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_READONLY",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_CANTOPEN",
+    "SQLITE_PERM",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+)
+
+
+def is_fatal(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` means the database refuses writes altogether.
+
+    >>> is_fatal(sqlite3.OperationalError("database or disk is full"))
+    True
+    >>> is_fatal(sqlite3.IntegrityError("NOT NULL constraint failed: articles.title"))
+    False
+    """
+    name = getattr(exc, "sqlite_errorname", None)
+    if name:
+        return name.startswith(FATAL_SQLITE_ERRORS)
+    message = str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        words in message for words in ("disk is full", "disk I/O error", "readonly", "locked")
+    )
 
 
 class StoreFailed(DropItem):
-    """The database refused an article (recorded in crawl_errors)."""
+    """The database refused an article (recorded in crawl_errors when it still can be)."""
+
+    def __init__(self, message: str, *, reason: str = "", fatal: bool = False) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.fatal = fatal
 
 
 @dataclass
@@ -85,9 +121,12 @@ def store_item(
         )
     except sqlite3.Error as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        store.record_error(conn, run_id, item["url"], "store", reason)
+        try:
+            store.record_error(conn, run_id, item["url"], "store", reason)
+        except sqlite3.Error:
+            pass  # the database refuses the error row too: the crawl's outcome says so
         tally.errors += 1
-        raise StoreFailed(f"{item['url']}: {reason}") from exc
+        raise StoreFailed(f"{item['url']}: {reason}", reason=reason, fatal=is_fatal(exc)) from exc
     count_outcome(tally, item, outcome, article_id)
     return outcome
 
@@ -131,12 +170,9 @@ def store_facts(conn: sqlite3.Connection, items: list[dict]) -> None:
         return
 
 
-def save_tallies(
-    conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
-) -> tuple[list[dict], dict]:
-    """Write a run's ``crawl_run_sources`` rows; return them and the run's totals."""
+def tally_rows(tallies: dict[str, SourceTally], block_after: int) -> tuple[list[dict], dict]:
+    """A run's ``crawl_run_sources`` rows and its totals."""
     rows = [t.row(name, block_after) for name, t in sorted(tallies.items())]
-    store.save_run_sources(conn, run_id, rows)
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("pages_fetched", "articles_new", "articles_updated", "errors")
@@ -144,11 +180,23 @@ def save_tallies(
     return rows, totals
 
 
+def save_tallies(
+    conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
+) -> tuple[list[dict], dict]:
+    """Write a run's ``crawl_run_sources`` rows; return them and the run's totals."""
+    rows, totals = tally_rows(tallies, block_after)
+    store.save_run_sources(conn, run_id, rows)
+    return rows, totals
+
+
 class StoreArticlePipeline:
     """Store articles (deduplicated on canonical URL and content hash) and crawl errors.
 
     Reads ``COUNCILWATCH_DB`` and ``COUNCILWATCH_RUN_ID`` (0: start a new run row);
-    at the end writes the run's totals and its per-source figures. Articles are written
+    at the end writes the run's totals, its per-source figures and its status
+    (:func:`councilwatch.pipeline.run_status.run_status`). When the database refuses
+    writes altogether (full disk, I/O error, read-only file) the crawl is stopped:
+    fetching more would only lose more. Articles are written
     ``COUNCILWATCH_STORE_BATCH`` to a transaction, and at least every
     ``COUNCILWATCH_STORE_INTERVAL`` seconds (an article waiting for its batch when the
     crawl is killed is not lost: it is not stored, so a resumed crawl fetches it again).
@@ -175,6 +223,8 @@ class StoreArticlePipeline:
         self.pending: list[dict] = []
         self.flushed_at = time.monotonic()
         self.timer = None
+        self.conn: sqlite3.Connection | None = None
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreArticlePipeline:
@@ -189,6 +239,7 @@ class StoreArticlePipeline:
         )
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         crawler.signals.connect(pipeline.start_timer, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.finish, signal=signals.spider_closed)
         return pipeline
 
     def tally(self, source: str | None) -> SourceTally:
@@ -199,11 +250,27 @@ class StoreArticlePipeline:
             self.tally(source).pages_fetched += 1
 
     def open_spider(self) -> None:
-        self.conn = connect(self.db_path)
-        if self.owns_run:
-            self.run_id = store.start_run(self.conn, f"scrapy crawl {self.crawler.spider.name}")
+        try:
+            self.conn = connect(self.db_path)
+            if self.owns_run:
+                command = f"scrapy crawl {self.crawler.spider.name}"
+                self.run_id = store.start_run(self.conn, command)
+        except (sqlite3.Error, DatabaseUnusable) as exc:
+            self.give_up(f"cannot write to {self.db_path}: {type(exc).__name__}: {exc}")
+
+    def give_up(self, reason: str) -> None:
+        """Stop the crawl: the database takes no writes (the run's outcome says why)."""
+        self.crawler.stats.set_value(STORE_ERROR_KEY, reason)
+        if self.stopping:
+            return
+        self.stopping = True
+        self.crawler.spider.logger.error("The database refuses writes (%s): stopping", reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
 
     def process_item(self, item: dict) -> dict:
+        if self.conn is None:
+            self.crawler.stats.inc_value("councilwatch/store_failed")
+            raise StoreFailed(f"{item.get('url')}: not stored, the database is unusable")
         if self.batch_size > 1 and item.get("kind") == "article":
             self.pending.append(item)
             self.flush_if_due()
@@ -216,9 +283,18 @@ class StoreArticlePipeline:
         tally = self.tally(item.get("source"))
         try:
             outcome = store_item(self.conn, self.run_id, item, tally, self.known_sources)
-        except StoreFailed:
+        except StoreFailed as exc:
             self.crawler.stats.inc_value("councilwatch/errors")
+            self.crawler.stats.inc_value("councilwatch/store_failed")
+            self.crawler.stats.set_value(STORE_ERROR_KEY, exc.reason)
+            if exc.fatal:
+                self.give_up(exc.reason)
             raise
+        except sqlite3.Error as exc:  # an error item the database would not take
+            if not is_fatal(exc):
+                raise
+            self.give_up(f"{type(exc).__name__}: {exc}")
+            raise StoreFailed(f"{item.get('url')}: {exc}", fatal=True) from exc
         store_facts(self.conn, [item])
         self.count(outcome)
 
@@ -246,7 +322,7 @@ class StoreArticlePipeline:
         batch, store them one by one so only the refused articles become errors."""
         items, self.pending = self.pending, []
         self.flushed_at = time.monotonic()
-        if not items:
+        if not items or self.conn is None:
             return
         try:
             records = [article_record(self.conn, item, self.known_sources) for item in items]
@@ -256,7 +332,9 @@ class StoreArticlePipeline:
                 try:
                     self.store_one(item)
                 except StoreFailed as exc:
-                    self.crawler.spider.logger.warning("Not stored: %s", exc)
+                    self.crawler.spider.logger.info("Not stored: %s", exc)
+                    if exc.fatal:
+                        break
             return
         for item, (outcome, article_id) in zip(items, outcomes, strict=True):
             count_outcome(self.tally(item.get("source")), item, outcome, article_id)
@@ -264,19 +342,37 @@ class StoreArticlePipeline:
         store_facts(self.conn, items)
 
     def close_spider(self) -> None:
+        """Store what waits and the per-source figures; the run's row is finished once
+        the crawl's close reason is known (:meth:`finish`)."""
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         self.flush()
-        stats = self.crawler.stats.get_stats()
-        rows, totals = save_tallies(self.conn, self.run_id, self.tallies, self.block_after)
-        if self.owns_run:
-            reason = stats.get("finish_reason")
-            store.finish_run(
-                self.conn,
-                self.run_id,
-                status="finished" if reason in FINISHED_REASONS else "failed",
-                counts=totals,
-                stats={"scrapy": stats, "blocked": [r["source"] for r in rows if r["blocked"]]},
-            )
         self.crawler.stats.set_value("councilwatch/run_id", self.run_id)
-        self.conn.close()
+        self.rows, self.totals = tally_rows(self.tallies, self.block_after)
+        if self.conn is None:
+            return
+        try:
+            store.save_run_sources(self.conn, self.run_id, self.rows)
+        except sqlite3.Error as exc:
+            self.crawler.spider.logger.error("Per-source figures not saved: %s", exc)
+
+    def finish(self, spider: Spider, reason: str) -> None:
+        """Write the run's status (finished, interrupted or failed) and counts."""
+        if self.conn is None:
+            return
+        try:
+            if self.owns_run:
+                stats = self.crawler.stats.get_stats()
+                blocked = [r["source"] for r in self.rows if r["blocked"]]
+                status, _ = run_status(reason, stats)
+                finish = {
+                    "status": status,
+                    "counts": self.totals,
+                    "stats": {"scrapy": {**stats, "finish_reason": reason}, "blocked": blocked},
+                }
+                record_run_end(self.conn, self.run_id, **finish)
+        except sqlite3.Error as exc:
+            spider.logger.error("Run %s not recorded as ended: %s", self.run_id, exc)
+        finally:
+            self.conn.close()
+            self.conn = None

@@ -7,17 +7,23 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 
+from .urls import resolve
+
+#: The most a gzipped feed or sitemap may decompress to: the sitemap protocol's own limit
+#: for one file (50 MB uncompressed); a larger one is refused as malformed, not truncated.
 MAX_DECOMPRESSED = 50 * 1024 * 1024
+#: Decompressed bytes :func:`kind_of` looks at to tell a sitemap from a feed or a page.
+HEAD_SIZE = 2000
+#: zlib's window bits for "a gzip stream" (16 + the largest window).
+GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
 class MalformedDocument(ValueError):
@@ -35,6 +41,8 @@ class Entry:
 def kind_of(body: bytes, url: str, content_type: str = "") -> str:
     """Classify a discovery document: ``robots``, ``sitemap``, ``feed`` or ``html``.
 
+    A gzipped document is told by its first decompressed bytes, however large it is.
+
     >>> kind_of(b"User-agent: *", "http://x/robots.txt")
     'robots'
     >>> kind_of(b'<?xml version="1.0"?><urlset>', "http://x/s.xml")
@@ -42,7 +50,7 @@ def kind_of(body: bytes, url: str, content_type: str = "") -> str:
     """
     if url.rstrip("/").endswith("robots.txt"):
         return "robots"
-    head = maybe_gunzip(body[:200_000])[:2000].lstrip().lower()
+    head = gunzip_head(body).lstrip().lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
     if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
@@ -52,22 +60,72 @@ def kind_of(body: bytes, url: str, content_type: str = "") -> str:
     return "html"
 
 
-def maybe_gunzip(body: bytes) -> bytes:
-    if body[:2] != b"\x1f\x8b":
-        return body
+def is_gzip(body: bytes) -> bool:
+    return body[:2] == b"\x1f\x8b"
+
+
+def gunzip_head(body: bytes, size: int = HEAD_SIZE) -> bytes:
+    """The first ``size`` bytes of ``body``, decompressed when it is gzip (else as it is).
+
+    Only as much of the stream is inflated as that takes, so a large sitemap is
+    classified without decompressing all of it.
+
+    >>> import gzip
+    >>> gunzip_head(gzip.compress(b"<urlset>" + b"x" * 10**6), 8)
+    b'<urlset>'
+    """
+    if not is_gzip(body):
+        return body[:size]
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
-            return f.read(MAX_DECOMPRESSED)
-    except (OSError, EOFError):
+        return zlib.decompressobj(GZIP_WBITS).decompress(body, size)
+    except zlib.error:
+        return body[:size]
+
+
+def maybe_gunzip(body: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """``body`` decompressed when it is gzip (all of it, every member), else as it is.
+
+    Raises :class:`MalformedDocument` when it is not valid gzip or decompresses to
+    more than ``limit`` bytes. A truncated stream gives what it holds (the lenient
+    XML parser then follows what it can, and the document is recorded as malformed).
+
+    >>> import gzip
+    >>> maybe_gunzip(gzip.compress(b"<urlset/>") + gzip.compress(b"<!-- 2 -->"))
+    b'<urlset/><!-- 2 -->'
+    >>> try:
+    ...     maybe_gunzip(gzip.compress(b"x" * 1000), limit=999)
+    ... except MalformedDocument as exc:
+    ...     print(exc)
+    gzip: decompresses to more than 999 bytes
+    """
+    if not is_gzip(body):
         return body
+    parts: list[bytes] = []
+    size = 0
+    data = body
+    while data:
+        inflater = zlib.decompressobj(GZIP_WBITS)
+        try:
+            part = inflater.decompress(data, limit + 1 - size)
+        except zlib.error as exc:
+            if parts:  # trailing garbage after a complete member, as gzip(1) allows
+                break
+            raise MalformedDocument(f"gzip: not valid gzip data ({exc})") from None
+        parts.append(part)
+        size += len(part)
+        if size > limit or inflater.unconsumed_tail:
+            raise MalformedDocument(f"gzip: decompresses to more than {limit} bytes")
+        if not inflater.eof:  # truncated: keep what there is
+            break
+        data = inflater.unused_data if is_gzip(inflater.unused_data) else b""
+    return b"".join(parts)
 
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
     """``Sitemap:`` lines of a robots.txt, as absolute URLs."""
     text = body.decode("utf-8", "replace")
     return [
-        urljoin(base_url, m.group(1).strip())
-        for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)
+        resolve(base_url, m.group(1)) for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)
     ]
 
 
@@ -77,6 +135,8 @@ def _parse_xml(body: bytes, url: str) -> etree._Element:
         root = etree.fromstring(maybe_gunzip(body), parser=parser)
     except etree.XMLSyntaxError as exc:
         raise MalformedDocument(f"{url}: not well-formed XML ({exc})") from exc
+    except MalformedDocument as exc:
+        raise MalformedDocument(f"{url}: {exc}") from None
     if root is None:
         raise MalformedDocument(f"{url}: empty or unparseable XML")
     return root
@@ -97,6 +157,8 @@ def xml_problem(body: bytes) -> str | None:
         )
     except etree.XMLSyntaxError as exc:
         return f"not well-formed XML ({exc})"
+    except MalformedDocument as exc:
+        return str(exc)
     return None
 
 
@@ -114,7 +176,9 @@ def _child_text(element: etree._Element, *names: str) -> str | None:
 def sitemap_entries(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
     """Return ``(page entries, nested sitemap URLs)`` of a sitemap or sitemap index.
 
-    News sitemaps' ``news:publication_date`` is preferred over ``lastmod``.
+    News sitemaps' ``news:publication_date`` is preferred over ``lastmod``. Every
+    ``<loc>`` is kept as found (made absolute where it can be): a bad one is for the
+    caller to check (:func:`councilwatch.spiders.urls.http_url`), record and skip.
     """
     root = _parse_xml(body, url)
     pages: list[Entry] = []
@@ -125,14 +189,14 @@ def sitemap_entries(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
         if not loc:
             continue
         if name == "sitemap":
-            nested.append(urljoin(url, loc))
+            nested.append(resolve(url, loc))
         elif name == "url":
             date = None
             for sub in element.iter():
                 if _local(sub.tag) == "publication_date" and sub.text:
                     date = sub.text.strip()
             pages.append(
-                Entry(urljoin(url, loc), normalise_date(date or _child_text(element, "lastmod")))
+                Entry(resolve(url, loc), normalise_date(date or _child_text(element, "lastmod")))
             )
     if _local(root.tag) not in ("urlset", "sitemapindex"):
         raise MalformedDocument(f"{url}: not a sitemap (root element <{_local(root.tag)}>)")
@@ -140,7 +204,8 @@ def sitemap_entries(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
 
 
 def feed_entries(body: bytes, url: str) -> list[Entry]:
-    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed."""
+    """Article links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, bad ones included
+    (as :func:`sitemap_entries` keeps them)."""
     root = _parse_xml(body, url)
     entries: list[Entry] = []
     for element in root.iter():
@@ -162,7 +227,7 @@ def feed_entries(body: bytes, url: str) -> list[Entry]:
             link = guid if guid and guid.startswith("http") else None
         if link:
             date = _child_text(element, "pubdate", "published", "date", "updated", "issued")
-            entries.append(Entry(urljoin(url, link), normalise_date(date)))
+            entries.append(Entry(resolve(url, link), normalise_date(date)))
     if not entries and _local(root.tag) not in ("rss", "feed", "rdf", "channel"):
         raise MalformedDocument(f"{url}: not an RSS or Atom feed")
     return entries

@@ -20,16 +20,25 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.response import get_base_url
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
 from councilwatch.extraction.gate import Refusal, Verdict, judge_page
 
+from .bounds import (
+    DEFAULT_MAX_ARTICLE_URLS,
+    DEFAULT_MAX_DISCOVERY_URLS,
+    DEFAULT_MAX_SITEMAP_DEPTH,
+    URLBudgets,
+    depth_refusal,
+)
 from .discovery import (
     Entry,
     MalformedDocument,
@@ -39,9 +48,10 @@ from .discovery import (
     sitemaps_from_robots,
     xml_problem,
 )
+from .hosts import SourceHosts
 from .refusals import DEFAULT_BLOCK_AFTER, REFUSAL_STATUSES
 from .sources import Source, select_sources
-from .urls import canonicalize
+from .urls import BadURL, canonicalize, http_url, resolve
 
 #: Fallback for sites without a registered pattern: paths that look like stories.
 DEFAULT_ARTICLE_PATTERN = re.compile(r"/(news|articles?|story|\d{4}/\d{2}/\d{2})/[^?#]+")
@@ -65,6 +75,14 @@ def _split(values: str | Iterable[str]) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
+def netloc_of(url: str) -> str:
+    """``host[:port]`` of ``url``, or '' when it has none or cannot be parsed."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return ""
+
+
 def article_item(article: dict, response: Response, source: str | None) -> CrawlItem:
     return CrawlItem(
         {
@@ -86,8 +104,23 @@ def error_item(
     )
 
 
-#: IgnoreRequest reasons that are decisions, not failures.
+#: IgnoreRequest reasons that are decisions, not failures (robots.txt only for a URL the
+#: crawl asked for itself: one reached by a redirect that robots.txt forbids is recorded).
 NOT_ERRORS = ("Forbidden by robots.txt", "already stored", "source blocked")
+#: Of those, the ones that still mean a start URL gave nothing.
+NOT_START_FAILURES = ("already stored", "source blocked")
+
+
+def failure_reason(failure: Failure, maxsize: int) -> str:
+    """What went wrong with a request, in words for ``crawl_errors``.
+
+    A download cut off for growing past ``DOWNLOAD_MAXSIZE`` (a chunked response with
+    no ``Content-Length``) fails with a bare ``DownloadCancelledError``; it says so here.
+    """
+    message = failure.getErrorMessage()
+    if failure.check(CancelledError, DownloadCancelledError) and not message:
+        return f"download cancelled: the response grew past DOWNLOAD_MAXSIZE ({maxsize} bytes)"
+    return f"{failure.type.__name__}: {message}" if message else failure.type.__name__
 
 
 class NewsSpider(scrapy.Spider):
@@ -106,6 +139,11 @@ class NewsSpider(scrapy.Spider):
     extract_processes: int = 0
     #: Refusals after which a source is blocked for the run (``COUNCILWATCH_BLOCK_AFTER``).
     block_after: int = DEFAULT_BLOCK_AFTER
+    #: Sitemap indexes followed below a start URL (``COUNCILWATCH_MAX_SITEMAP_DEPTH``).
+    max_sitemap_depth: int = DEFAULT_MAX_SITEMAP_DEPTH
+    #: The size over which a download is cut off (Scrapy's ``DOWNLOAD_MAXSIZE``), for
+    #: the reason recorded when that happens.
+    size_limit: int = 0
     #: Class of the extraction workers (``COUNCILWATCH_PAGE_POOL``): built from the crawler,
     #: its ``analyse_page(body, url, content_type)`` coroutine gives the gate's verdict and
     #: fields to add to the article item (its facts); empty: a plain process pool.
@@ -121,6 +159,18 @@ class NewsSpider(scrapy.Spider):
             "COUNCILWATCH_EXTRACT_PROCESSES", cls.extract_processes
         )
         spider.block_after = settings.getint("COUNCILWATCH_BLOCK_AFTER", cls.block_after)
+        spider.max_sitemap_depth = settings.getint(
+            "COUNCILWATCH_MAX_SITEMAP_DEPTH", cls.max_sitemap_depth
+        )
+        spider.budgets = URLBudgets(
+            {
+                "discover": settings.getint(
+                    "COUNCILWATCH_MAX_DISCOVERY_URLS", DEFAULT_MAX_DISCOVERY_URLS
+                ),
+                "fetch": settings.getint("COUNCILWATCH_MAX_ARTICLE_URLS", DEFAULT_MAX_ARTICLE_URLS),
+            }
+        )
+        spider.size_limit = settings.getint("DOWNLOAD_MAXSIZE")
         spider.page_pool = settings.get("COUNCILWATCH_PAGE_POOL") or ""
         return spider
 
@@ -140,12 +190,15 @@ class NewsSpider(scrapy.Spider):
             (url, s.name) for s in self.sources.values() for url in s.start_urls
         ]
         for url in _split(start_urls):
-            name = source or urlsplit(url).netloc
+            name = source or netloc_of(url) or "unknown"
             self.sources.setdefault(name, Source(name=name, title=name, homepage=url))
             self.starts.append((url, name))
-        self.allowed_domains = sorted(
-            {d for s in self.sources.values() for d in s.allowed_domains}
-            | {urlsplit(url).hostname or "" for url, _ in self.starts}
+        self.hosts = SourceHosts(
+            {s.name: s.allowed_domains for s in self.sources.values()}, self.starts
+        )
+        self.allowed_domains = list(self.hosts.all_domains)
+        self.budgets = URLBudgets(
+            {"discover": DEFAULT_MAX_DISCOVERY_URLS, "fetch": DEFAULT_MAX_ARTICLE_URLS}
         )
         self.since = since or None
         self.max_articles = int(max_articles) if max_articles else None
@@ -154,12 +207,23 @@ class NewsSpider(scrapy.Spider):
         self.requested_articles: set[str] = set()
         self.refusals: dict[str, int] = {}
         self.blocked: set[str] = set()
+        self.too_deep: set[str] = set()
         self._extraction_pool: ProcessPoolExecutor | None = None
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | CrawlItem]:
         for url, source in self.starts:
+            self.crawler.stats.inc_value("councilwatch/start_urls")
+            try:
+                checked = http_url(url)
+            except BadURL as exc:
+                self.crawler.stats.inc_value("councilwatch/start_failed")
+                yield error_item(url, "discover", f"bad start URL: {exc}", source)
+                continue
+            self.budgets.take(source, "discover")
             # always fetched, even when a resumed crawl (JOBDIR) saw them before
-            yield self.discovery_request(url, source).replace(dont_filter=True)
+            request = self.discovery_request(checked, source)
+            request.meta["start"] = True
+            yield request.replace(dont_filter=True)
 
     def wants(self, url: str, source: str, *, from_feed: bool) -> bool:
         """Whether ``url`` is one of ``source``'s articles.
@@ -175,16 +239,40 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests ----------------------------------------------------------
 
-    def discovery_request(self, url: str, source: str, expect: str | None = None) -> Request:
+    def discovery_request(
+        self, url: str, source: str, expect: str | None = None, depth: int = 0
+    ) -> Request:
+        """A request for a feed, sitemap, robots.txt or index page; ``depth`` counts the
+        sitemap indexes above it."""
         return Request(
             url,
             callback=self.parse_discovery,
             errback=self.on_error,
-            meta={"stage": "discover", "source": source, "expect": expect},
+            meta={"stage": "discover", "source": source, "expect": expect, "depth": depth},
             priority=10,
         )
 
-    def article_request(self, url: str, source: str) -> Request | None:
+    def follow_discovery(
+        self, link: str, source: str, found_in: str, *, expect: str | None = None, depth: int = 0
+    ) -> Iterator[Request | CrawlItem]:
+        """The request for a discovery document linked from ``found_in``, or the error
+        item recording why there is none (a bad link, the source's budget spent)."""
+        try:
+            url = http_url(link)
+        except BadURL as exc:
+            yield error_item(found_in, "discover", f"bad link skipped: {exc}", source)
+            return
+        over = self.budgets.take(source, "discover")
+        if over is None:
+            yield self.discovery_request(url, source, expect=expect, depth=depth)
+        elif over:
+            self.logger.warning("Source %s: %s", source, over)
+            yield error_item(url, "discover", over, source)
+
+    def article_request(self, url: str, source: str) -> Request | CrawlItem | None:
+        """The request for an article page, or ``None`` when it is not to be fetched
+        (seen, blocked, enough articles); an error item when the source's budget is
+        spent (the first time)."""
         if source in self.blocked:
             return None
         key = canonicalize(url)
@@ -192,6 +280,11 @@ class NewsSpider(scrapy.Spider):
             return None
         if self.max_articles is not None and self.articles_requested >= self.max_articles:
             return None
+        over = self.budgets.take(source, "fetch")
+        if over is not None:
+            if over:
+                self.logger.warning("Source %s: %s", source, over)
+            return error_item(url, "fetch", over, source) if over else None
         self.requested_articles.add(key)
         self.articles_requested += 1
         return Request(
@@ -215,7 +308,7 @@ class NewsSpider(scrapy.Spider):
         expected = response.meta.get("expect")
         if kind == "robots":
             for url in sitemaps_from_robots(response.body, response.url):
-                yield self.discovery_request(url, source, expect="sitemap")
+                yield from self.follow_discovery(url, source, response.url, expect="sitemap")
             return
         if expected and kind != expected:
             reason = f"expected a {expected}, got {kind}"
@@ -226,28 +319,51 @@ class NewsSpider(scrapy.Spider):
             return
         problem = xml_problem(response.body)
         if problem:
-            self.logger.warning("Malformed %s %s: %s", kind, response.url, problem)
+            self.logger.info("Malformed %s %s: %s", kind, response.url, problem)
             yield error_item(response.url, "discover", problem, source)
         try:
             if kind == "sitemap":
                 pages, nested = sitemap_entries(response.body, response.url)
-                for url in nested:
-                    yield self.discovery_request(url, source, expect="sitemap")
-                yield from self.follow_entries(pages, source, from_feed=False)
+                yield from self.follow_nested(nested, response)
+                yield from self.follow_entries(pages, source, response.url, from_feed=False)
             else:
                 entries = feed_entries(response.body, response.url)
-                yield from self.follow_entries(entries, source, from_feed=True)
+                yield from self.follow_entries(entries, source, response.url, from_feed=True)
         except MalformedDocument as exc:
             if not problem:
                 yield error_item(response.url, "discover", str(exc), source)
 
+    def follow_nested(self, nested: list[str], response: Response) -> Iterator[Request | CrawlItem]:
+        """The nested sitemaps of a sitemap index, down to ``COUNCILWATCH_MAX_SITEMAP_DEPTH``."""
+        source = response.meta["source"]
+        depth = response.meta.get("depth", 0) + 1
+        if nested and depth > self.max_sitemap_depth:
+            self.crawler.stats.inc_value("councilwatch/sitemaps_too_deep", len(nested))
+            if source not in self.too_deep:  # recorded once per source: a generator
+                self.too_deep.add(source)  # of indexes would write a row per index
+                reason = depth_refusal(depth, self.max_sitemap_depth, len(nested))
+                self.logger.warning("Source %s: %s (%s)", source, reason, response.url)
+                yield error_item(response.url, "discover", reason, source)
+            return
+        for url in nested:
+            yield from self.follow_discovery(
+                url, source, response.url, expect="sitemap", depth=depth
+            )
+
     def follow_entries(
-        self, entries: Iterable[Entry], source: str, *, from_feed: bool
-    ) -> Iterator[Request]:
+        self, entries: Iterable[Entry], source: str, found_in: str, *, from_feed: bool
+    ) -> Iterator[Request | CrawlItem]:
+        """Requests for the article entries of a feed or sitemap; a bad link is recorded
+        (against the document it was found in) and skipped, the others followed."""
         for entry in entries:
             if self.too_old(entry.published):
                 continue
-            url = self.sources[source].rewrite_link(entry.url)
+            try:
+                url = http_url(self.sources[source].rewrite_link(entry.url))
+            except BadURL as exc:
+                self.crawler.stats.inc_value("councilwatch/bad_links")
+                yield error_item(found_in, "discover", f"bad link skipped: {exc}", source)
+                continue
             if not self.wants(url, source, from_feed=from_feed):
                 self.crawler.stats.inc_value("councilwatch/not_article_urls")
                 continue
@@ -261,11 +377,11 @@ class NewsSpider(scrapy.Spider):
         if self.looks_like_article(response):
             yield from self.parse_article_here(response)
             return
-        host = urlsplit(response.url).netloc
+        base = get_base_url(response)
         links = {
             url
             for href in response.xpath("//a/@href").getall()
-            if urlsplit(url := response.urljoin(href)).netloc == host
+            if (url := self.same_host_link(base, href, response.url))
             and self.wants(url, source, from_feed=False)
         }
         next_pages = response.xpath(NEXT_PAGE_XPATH).getall()[:1]
@@ -276,7 +392,17 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
         for href in next_pages:
-            yield self.discovery_request(response.urljoin(href), source)
+            yield from self.follow_discovery(resolve(base, href), source, response.url)
+
+    @staticmethod
+    def same_host_link(base: str, href: str, page_url: str) -> str | None:
+        """An index page's link as an http(s) URL on the page's own host, else ``None``
+        (``javascript:`` and other junk links are common on index pages: not errors)."""
+        try:
+            url = http_url(href, base)
+        except BadURL:
+            return None
+        return url if urlsplit(url).netloc == urlsplit(page_url).netloc else None
 
     @staticmethod
     def looks_like_article(response: Response) -> bool:
@@ -360,8 +486,11 @@ class NewsSpider(scrapy.Spider):
             raise CloseSpider("max_articles")
 
     def on_error(self, failure: Failure) -> Iterator[CrawlItem]:
+        """Record a failed request in ``crawl_errors`` against the URL the crawl asked for
+        (the first of a redirect chain, the hop that failed named in the reason)."""
         request = failure.request
         source = request.meta.get("source")
+        chain = request.meta.get("redirect_urls") or []
         status = None
         if failure.check(HttpError):
             status = failure.value.response.status
@@ -369,15 +498,21 @@ class NewsSpider(scrapy.Spider):
             if status in REFUSAL_STATUSES and source:
                 self.note_refusal(source)
         elif failure.check(IgnoreRequest):
-            message = failure.getErrorMessage()
-            if any(message.startswith(skip) for skip in NOT_ERRORS):
+            reason = failure.getErrorMessage()
+            decision = any(reason.startswith(skip) for skip in NOT_ERRORS)
+            if request.meta.get("start") and not reason.startswith(NOT_START_FAILURES):
+                self.crawler.stats.inc_value("councilwatch/start_failed")
+            if decision and not chain:
                 return
-            reason = message
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.logger.warning("Failed %s: %s", request.url, reason)
-        stage = request.meta.get("stage", "fetch")
-        yield error_item(request.url, stage, reason, source, status)
+            reason = failure_reason(failure, self.size_limit)
+        if chain:
+            reason = f"redirected to {request.url}: {reason}"
+        if request.meta.get("start") and not failure.check(IgnoreRequest):
+            self.crawler.stats.inc_value("councilwatch/start_failed")
+        url = chain[0] if chain else request.url
+        self.logger.info("Failed %s: %s", url, reason)
+        yield error_item(url, request.meta.get("stage", "fetch"), reason, source, status)
 
     def note_refusal(self, source: str) -> None:
         """Count a refusal; past ``COUNCILWATCH_BLOCK_AFTER`` stop asking this source."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -19,8 +20,32 @@ from urllib.parse import urlsplit
 import click
 
 from councilwatch.cli.options import DATE, db_option, open_db, parse_overrides
+from councilwatch.crawl_outcome import CrawlOutcome
 from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.spiders.refusals import DEFAULT_BLOCK_AFTER
+from councilwatch.spiders.urls import BadURL, http_url
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class StartURL(click.ParamType):
+    """A ``--start-url``: an absolute http(s) URL with a host, or a one-line usage error.
+
+    >>> START_URL.convert("http://127.0.0.1:8000/robots.txt", None, None)
+    'http://127.0.0.1:8000/robots.txt'
+    """
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return http_url(str(value))
+        except BadURL as exc:
+            self.fail(f"{exc} (give a feed, sitemap, robots.txt or page URL such as "
+                      "https://www.example.org/feed/)", param, ctx)  # fmt: skip
+
+
+START_URL = StartURL()
 
 
 @click.command()
@@ -57,6 +82,7 @@ def crawl_options(command: Callable[..., None]) -> Callable[..., None]:
             "--start-url",
             "start_urls",
             multiple=True,
+            type=START_URL,
             metavar="URL",
             help="Feed, sitemap, robots.txt or index page of any other site (repeatable).",
         ),
@@ -75,6 +101,13 @@ def crawl_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
         ),
+        click.option(
+            "--log-level",
+            type=click.Choice(LOG_LEVELS, case_sensitive=False),
+            help="What the crawl logs on stderr. Default WARNING (quiet for cron: "
+            "per-URL failures are in crawl_errors), INFO with -v.",
+        ),
+        click.option("-v", "--verbose", is_flag=True, help="Log at INFO: Scrapy's progress too."),
         click.option(
             "--redis",
             "redis_url",
@@ -109,7 +142,7 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
         raise click.BadParameter(str(exc), param_hint="--source") from exc
     if not source_names and not options["start_urls"]:
         source_names = tuple(s.name for s in load_sources())
-    settings = parse_overrides(options["overrides"])
+    settings = {"LOG_LEVEL": log_level(options), **parse_overrides(options["overrides"])}
     if options.get("redis_url"):  # the Redis add-on (pipeline/redis_addon.py) does the rest
         redis = {
             "REDIS_URL": options["redis_url"],
@@ -131,6 +164,24 @@ def crawl_from_options(db_path: Path, options: dict, run_id: int = 0) -> dict:
     )
 
 
+def log_level(options: dict) -> str:
+    """The crawl's log level: ``--log-level``, else INFO with ``-v``, else WARNING.
+
+    >>> log_level({"log_level": None, "verbose": True}), log_level({"log_level": "error"})
+    ('INFO', 'ERROR')
+    """
+    if options.get("log_level"):
+        return options["log_level"].upper()
+    return "INFO" if options.get("verbose") else "WARNING"
+
+
+def exit_with(outcome: CrawlOutcome) -> None:
+    """Say why a crawl did not finish, in one line on stderr, and exit with its code."""
+    if outcome.exit_code:
+        click.echo(outcome.message, err=True)
+        sys.exit(outcome.exit_code)
+
+
 @click.command()
 @db_option
 @crawl_options
@@ -139,6 +190,10 @@ def crawl(db_path: Path, **options: Any) -> None:
 
     With --redis it is one worker of a shared crawl: start as many as you like, on
     any hosts, and drain their items with `councilwatch load --redis URL`.
+
+    Exits 0 when the crawl ran to its end, 1 when it failed to do its job (nothing
+    could be stored, no start URL could be fetched), 130 when interrupted; see the
+    README's "Exit codes".
 
     Example: councilwatch crawl --redis redis://10.0.0.5:6379/0 --source computerweekly
     """
@@ -149,11 +204,16 @@ def crawl(db_path: Path, **options: Any) -> None:
                 "shared in Redis (a stopped worker's requests stay there for the others): "
                 "drop --jobdir."
             )
-
-        report_worker(crawl_from_options(db_path, options), options["redis_url"])
+        stats = crawl_from_options(db_path, options)
+        outcome = CrawlOutcome.from_stats(stats)
+        report_worker(stats, outcome, options["redis_url"])
+        exit_with(outcome)
         return
     open_db(db_path, create=True).close()  # refused or migrated before the crawl starts
-    report_crawl(crawl_from_options(db_path, options))
+    stats = crawl_from_options(db_path, options)
+    outcome = CrawlOutcome.from_stats(stats)
+    report_crawl(stats, outcome)
+    exit_with(outcome)
 
 
 @click.command()
@@ -163,8 +223,10 @@ def run(db_path: Path, **options: Any) -> None:
     """Crawl, then process new articles: one idempotent run for cron or a systemd timer.
 
     A lock stops overlapping runs: a second run exits at once with status 75.
-    Every run is a row in crawl_runs.
+    Every run is a row in crawl_runs (finished, interrupted or failed); the exit code
+    says the same (0, 130, 1: see the README's "Exit codes").
     """
+    from councilwatch.process import ProgressReport
     from councilwatch.run import EXIT_LOCKED, RunLocked, run_lock, run_once
 
     if options["redis_url"]:
@@ -173,29 +235,36 @@ def run(db_path: Path, **options: Any) -> None:
             "--redis URL` workers and `councilwatch load --redis URL`."
         )
     open_db(db_path, create=True).close()  # refused or migrated before the lock and the crawl
+    progress = ProgressReport(sys.stderr) if sys.stderr.isatty() else None
     try:
         with run_lock(db_path):
             result = run_once(
                 db_path,
                 lambda run_id: crawl_from_options(db_path, options, run_id),
                 command="councilwatch run",
+                progress=progress,
             )
     except RunLocked as exc:
         click.echo(f"Error: {exc}; not starting another.", err=True)
         sys.exit(EXIT_LOCKED)
+    except sqlite3.Error as exc:  # the run's own bookkeeping, before or after the crawl
+        exit_with(
+            CrawlOutcome("failed", f"cannot write to {db_path} ({type(exc).__name__}: {exc})")
+        )
     click.echo(
-        "Run {run_id}: {pages_fetched} pages, {articles_new} new articles, "
+        "Run {run_id} {status}: {pages_fetched} pages, {articles_new} new articles, "
         "{articles_updated} updated, {errors} errors, {articles_processed} processed.".format(
             **result
         )
     )
+    exit_with(result["outcome"])
 
 
-def report_crawl(stats: dict) -> None:
-    """One line about a finished crawl, from its Scrapy stats."""
+def report_crawl(stats: dict, outcome: CrawlOutcome) -> None:
+    """One line about a crawl that ended, from its Scrapy stats."""
     figures = CrawlFigures.from_stats(stats)
     click.echo(
-        f"Crawl {figures.finish_reason}: {figures.pages} pages, {figures.articles_new} new "
+        f"Crawl {outcome.status}: {figures.pages} pages, {figures.articles_new} new "
         f"articles, {figures.articles_updated} updated, {figures.articles_unchanged} unchanged, "
         f"{figures.errors} errors recorded (run {figures.run_id or '?'})."
     )
@@ -213,11 +282,11 @@ def shown_url(redis_url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
-def report_worker(stats: dict, redis_url: str) -> None:
-    """One line about a finished worker, from its Scrapy stats."""
+def report_worker(stats: dict, outcome: CrawlOutcome, redis_url: str) -> None:
+    """One line about a worker that ended, from its Scrapy stats."""
     figures = CrawlFigures.from_stats(stats)
     click.echo(
-        f"Worker {figures.finish_reason}: {figures.pages} pages, {figures.items_pushed} items "
+        f"Worker {outcome.status}: {figures.pages} pages, {figures.items_pushed} items "
         f"({figures.errors} errors) pushed to {shown_url(redis_url)}."
     )
 

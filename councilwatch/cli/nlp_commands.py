@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import click
 
@@ -62,17 +62,18 @@ def process(
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8"))
+@click.argument("files", nargs=-1, type=click.File("rb"))
 @click.option("--batch-size", default=64, show_default=True, type=int)
-def analyse(files: tuple[TextIO, ...], batch_size: int) -> None:
+def analyse(files: tuple[BinaryIO, ...], batch_size: int) -> None:
     """Run the NLP stage on JSON lines {"id", "text", "published"} from FILES or stdin.
 
     Writes one JSON line per document with its councils, money, services and
-    arrangements. Bad lines are reported on stderr and skipped (exit code 1).
+    arrangements. Bad lines (invalid JSON or UTF-8, a missing field) are reported on
+    stderr with their line number and skipped; the others are all answered (exit code 1).
     """
     from councilwatch.analyse_lines import analyse_lines
 
-    sources = files or (click.get_text_stream("stdin"),)
+    sources = files or (click.get_binary_stream("stdin"),)
     bad = 0
     for stream in sources:
         name = getattr(stream, "name", "<stdin>")

@@ -78,6 +78,35 @@ def test_analyse_reports_bad_lines_and_answers_the_rest():
     assert "missing text" in result.stderr
 
 
+def test_analyse_answers_every_valid_line_around_invalid_utf8(tmp_path):
+    good = [
+        json.dumps({"id": "a", "text": "Camden Council will save £2m a year."}),
+        json.dumps({"id": "c", "text": "Leeds City Council spent £300k on a new CRM."}),
+    ]
+    path = tmp_path / "docs.jsonl"
+    bad = b'{"id": "b", "text": "Islington Council \xff\xfe saves \xa34m"}'
+    path.write_bytes(good[0].encode() + b"\n" + bad + b"\n" + good[1].encode() + b"\n")
+    for result in (
+        run_cli("analyse", str(path)),
+        run_cli_bytes("analyse", input=path.read_bytes()),
+    ):
+        assert result.returncode == 1
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "c"]
+        (error,) = result.stderr.strip().splitlines()
+        assert error.endswith(":2: not valid UTF-8 (byte 0xff at column 40)"), error
+        assert "Traceback" not in result.stderr
+
+
+def run_cli_bytes(*args: str, input: bytes):
+    """``run_cli`` with bytes on stdin (text out)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "councilwatch", *args], input=input, capture_output=True, cwd=REPO
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
 def test_analyse_scores_the_seed_perfectly(tmp_path):
     gold = shared_path("samples", "seed-gold.jsonl")
     scorer = shared_path("tools", "score_nlp.py")

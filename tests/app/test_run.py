@@ -31,7 +31,7 @@ def test_run_crawls_processes_and_records_the_run(db_path):
     assert query(db_path, "SELECT count(*) FROM council_mentions")[0][0] > 0
     per_source = query(db_path, "SELECT run_id, source, articles_new FROM crawl_run_sources")
     assert (1, "sample", articles) in per_source
-    assert "Run 2: " in second.stdout and "0 new articles" in second.stdout
+    assert "Run 2 finished: " in second.stdout and "0 new articles" in second.stdout
 
 
 def test_a_second_run_exits_while_the_first_holds_the_lock(db_path):

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import random
+import re
 
 import pytest
 
 from councilwatch.spiders.discovery import (
+    MAX_DECOMPRESSED,
     MalformedDocument,
     feed_entries,
     kind_of,
+    maybe_gunzip,
     sitemap_entries,
     sitemaps_from_robots,
+    xml_problem,
 )
-from councilwatch.spiders.urls import canonicalize
+from councilwatch.spiders.urls import BadURL, canonicalize, http_url
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Public sector IT</title>
@@ -117,3 +122,83 @@ def test_malformed_sitemap_raises():
 )
 def test_canonicalize(url, canonical):
     assert canonicalize(url) == canonical
+
+
+def big_gzipped_sitemap(entries: int = 40_000) -> bytes:
+    """A gzipped sitemap of ``entries`` URLs with random ids: over 200 KB compressed."""
+    rng = random.Random(13)
+    locs = "".join(
+        f"<url><loc>https://example.org/archive/{rng.randbytes(12).hex()}.html</loc></url>"
+        for _ in range(entries - 1)
+    )
+    tail = "<url><loc>https://example.org/news/the-last-one/</loc></url>"
+    return gzip.compress(f'<?xml version="1.0"?><urlset>{locs}{tail}</urlset>'.encode())
+
+
+def test_a_gzipped_sitemap_over_200_kb_is_read_to_its_last_entry():
+    body = big_gzipped_sitemap()
+    assert len(body) > 200_000
+    assert kind_of(body, "https://example.org/big.xml.gz", "application/gzip") == "sitemap"
+    pages, nested = sitemap_entries(body, "https://example.org/big.xml.gz")
+    assert len(pages) == 40_000 and nested == []
+    assert pages[-1].url == "https://example.org/news/the-last-one/"
+
+
+def test_gzip_is_decompressed_within_a_cap():
+    bomb = gzip.compress(b"<urlset>" + b" " * (MAX_DECOMPRESSED + 1) + b"</urlset>")
+    assert len(bomb) < 100_000
+    with pytest.raises(MalformedDocument, match="decompresses to more than"):
+        sitemap_entries(bomb, "https://x/bomb.xml.gz")
+    assert "decompresses to more than" in xml_problem(bomb)
+    with pytest.raises(MalformedDocument, match="not valid gzip"):
+        maybe_gunzip(b"\x1f\x8b\x08" + bytes(range(256)))
+    whole = big_gzipped_sitemap(2000)
+    pages, _ = sitemap_entries(whole[: len(whole) // 2], "https://x/cut.xml.gz")
+    assert 0 < len(pages) < 2000  # a truncated stream gives what it holds
+
+
+def test_bad_links_are_kept_for_the_spider_to_record_not_raised():
+    rss = (
+        b"<rss><channel>"
+        b"<item><link>javascript:alert(30)</link></item>"
+        b"<item><link>http://[broken</link></item>"
+        b"<item><link>https://example.org/news/after/</link></item>"
+        b"</channel></rss>"
+    )
+    links = [e.url for e in feed_entries(rss, "https://example.org/feed")]
+    assert links == ["javascript:alert(30)", "http://[broken", "https://example.org/news/after/"]
+    sitemap = (
+        b"<urlset><url><loc>http://[broken</loc></url><url><loc>http://</loc></url>"
+        b"<url><loc>/news/relative/</loc></url></urlset>"
+    )
+    pages, _ = sitemap_entries(sitemap, "https://example.org/sitemap.xml")
+    assert [p.url for p in pages] == [
+        "http://[broken",
+        "http://",
+        "https://example.org/news/relative/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("link", "problem"),
+    [
+        ("javascript:alert(30)", "not an http(s) URL (scheme javascript)"),
+        ("http://[broken", "unparseable"),
+        ("file:///etc/passwd", "scheme file"),
+        ("data:text/html,<script>", "scheme data"),
+        ("http://", "no valid host"),
+        ("http://a b/", "no valid host"),
+        ("http://x:99999/", "Port out of range"),
+        ("http://x/\x00", "control characters"),
+        ("  ", "empty URL"),
+        ("not-a-url", "scheme none"),
+    ],
+)
+def test_http_url_says_what_is_wrong_with_a_link(link, problem):
+    with pytest.raises(BadURL, match=re.escape(problem)):
+        http_url(link)
+
+
+def test_http_url_resolves_relative_links():
+    assert http_url("../news/a/", "https://example.org/feed/") == "https://example.org/news/a/"
+    assert http_url("//cdn.example.org/x", "https://example.org/") == "https://cdn.example.org/x"

@@ -1,0 +1,70 @@
+"""Quiet by default for cron: a crawl says one line at the end and nothing on stderr unless
+something needs an operator; ``-v`` / ``--log-level`` bring Scrapy's log back; progress only
+on a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from councilwatch.sample_site.server import running_sample_site
+
+from ..conftest import REPO, run_cli
+
+#: No politeness delays against our own loopback server, and the log level left alone.
+QUICK = ("-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0")
+
+
+def test_a_clean_crawl_prints_one_line_and_nothing_on_stderr(db_path):
+    with running_sample_site() as base:
+        result = run_cli("crawl", "--db", str(db_path), "--start-url", f"{base}/robots.txt", *QUICK)
+    assert result.returncode == 0
+    assert result.stderr == ""
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Crawl finished: ") and "17 new articles" in line
+
+
+def test_verbose_and_log_level_bring_scrapys_log_back(tmp_path):
+    with running_sample_site() as base:
+        verbose = run_cli(
+            "crawl", "--db", str(tmp_path / "v.db"), "--start-url", f"{base}/feed/", "-v", *QUICK
+        )
+        debug = run_cli(
+            "crawl", "--db", str(tmp_path / "d.db"), "--start-url", f"{base}/feed/",
+            "--log-level", "debug", *QUICK,
+        )  # fmt: skip
+    assert verbose.returncode == 0 and debug.returncode == 0
+    assert "[scrapy.core.engine] INFO: Spider opened" in verbose.stderr
+    assert "Closing spider (finished)" in verbose.stderr
+    assert "DEBUG: Crawled (200)" not in verbose.stderr
+    assert "DEBUG: Crawled (200)" in debug.stderr
+
+
+def test_run_shows_progress_on_a_terminal_only(tmp_path):
+    with running_sample_site() as base:
+        args = ["run", "--start-url", f"{base}/feed/", "--name", "sample", *QUICK]
+        piped = run_cli(*args, "--db", str(tmp_path / "piped.db"))
+        primary, secondary = os.openpty()
+        try:
+            terminal = subprocess.run(
+                [sys.executable, "-m", "councilwatch", *args, "--db", str(tmp_path / "tty.db")],
+                stdout=subprocess.PIPE, stderr=secondary, text=True, cwd=REPO, timeout=300,
+            )  # fmt: skip
+            os.close(secondary)
+            shown = b""
+            while chunk := _read(primary):
+                shown += chunk
+        finally:
+            os.close(primary)
+    assert piped.returncode == 0 and terminal.returncode == 0
+    assert piped.stderr == ""
+    assert piped.stdout.startswith("Run 1 finished: ") and len(piped.stdout.splitlines()) == 1
+    assert b"articles/s" in shown  # the NLP stage's progress, on the terminal
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: all read
+        return b""
