@@ -25,7 +25,8 @@ class NotACouncilwatchDatabase(Exception):
 def schema_sql() -> str:
     """Tables and indexes (``schema.sql``), then views (``views.sql``), both idempotent."""
     folder = files("councilwatch.db")
-    parts = [folder.joinpath(name) for name in ("schema.sql", "views.sql")]
+    names = ("schema.sql", "register_tables.sql", "views.sql")
+    parts = [folder.joinpath(name) for name in names]
     return "\n".join(part.read_text(encoding="utf-8") for part in parts if part.is_file())
 
 

@@ -23,6 +23,15 @@ from councilwatch.spiders.urls import canonicalize
 FINISHED_REASONS = (None, "finished", "max_articles")
 
 
+def run_status(stats: dict) -> str:
+    """A finished crawl's ``crawl_runs`` status, from its Scrapy stats.
+
+    >>> run_status({"finish_reason": "finished"}), run_status({"finish_reason": "shutdown"})
+    ('finished', 'failed')
+    """
+    return "finished" if stats.get("finish_reason") in FINISHED_REASONS else "failed"
+
+
 class StoreFailed(DropItem):
     """The database refused an article (recorded in crawl_errors)."""
 
@@ -249,11 +258,10 @@ class StoreArticlePipeline:
         stats = self.crawler.stats.get_stats()
         rows, totals = save_tallies(self.conn, self.run_id, self.tallies, self.block_after)
         if self.owns_run:
-            reason = stats.get("finish_reason")
             store.finish_run(
                 self.conn,
                 self.run_id,
-                status="finished" if reason in FINISHED_REASONS else "failed",
+                status=run_status(stats),
                 counts=totals,
                 stats={"scrapy": stats, "blocked": [r["source"] for r in rows if r["blocked"]]},
             )

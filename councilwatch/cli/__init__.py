@@ -15,6 +15,7 @@ from councilwatch.cli.demo_commands import demo, sample_site_command
 from councilwatch.cli.nlp_commands import analyse, eval_command, process
 from councilwatch.cli.page_commands import extract
 from councilwatch.cli.publish_commands import export_command, serve
+from councilwatch.cli.register_commands import register
 
 
 @click.group()
@@ -42,5 +43,6 @@ for command in (
     export_command,
     demo,
     sample_site_command,
+    register,
 ):
     cli.add_command(command)
