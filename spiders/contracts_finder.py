@@ -12,7 +12,7 @@ may be ISO-8859-1 (see :mod:`.ocds_json`).
 
 from __future__ import annotations
 
-from .ocds_search import POLITE, REGISTER_COMPONENTS, OcdsSearchSpider
+from .ocds_search import POLITE, OcdsSearchSpider
 
 
 class ContractsFinderSpider(OcdsSearchSpider):
@@ -24,7 +24,6 @@ class ContractsFinderSpider(OcdsSearchSpider):
     window_setting = "COUNCILWATCH_CONTRACTS_FINDER_WINDOW"
     start_setting = "COUNCILWATCH_CONTRACTS_FINDER_START"
     custom_settings = {
-        **REGISTER_COMPONENTS,
         **POLITE,
         "DOWNLOAD_DELAY": 1.0,
         "COUNCILWATCH_RETRY_BACKOFF_BASE": 5.0,

@@ -12,7 +12,7 @@ after a backoff from 30 seconds when it gives none. Its invalid JSON (``1e9999``
 
 from __future__ import annotations
 
-from .ocds_search import POLITE, REGISTER_COMPONENTS, OcdsSearchSpider
+from .ocds_search import POLITE, OcdsSearchSpider
 
 
 class FindATenderSpider(OcdsSearchSpider):
@@ -24,7 +24,6 @@ class FindATenderSpider(OcdsSearchSpider):
     window_setting = "COUNCILWATCH_FIND_A_TENDER_WINDOW"
     start_setting = "COUNCILWATCH_FIND_A_TENDER_START"
     custom_settings = {
-        **REGISTER_COMPONENTS,
         **POLITE,
         "DOWNLOAD_DELAY": 10.0,
         "COUNCILWATCH_RETRY_BACKOFF_BASE": 30.0,

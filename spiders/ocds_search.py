@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -39,7 +40,8 @@ from .ocds_windows import duration, moment, stamp, windows
 from .refusals import REFUSAL_STATUSES
 
 #: Project components the register spiders do without (they are for news articles),
-#: and the ones they add; merged into the project's settings at spider priority.
+#: and the ones they add; merged into the project's component dicts (see
+#: :meth:`OcdsSearchSpider.update_settings`).
 REGISTER_COMPONENTS = {
     "DOWNLOADER_MIDDLEWARES": {
         "councilwatch.pipeline.skip_stored.SkipStoredArticlesMiddleware": None,
@@ -76,6 +78,15 @@ class OcdsSearchSpider(scrapy.Spider):
     url_setting = ""
     window_setting = ""
     start_setting = ""
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """``custom_settings`` (politeness), and :data:`REGISTER_COMPONENTS` merged into the
+        project's middlewares and pipelines (a dict in ``custom_settings`` would replace
+        the project's whole dict, its retry policy included)."""
+        super().update_settings(settings)
+        for name, components in REGISTER_COMPONENTS.items():
+            settings.set(name, {**settings.getdict(name), **components}, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OcdsSearchSpider:
