@@ -177,3 +177,44 @@ def save_window(conn: sqlite3.Connection, run_id: int | None, window: Mapping) -
                 (_utcnow(), window["source"], window["start"], window["end"])
                 + (window["start"], window["end"]),
             )
+
+
+def award_buyers(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Each distinct buyer of the stored awards (party id, identifier, name) with the date
+    of its newest award, for linking to council codes."""
+    return conn.execute(
+        "SELECT buyer_id, buyer_identifier, buyer_name, max(release_date_utc) AS date "
+        "FROM awards GROUP BY buyer_id, buyer_identifier, buyer_name"
+    ).fetchall()
+
+
+def set_buyer_codes(conn: sqlite3.Connection, links: Iterable[Mapping]) -> int:
+    """Set ``buyer_code`` and ``buyer_link`` of the awards of each buyer in ``links``
+    (``buyer_id``, ``buyer_identifier``, ``buyer_name``, ``code``, ``link``; a None code
+    unlinks); return the awards changed."""
+    changed = 0
+    with conn:
+        for link in links:
+            changed += conn.execute(
+                "UPDATE awards SET buyer_code = :code, buyer_link = :link "
+                "WHERE buyer_id IS :buyer_id AND buyer_identifier IS :buyer_identifier "
+                "AND buyer_name IS :buyer_name "
+                "AND (buyer_code IS NOT :code OR buyer_link IS NOT :link)",
+                dict(link),
+            ).rowcount
+    return changed
+
+
+def link_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Awards, those whose buyer is linked to a council, suppliers, and those linked to
+    the supplier table."""
+    awards, buyers = conn.execute("SELECT count(*), count(buyer_code) FROM awards").fetchone()
+    suppliers, linked = conn.execute(
+        "SELECT count(*), count(supplier_id) FROM award_suppliers"
+    ).fetchone()
+    return {
+        "awards": awards,
+        "buyers_linked": buyers,
+        "suppliers": suppliers,
+        "suppliers_linked": linked,
+    }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.cli.options import DATE, db_option, parse_overrides
+from councilwatch.cli.options import DATE, db_option, open_db, parse_overrides
 
 SOURCES = ("contracts-finder", "find-a-tender")
 
@@ -72,3 +72,27 @@ def crawl_command(
             f"{f.windows_complete} windows complete, {f.windows_incomplete} incomplete, "
             f"{f.errors} errors recorded{refused}."
         )
+    report_links(db_path)
+
+
+@register.command("link")
+@db_option
+def link_command(db_path: Path) -> None:
+    """Link the stored awards again: buyers to council codes (GB-LAE identifiers, else by
+    name through the gazetteer), suppliers to the supplier table.
+
+    `register crawl` does this after every crawl; run it on its own after an update of
+    the gazetteer or the supplier table.
+    """
+    report_links(db_path, create=False)
+
+
+def report_links(db_path: Path, *, create: bool = True) -> None:
+    from councilwatch.register_links import link_register
+
+    conn = open_db(db_path, create=create)
+    try:
+        figures = link_register(conn)
+    finally:
+        conn.close()
+    click.echo(figures.line())
