@@ -62,9 +62,18 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         )
     conn.executescript(schema_sql())
     _ensure_fts(conn)
+    _ensure_contract_checks(conn)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     conn.commit()
+
+
+def _ensure_contract_checks(conn: sqlite3.Connection) -> None:
+    """The press-vs-register views (``contract_checks.sql``), once the NLP stage's
+    ``contracts`` and ``contract_councils`` tables are there to read."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if {"contracts", "contract_councils"} <= names:
+        conn.executescript(files("councilwatch.db").joinpath("contract_checks.sql").read_text())
 
 
 def _ensure_fts(conn: sqlite3.Connection) -> None:
