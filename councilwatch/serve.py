@@ -2,11 +2,13 @@
 
 Datasette 0.65 has no write API: its pages and JSON only read, and arbitrary SQL
 is SELECT-only, bounded by :data:`SQL_TIME_LIMIT_MS`. The file is opened
-immutable (faster: no locking, counts cached) unless a crawl may be writing to it
-(see :func:`crawl_in_progress`).
+read-only (``mode=ro``), so every page sees what a crawl, ``process`` or ``load``
+writes meanwhile. Opened immutable (``immutable=True``, ``--immutable``) it would
+break for good at the first such write ("database disk image is malformed"): only
+for a file nothing will write to again (``bench/datasette_bench.py`` times both).
 
->>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001)[4:6]
-['-i', '/tmp/cw.db']
+>>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001)[4]
+'/tmp/cw.db'
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from pathlib import Path
 
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata, datasette_settings
 from councilwatch.db.schema import check_database_file
-from councilwatch.db.status import crawl_running
 
 #: Datasette settings used by ``councilwatch serve`` (``db/datasette/settings.json``).
 SETTINGS: dict[str, object] = datasette_settings()
@@ -51,32 +52,9 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def crawl_in_progress(db_path: Path) -> bool:
-    """True if a crawl may be writing to ``db_path``, so it must not be opened immutable.
-
-    That is: a ``crawl_runs`` row still has status ``running`` (a crawl that
-    crashed leaves one too: serving mutable is then merely slower), or the WAL
-    file holds changes not yet checkpointed into the database (immutable mode
-    would not see them).
-
-    >>> crawl_in_progress(Path("/nonexistent.db"))
-    False
-    """
-    wal = Path(f"{db_path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return True
-    return crawl_running(db_path)
-
-
-def datasette_args(
-    db_path: Path, *, host: str, port: int, immutable: bool | None = None
-) -> list[str]:
-    """Command line that serves ``db_path`` with councilwatch's metadata and settings.
-
-    ``immutable=None`` decides by :func:`crawl_in_progress`.
-    """
-    if immutable is None:
-        immutable = not crawl_in_progress(db_path)
+def datasette_args(db_path: Path, *, host: str, port: int, immutable: bool = False) -> list[str]:
+    """Command line that serves ``db_path`` (read-only, or immutable) with councilwatch's
+    metadata and settings."""
     paths = datasette_files()
     args = [sys.executable, "-m", "datasette", "serve"]
     args += ["-i", str(db_path)] if immutable else [str(db_path)]
@@ -94,15 +72,14 @@ def datasette_args(
     return args
 
 
-def serve(db_path: Path, *, host: str, port: int, immutable: bool | None = None) -> int:
+def serve(db_path: Path, *, host: str, port: int, immutable: bool = False) -> int:
     """Serve until interrupted; return Datasette's exit code.
 
-    ``immutable=None`` (the default): immutable unless a crawl may be writing.
+    Read-only by default, following other processes' writes; ``immutable`` only for a
+    file nothing writes to any more.
     """
     check_database_file(db_path)
     check_port_free(host, port)
-    if immutable is None:
-        immutable = not crawl_in_progress(db_path)
     mode = "immutable" if immutable else "read-only, following writes"
     print(f"Serving {db_path} ({mode}) at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     proc = subprocess.Popen(datasette_args(db_path, host=host, port=port, immutable=immutable))

@@ -1,7 +1,11 @@
 """Write articles, facts, runs and errors into a councilwatch database.
 
 Every function takes an open connection and plain values; none reads global
-configuration. Writes that belong together happen in one transaction.
+configuration. Writes that belong together happen in one transaction. sqlite-utils
+does the upserts (reference rows, sources, feed state, per-source run figures, raw
+pages and aliases, the last two once per batch of articles); what is left as SQL is
+the deduplicating lookup and the insert or update of each article, which later
+articles of the same batch depend on.
 
 >>> from councilwatch.db.schema import connect
 >>> conn = connect(":memory:")
@@ -20,7 +24,10 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from sqlite_utils import Database
 
 from .schema import FACT_TABLES
 
@@ -81,10 +88,27 @@ _FIND_ARTICLE = (
     "WHERE canonical_url = :canonical_url OR content_hash = :content_hash "
     "ORDER BY canonical_url = :canonical_url DESC, id LIMIT 1"
 )
-_INSERT_ALIAS = "INSERT OR IGNORE INTO article_aliases (url, article_id) VALUES (?, ?)"
-_INSERT_RAW = (
-    "INSERT OR REPLACE INTO raw_pages (article_id, content_type, html_gz) VALUES (?, ?, ?)"
-)
+
+
+def utils_db(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils over ``conn``, inside whatever transaction ``conn`` has open (no
+    connection-wide pragmas or plugins applied)."""
+    return Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+@dataclass
+class _PageRows:
+    """Aliases and raw pages of a batch of articles, written once at its end."""
+
+    aliases: list[dict] = field(default_factory=list)
+    raw_pages: list[dict] = field(default_factory=list)
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        db = utils_db(conn)
+        if self.aliases:  # the first article an alias was seen with keeps it
+            db["article_aliases"].insert_all(self.aliases, pk="url", ignore=True)
+        if self.raw_pages:  # the latest fetch of a page replaces the one stored
+            db["raw_pages"].insert_all(self.raw_pages, pk="article_id", replace=True)
 
 
 def store_article(
@@ -100,8 +124,8 @@ def store_article(
     cleared for re-processing); ``unchanged``; ``alias`` (the same text already
     stored under another URL: this URL is kept as an alias of that article).
     """
-    with conn:
-        return _store(conn, _article_row(record), raw_html, content_type)
+    page = {"raw_html": raw_html, "content_type": content_type}
+    return store_articles(conn, [{**record, **page}])[0]
 
 
 def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list[tuple[str, int]]:
@@ -118,21 +142,30 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
     ...                       {"url": "http://x/a", "body": "One."}])
     [('new', 1), ('alias', 1), ('unchanged', 1)]
     """
+    pages = _PageRows()
     with conn:
-        return [
-            _store(conn, _article_row(r), r.get("raw_html"), r.get("content_type")) for r in records
+        outcomes = [
+            _store(conn, _article_row(r), r.get("raw_html"), r.get("content_type"), pages)
+            for r in records
         ]
+        pages.write(conn)
+    return outcomes
 
 
 def _store(
-    conn: sqlite3.Connection, row: dict, raw_html: bytes | None, content_type: str | None
+    conn: sqlite3.Connection,
+    row: dict,
+    raw_html: bytes | None,
+    content_type: str | None,
+    pages: _PageRows,
 ) -> tuple[str, int]:
-    """Store one article row inside the caller's transaction."""
+    """Store one article row inside the caller's transaction; its aliases and raw page
+    go to ``pages``."""
     canonical = row["canonical_url"]
     found = conn.execute(_FIND_ARTICLE, row).fetchone()
     if found is not None and found[2] != canonical:  # the same text under another URL
         article_id = found[0]
-        _add_aliases(conn, article_id, found[2], {row["url"], canonical})
+        _add_aliases(pages, article_id, found[2], {row["url"], canonical})
         return "alias", article_id
     if found is None:
         article_id = conn.execute(_INSERT_ARTICLE, row).lastrowid
@@ -140,24 +173,24 @@ def _store(
     else:
         article_id = found[0]
         if found[1] == row["content_hash"]:
-            _add_aliases(conn, article_id, canonical, {row["url"]})
+            _add_aliases(pages, article_id, canonical, {row["url"]})
             return "unchanged", article_id
         conn.execute(_UPDATE_ARTICLE, {**row, "id": article_id})
         _delete_facts(conn, article_id)
         outcome = "updated"
-    _add_aliases(conn, article_id, canonical, {row["url"]})
+    _add_aliases(pages, article_id, canonical, {row["url"]})
     if raw_html is not None:
         html_gz = gzip.compress(raw_html, compresslevel=6)
-        conn.execute(_INSERT_RAW, (article_id, content_type, html_gz))
+        pages.raw_pages.append(
+            {"article_id": article_id, "content_type": content_type, "html_gz": html_gz}
+        )
     return outcome, article_id
 
 
-def _add_aliases(
-    conn: sqlite3.Connection, article_id: int, canonical: str, urls: Iterable[str]
-) -> None:
-    aliases = [(url, article_id) for url in urls if url and url != canonical]
-    if aliases:
-        conn.executemany(_INSERT_ALIAS, aliases)
+def _add_aliases(pages: _PageRows, article_id: int, canonical: str, urls: Iterable[str]) -> None:
+    pages.aliases.extend(
+        {"url": url, "article_id": article_id} for url in sorted(urls) if url and url != canonical
+    )
 
 
 def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -> set[str]:
@@ -259,32 +292,19 @@ def load_reference_rows(
     conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str
 ) -> int:
     """Upsert reference rows (councils, services, sources) by their natural key."""
-    rows = list(rows)
-    if not rows:
-        return 0
-    columns = list(rows[0])
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-        f"ON CONFLICT({key}) DO UPDATE SET {updates}"
-    )
-    with conn:
-        conn.executemany(sql, [tuple(r.get(c) for c in columns) for r in rows])
+    rows = [dict(r) for r in rows]
+    if rows:
+        with conn:
+            utils_db(conn)[table].upsert_all(rows, pk=key)
     return len(rows)
 
 
 def ensure_source(conn: sqlite3.Connection, name: str, **details: str | None) -> None:
-    """Make sure ``sources`` has a row for ``name`` (details fill in what is known)."""
-    row = {"name": name, "title": None, "homepage": None, "notes": None, **details}
+    """Make sure ``sources`` has a row for ``name`` (details fill in what is known;
+    a detail given as None keeps the stored one)."""
+    known = {column: value for column, value in details.items() if value is not None}
     with conn:
-        conn.execute(
-            "INSERT INTO sources (name, title, homepage, notes) "
-            "VALUES (:name, :title, :homepage, :notes) "
-            "ON CONFLICT(name) DO UPDATE SET title = coalesce(excluded.title, title), "
-            "homepage = coalesce(excluded.homepage, homepage), "
-            "notes = coalesce(excluded.notes, notes)",
-            row,
-        )
+        utils_db(conn)["sources"].upsert({"name": name, **known}, pk="name")
 
 
 def feed_states(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
@@ -298,32 +318,35 @@ def feed_states(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | N
 def save_feed_state(
     conn: sqlite3.Connection, url: str, etag: str | None, last_modified: str | None, status: int
 ) -> None:
+    row = {"url": url, "etag": etag, "last_modified": last_modified, "last_status": status}
     with conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO feed_state (url, etag, last_modified, last_status, checked_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (url, etag, last_modified, status, utcnow()),
-        )
+        utils_db(conn)["feed_state"].upsert({**row, "checked_at": utcnow()}, pk="url")
+
+
+RUN_SOURCE_COUNTS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "errors",
+    "refusals",
+    "blocked",
+)
 
 
 def save_run_sources(conn: sqlite3.Connection, run_id: int, rows: Iterable[Mapping]) -> None:
     """Per-source figures of a run (``crawl_run_sources``), replacing earlier ones."""
-    columns = (
-        "source",
-        "pages_fetched",
-        "articles_new",
-        "articles_updated",
-        "errors",
-        "refusals",
-        "blocked",
-        "newest_published",
-    )
-    with conn:
-        conn.executemany(
-            f"INSERT OR REPLACE INTO crawl_run_sources (run_id, {', '.join(columns)}) "
-            f"VALUES (?, {', '.join('?' * len(columns))})",
-            [(run_id, *(row.get(c) for c in columns)) for row in rows],
-        )
+    records = [
+        {
+            "run_id": run_id,
+            "source": row["source"],
+            **{count: row.get(count) or 0 for count in RUN_SOURCE_COUNTS},
+            "newest_published": row.get("newest_published"),
+        }
+        for row in rows
+    ]
+    if records:
+        with conn:
+            utils_db(conn)["crawl_run_sources"].upsert_all(records, pk=("run_id", "source"))
 
 
 def start_run(conn: sqlite3.Connection, command: str) -> int:

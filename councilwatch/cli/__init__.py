@@ -1,8 +1,8 @@
 """The ``councilwatch`` command: a thin click group over the library functions.
 
 Each command group lives in its own module (``crawl_commands``, ``archive_commands``,
-``nlp_commands``, ``page_commands``, ``publish_commands``, ``demo_commands``); the
-group here only registers them.
+``nlp_commands``, ``page_commands``, ``publish_commands``, ``database_commands``,
+``demo_commands``); the group here only registers them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import click
 
 from councilwatch.cli.archive_commands import import_warc_command
 from councilwatch.cli.crawl_commands import crawl, load_command, run, sources
+from councilwatch.cli.database_commands import migrate
 from councilwatch.cli.demo_commands import demo, sample_site_command
 from councilwatch.cli.nlp_commands import analyse, eval_command, process
 from councilwatch.cli.page_commands import extract
@@ -41,6 +42,7 @@ for command in (
     extract,
     serve,
     export_command,
+    migrate,
     demo,
     sample_site_command,
     register,

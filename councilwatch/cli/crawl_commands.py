@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from councilwatch.cli.options import DATE, db_option, parse_overrides
+from councilwatch.cli.options import DATE, db_option, open_db, parse_overrides
 from councilwatch.crawl_stats import CrawlFigures
 from councilwatch.spiders.refusals import DEFAULT_BLOCK_AFTER
 
@@ -142,7 +142,7 @@ def crawl(db_path: Path, **options: Any) -> None:
 
     Example: councilwatch crawl --redis redis://10.0.0.5:6379/0 --source computerweekly
     """
-    if options["redis_url"]:
+    if options["redis_url"]:  # a worker pushes to Redis and never opens the database
         if options["jobdir"]:
             raise click.UsageError(
                 "--jobdir keeps a crawl's frontier on disk, but with --redis the frontier is "
@@ -152,6 +152,7 @@ def crawl(db_path: Path, **options: Any) -> None:
 
         report_worker(crawl_from_options(db_path, options), options["redis_url"])
         return
+    open_db(db_path, create=True).close()  # refused or migrated before the crawl starts
     report_crawl(crawl_from_options(db_path, options))
 
 
@@ -171,6 +172,7 @@ def run(db_path: Path, **options: Any) -> None:
             "run writes the database itself; for a shared crawl run `councilwatch crawl "
             "--redis URL` workers and `councilwatch load --redis URL`."
         )
+    open_db(db_path, create=True).close()  # refused or migrated before the lock and the crawl
     try:
         with run_lock(db_path):
             result = run_once(
@@ -256,6 +258,7 @@ def load_command(db_path: Path, redis_url: str, follow: bool, block_after: int) 
 
     from councilwatch.pipeline.redis_loader import load_items
 
+    open_db(db_path, create=True).close()  # refused or migrated before Redis is read
     stop = threading.Event()
     previous = {}
     if follow:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.cli.options import db_option
+from councilwatch.cli.options import check_db_writable, db_option
 
 
 @click.command()
@@ -17,6 +17,7 @@ def demo(db_path: Path, port: int, no_serve: bool) -> None:
     """Crawl the bundled sample site, extract facts, load SQLite and serve Datasette."""
     from councilwatch.demo import run_demo
 
+    check_db_writable(db_path)
     run_demo(db_path, port=port, serve_after=not no_serve)
 
 

@@ -25,12 +25,10 @@ def process(db_path: Path, everything: bool, processes: int, batch_size: int) ->
     Interruptible: committed batches stay done, and running the same command again
     resumes (an interrupted --all run continues after the last article it finished).
     """
-    from councilwatch.db.schema import ensure_schema
     from councilwatch.process import ProgressReport, process_articles
     from councilwatch.reference_data import load_reference_data
 
-    conn = open_db(db_path, create=False)
-    ensure_schema(conn)  # adds tables introduced since the file was created (process_runs)
+    conn = open_db(db_path, create=False)  # migrated: adds what newer versions brought
     load_reference_data(conn)
     try:
         count = process_articles(

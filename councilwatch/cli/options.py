@@ -15,7 +15,7 @@ DEFAULT_DB = "data/councilwatch.db"
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a directory is refused like any unusable file
     default=DEFAULT_DB,
     envvar="COUNCILWATCH_DB",
     show_default=True,
@@ -24,16 +24,63 @@ db_option = click.option(
 )
 
 
-def open_db(db_path: Path, *, create: bool) -> sqlite3.Connection:
-    """Connect to a councilwatch database, or fail with a one-line message saying what to do."""
-    from councilwatch.db.schema import NotACouncilwatchDatabase, connect
+#: Exit code of a command whose database cannot be used: missing (for a command that
+#: reads), not a councilwatch database, read-only, a directory, or out of date
+#: (EX_NOINPUT). The message on stderr is one line that says what to do.
+EXIT_DATABASE_UNUSABLE = 66
+
+
+class DatabaseUnusableError(click.ClickException):
+    """The database cannot be used: one line on stderr, exit code 66."""
+
+    exit_code = EXIT_DATABASE_UNUSABLE
+
+
+def open_db(db_path: Path, *, create: bool, upgrade: bool = True) -> sqlite3.Connection:
+    """Connect to a councilwatch database, migrated (a new one if ``create`` and there is
+    none), or fail with a one-line message saying what to do (exit code 66).
+
+    ``upgrade=False``: checked and opened, the migrations left to the caller."""
+    from councilwatch.db.schema import DatabaseUnusable, connect
 
     try:
-        return connect(db_path, create=create)
-    except NotACouncilwatchDatabase as exc:
-        raise click.ClickException(
-            f"{exc}. Create one with `councilwatch crawl --db {db_path} ...` or `councilwatch demo`."
-        ) from exc
+        return connect(db_path, create=create, upgrade=upgrade)
+    except DatabaseUnusable as exc:
+        raise unusable(db_path, exc) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseUnusableError(f"{db_path}: cannot open the database: {exc}") from exc
+
+
+def check_db(db_path: Path) -> None:
+    """For the commands that only read (``serve``, ``export``): fail with one line (exit
+    code 66) unless ``db_path`` is a councilwatch database at the current schema."""
+    from councilwatch.db.schema import DatabaseUnusable, check_database_file
+
+    try:
+        check_database_file(db_path)
+    except DatabaseUnusable as exc:
+        raise unusable(db_path, exc) from exc
+
+
+def check_db_writable(db_path: Path) -> None:
+    """Fail with one line (exit code 66) unless ``db_path`` is a councilwatch database
+    or may become one; creates nothing."""
+    from councilwatch.db.file_check import DatabaseUnusable, check_writable_file
+
+    try:
+        check_writable_file(db_path)
+    except DatabaseUnusable as exc:
+        raise unusable(db_path, exc) from exc
+
+
+def unusable(db_path: Path, exc: Exception) -> DatabaseUnusableError:
+    """The one-line error for ``exc``; a missing file gets the commands that create one."""
+    message = str(exc)
+    if not db_path.exists():
+        message += (
+            f". Create one with `councilwatch crawl --db {db_path} ...` or `councilwatch demo`"
+        )
+    return DatabaseUnusableError(message)
 
 
 class DateParam(click.ParamType):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from councilwatch.cli.options import db_option
+from councilwatch.cli.options import check_db, db_option
 
 
 @click.command()
@@ -16,20 +16,24 @@ from councilwatch.cli.options import db_option
 @click.option("--port", default=8001, type=int, show_default=True)
 @click.option(
     "--immutable/--mutable",
-    default=None,
-    help="Open the file immutable (faster) or follow a crawl's writes. "
-    "Default: immutable unless a crawl is running (a crawl_runs row with status "
-    "'running', or an unmerged -wal file).",
+    default=False,
+    help="Default --mutable: open the file read-only and follow what crawl, process "
+    "and load write meanwhile. --immutable only for a file nothing writes to any more "
+    "(a write would break every page until restarted).",
 )
-def serve(db_path: Path, host: str, port: int, immutable: bool | None) -> None:
-    """Publish the database with Datasette, read-only."""
-    from councilwatch.db.schema import NotACouncilwatchDatabase
+def serve(db_path: Path, host: str, port: int, immutable: bool) -> None:
+    """Publish the database with Datasette, read-only.
+
+    Never writes the file: a database of an older schema is refused (exit code 66)
+    until `councilwatch migrate` has upgraded it.
+    """
     from councilwatch.serve import PortInUse
     from councilwatch.serve import serve as run_datasette
 
+    check_db(db_path)
     try:
         sys.exit(run_datasette(db_path, host=host, port=port, immutable=immutable))
-    except (NotACouncilwatchDatabase, PortInUse) as exc:
+    except PortInUse as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -83,6 +87,7 @@ def export_command(
     """
     from councilwatch.export import ExportError, Filters, export_extract
 
+    check_db(db_path)  # read-only: an out-of-date database is refused, not migrated
     filters = Filters(councils=councils, services=services, since=since, until=until)
     try:
         target = export_extract(db_path, out_dir, fmt=fmt, tables=tables, filters=filters)

@@ -107,7 +107,7 @@ def test_cli_bad_input_is_one_line(demo_db, tmp_path, args, message):
 
 def test_cli_missing_database(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "x.db"), "-o", "out"])
-    assert result.exit_code == 1 and "no such database file" in result.output
+    assert result.exit_code == 66 and "no such database file" in result.output
 
 
 def test_cli_writes_extract(demo_db, tmp_path):

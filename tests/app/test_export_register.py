@@ -7,6 +7,7 @@ import csv
 import json
 from datetime import date
 
+from councilwatch.db.migrations import sql_file
 from councilwatch.db.schema import connect
 from councilwatch.export import Filters, export_extract
 
@@ -16,8 +17,9 @@ DAY = date(2026, 3, 1)
 
 
 def build(path):
-    connect(path).executescript(PRESS_TABLES)
     conn = connect(path)
+    conn.executescript(PRESS_TABLES)
+    conn.executescript(sql_file("contract_checks.sql"))
     add_article(conn, 1, "2019-03-10", "Barnet signs Capita deal")
     add_contract(conn, 10, 1, ["BNE"], "capita", 320e6, years=10, start="2013")
     add_award(conn, "ocds-a", "BNE", "capita", 321.5e6, date="2013-08-01",

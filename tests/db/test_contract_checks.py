@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from councilwatch.db import register_store
+from councilwatch.db.migrations import sql_file
 from councilwatch.db.schema import connect
 
 #: The press side as the check reads it: the NLP stage's contract rows and their councils.
@@ -56,9 +57,9 @@ def add_award(conn, ocid, council, supplier, value, *, date, start=None, end=Non
 
 @pytest.fixture
 def conn(tmp_path):
-    path = tmp_path / "checks.db"
-    connect(path).executescript(PRESS_TABLES)
-    conn = connect(path)  # the views come with the schema once the press tables exist
+    conn = connect(tmp_path / "checks.db")
+    conn.executescript(PRESS_TABLES)
+    conn.executescript(sql_file("contract_checks.sql"))
     yield conn
     conn.close()
 

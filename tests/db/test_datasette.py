@@ -14,7 +14,7 @@ import pytest
 from datasette.app import Datasette
 
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata, load_metadata
-from councilwatch.serve import SETTINGS, crawl_in_progress, datasette_args
+from councilwatch.serve import SETTINGS, datasette_args
 
 #: Parameters for each canned query; every query in db/datasette/metadata.yml must be listed.
 QUERY_PARAMS = {
@@ -192,7 +192,7 @@ def test_views_have_rows(datasette, view):
 def test_every_column_is_described(demo_db):
     tables = metadata_file()["databases"]["councilwatch"]["tables"]
     with sqlite3.connect(demo_db) as conn:
-        views_sql = (datasette_files()["metadata"].parents[1] / "views.sql").read_text()
+        views_sql = (datasette_files()["metadata"].parents[1] / "v1_views.sql").read_text()
         names = re.findall(r"CREATE VIEW (\w+)", views_sql)
         names += ["articles", "councils", "council_mentions", "money_mentions"]
         names += ["service_mentions", "arrangements", "arrangement_councils", "services"]
@@ -275,15 +275,8 @@ def test_metadata_follows_the_database_name():
     assert 'href="/corpus/council_mentions' in metadata["description_html"]
 
 
-def test_immutable_unless_a_crawl_is_running(demo_db, tmp_path):
+def test_read_only_by_default_immutable_on_request(tmp_path):
     db_path = tmp_path / "serve.db"
-    shutil.copy(demo_db, db_path)
-    assert not crawl_in_progress(db_path)
-    assert "-i" in datasette_args(db_path, host="127.0.0.1", port=1)
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("insert into crawl_runs (command, started_at) values ('crawl', 'now')")
-    conn.close()
-    assert crawl_in_progress(db_path)
     args = datasette_args(db_path, host="127.0.0.1", port=1)
     assert "-i" not in args and str(db_path) in args
     assert "-i" in datasette_args(db_path, host="127.0.0.1", port=1, immutable=True)

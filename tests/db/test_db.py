@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 
 import pytest
@@ -244,3 +245,50 @@ def test_store_pipeline_batches_and_isolates_refused_articles(db_path):
     assert crawler.stats.get_value("councilwatch/articles_new") == 4
     assert crawler.stats.get_value("councilwatch/errors") == 1
     assert [item.get("outcome") for item in items] == ["new"] * 4 + [None]
+
+
+def test_a_batch_keeps_the_first_alias_and_the_latest_raw_page(conn):
+    first = {**article(), "raw_html": b"<html>first</html>", "content_type": "text/html"}
+    changed = {**article(body="Camden now saves £5m."), "raw_html": b"<html>second</html>"}
+    elsewhere = article(url="https://mirror.example/a", canonical_url="https://mirror.example/a")
+    elsewhere["body"] = "Camden now saves £5m."  # the updated text, under another URL
+    outcomes = store.store_articles(conn, [first, changed, elsewhere])
+    assert outcomes == [("new", 1), ("updated", 1), ("alias", 1)]
+    (html_gz,) = conn.execute("SELECT html_gz FROM raw_pages WHERE article_id = 1").fetchone()
+    assert gzip.decompress(html_gz) == b"<html>second</html>"
+    aliases = {r[0] for r in conn.execute("SELECT url FROM article_aliases")}
+    assert aliases == {"https://example.org/news/a/?utm_source=rss", "https://mirror.example/a"}
+    assert store.store_articles(conn, [first]) == [("updated", 1)]  # back to the first text
+    assert conn.execute("SELECT count(*) FROM article_aliases").fetchone()[0] == 2
+
+
+def test_reference_rows_sources_feed_state_and_run_figures_are_upserted(conn):
+    store.load_reference_rows(
+        conn, "services", [{"id": "ict", "service_group": "Corporate", "label": "ICT"}], key="id"
+    )
+    store.load_reference_rows(
+        conn, "services", [{"id": "ict", "service_group": "Corporate", "label": "ICT and digital"}],
+        key="id",
+    )  # fmt: skip
+    assert table_rows(conn, "services") == [("ict", "Corporate", "ICT and digital")]
+
+    store.ensure_source(conn, "theregister", title="The Register", homepage="https://x/")
+    store.ensure_source(conn, "theregister", title=None, notes="public sector")
+    assert table_rows(conn, "sources") == [
+        ("theregister", "The Register", "https://x/", "public sector")
+    ]
+
+    store.save_feed_state(conn, "https://x/feed", '"abc"', None, 200)
+    store.save_feed_state(conn, "https://x/feed", None, "Thu, 01 Jan 2026", 304)
+    assert store.feed_states(conn) == {"https://x/feed": (None, "Thu, 01 Jan 2026")}
+
+    run_id = store.start_run(conn, "councilwatch crawl")
+    store.save_run_sources(conn, run_id, [{"source": "theregister", "pages_fetched": 3}])
+    store.save_run_sources(
+        conn, run_id, [{"source": "theregister", "pages_fetched": 9, "blocked": 1,
+                        "newest_published": "2026-01-01"}],
+    )  # fmt: skip
+    rows = conn.execute(
+        "SELECT source, pages_fetched, errors, blocked, newest_published FROM crawl_run_sources"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [("theregister", 9, 0, 1, "2026-01-01")]

@@ -130,7 +130,11 @@ def run_job(url: str, home: Path, fields: list[tuple[str, str]]) -> str:
 def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
     url, home = scrapyd
     deploy(url, tmp_path)
-    assert api(url + "listspiders.json?project=councilwatch")["spiders"] == ["news"]
+    assert api(url + "listspiders.json?project=councilwatch")["spiders"] == [
+        "contracts-finder",
+        "find-a-tender",
+        "news",
+    ]
     (egg,) = (home / "eggs" / "councilwatch").glob("*.egg")
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
@@ -142,7 +146,9 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         "councilwatch/cli/__init__.py",
         "councilwatch/db/datasette/metadata.yml",
         "councilwatch/pipeline/settings.py",
-        "councilwatch/db/schema.sql",
+        "councilwatch/db/v1_tables.sql",
+        "councilwatch/db/v3_register.sql",
+        "councilwatch/nlp/data/buyer_names.json",
     } <= names
     assert "settings = councilwatch.pipeline.settings" in entry_points
 

@@ -1,6 +1,7 @@
--- Views and indexes for analysts (Datasette). Applied by ensure_schema() on every
--- connect after schema.sql, so each view is dropped and recreated and each index
--- is CREATE ... IF NOT EXISTS. Column descriptions live in db/datasette/metadata.yml.
+-- Views and indexes for analysts (Datasette), schema version 1: applied once by
+-- migration 1 (db/migrations.py) after v1_tables.sql, in the same transaction.
+-- A changed or new view is a new migration. Column descriptions live in
+-- db/datasette/metadata.yml.
 
 -- Covering indexes for the published pages: facets, per-month counts, the map.
 CREATE INDEX IF NOT EXISTS idx_articles_published_source ON articles(published, source);

@@ -1,9 +1,8 @@
--- The public register: OCDS releases from Contracts Finder and Find a Tender, their
--- awards flattened, and the date windows each crawl asked for. Applied with the rest
--- of the schema; every table is upserted on its natural key, so a re-crawl does not
--- duplicate anything.
+-- Migration 3, the public register: OCDS releases from Contracts Finder and Find a
+-- Tender, their awards flattened, and the date windows each crawl asked for. Every
+-- table is upserted on its natural key, so a re-crawl does not duplicate anything.
 
-CREATE TABLE IF NOT EXISTS ocds_releases (
+CREATE TABLE ocds_releases (
     ocid TEXT NOT NULL,
     id TEXT NOT NULL,                      -- the release id, unique within its ocid
     source TEXT NOT NULL,                  -- contracts-finder, find-a-tender
@@ -15,10 +14,10 @@ CREATE TABLE IF NOT EXISTS ocds_releases (
     raw TEXT NOT NULL,                     -- the release as JSON
     PRIMARY KEY (ocid, id)
 );
-CREATE INDEX IF NOT EXISTS idx_ocds_releases_source_date ON ocds_releases(source, date_utc);
+CREATE INDEX idx_ocds_releases_source_date ON ocds_releases(source, date_utc);
 
 -- One row per award, from the newest release that carries it.
-CREATE TABLE IF NOT EXISTS awards (
+CREATE TABLE awards (
     ocid TEXT NOT NULL,
     award_id TEXT NOT NULL,
     source TEXT NOT NULL,
@@ -43,11 +42,11 @@ CREATE TABLE IF NOT EXISTS awards (
     notice_url TEXT,
     PRIMARY KEY (ocid, award_id)
 );
-CREATE INDEX IF NOT EXISTS idx_awards_buyer_code ON awards(buyer_code);
-CREATE INDEX IF NOT EXISTS idx_awards_source ON awards(source, release_date_utc);
+CREATE INDEX idx_awards_buyer_code ON awards(buyer_code);
+CREATE INDEX idx_awards_source ON awards(source, release_date_utc);
 
 -- The suppliers of each award, in the order the award lists them.
-CREATE TABLE IF NOT EXISTS award_suppliers (
+CREATE TABLE award_suppliers (
     ocid TEXT NOT NULL,
     award_id TEXT NOT NULL,
     position INTEGER NOT NULL,
@@ -61,13 +60,13 @@ CREATE TABLE IF NOT EXISTS award_suppliers (
     PRIMARY KEY (ocid, award_id, position),
     FOREIGN KEY (ocid, award_id) REFERENCES awards(ocid, award_id) ON DELETE CASCADE
 );
-CREATE INDEX IF NOT EXISTS idx_award_suppliers_supplier ON award_suppliers(supplier_id);
-CREATE INDEX IF NOT EXISTS idx_award_suppliers_company ON award_suppliers(company_number);
+CREATE INDEX idx_award_suppliers_supplier ON award_suppliers(supplier_id);
+CREATE INDEX idx_award_suppliers_company ON award_suppliers(company_number);
 
 -- The date windows of each register crawl: started, then complete or incomplete (a
 -- page that failed, or a crawl stopped part-way). The next crawl resumes from the
 -- newest stored release, or from the start of an earlier window left incomplete.
-CREATE TABLE IF NOT EXISTS ocds_crawl_windows (
+CREATE TABLE ocds_crawl_windows (
     source TEXT NOT NULL,
     start TEXT NOT NULL,                   -- UTC, inclusive
     "end" TEXT NOT NULL,                   -- UTC, inclusive
