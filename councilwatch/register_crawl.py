@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 
 from councilwatch.crawl import project_settings
 from councilwatch.spiders.contracts_finder import ContractsFinderSpider
@@ -66,14 +66,31 @@ def run_register_crawl(
     The spiders run side by side (each API is its own host, each crawled one request at
     a time). Blocks until both end; runs a Twisted reactor, so once per process.
     """
+    process = CrawlerProcess(project_settings(db_path, settings))
+    crawlers = schedule_register_crawls(process, sources, since=since, until=until)
+    process.start()
+    return register_figures(crawlers)
+
+
+def schedule_register_crawls(
+    process: CrawlerProcess,
+    sources: Sequence[str] = tuple(SPIDERS),
+    *,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[tuple[str, Crawler]]:
+    """Add a crawl of each register source to ``process`` (not started); return them."""
     unknown = [s for s in sources if s not in SPIDERS]
     if unknown:
         raise ValueError(f"unknown register source(s) {', '.join(unknown)}: {', '.join(SPIDERS)}")
-    process = CrawlerProcess(project_settings(db_path, settings))
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source])
         process.crawl(crawler, since=since, until=until)
         crawlers.append((source, crawler))
-    process.start()
+    return crawlers
+
+
+def register_figures(crawlers: Sequence[tuple[str, Crawler]]) -> list[RegisterCrawlFigures]:
+    """The figures of finished register crawls."""
     return [RegisterCrawlFigures.from_stats(s, c.stats.get_stats()) for s, c in crawlers]

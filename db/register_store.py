@@ -218,3 +218,17 @@ def link_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "suppliers": suppliers,
         "suppliers_linked": linked,
     }
+
+
+def check_outcomes(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows of ``contract_checks`` per outcome; empty while the view does not exist (no
+    press contracts table yet)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'contract_checks'"
+    ).fetchone()
+    if not exists:
+        return {}
+    rows = conn.execute(
+        "SELECT outcome, count(*) FROM contract_checks GROUP BY outcome ORDER BY outcome"
+    ).fetchall()
+    return {outcome: count for outcome, count in rows}

@@ -86,14 +86,17 @@ COUNCILWATCH_EXTRACT_PROCESSES = 0
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
 COUNCILWATCH_RUN_ID = 0
 
-# The public register (spiders contracts-finder and find-a-tender; their politeness is in
-# their custom_settings). Where each API is, its window length and its first day.
+# The public register (spiders contracts-finder and find-a-tender; the rest of their
+# politeness is in their custom_settings). Where each API is, its window length, its
+# first day and the seconds between two requests (one request at a time).
 COUNCILWATCH_CONTRACTS_FINDER_URL = "https://www.contractsfinder.service.gov.uk"
 COUNCILWATCH_CONTRACTS_FINDER_WINDOW = "15d"
 COUNCILWATCH_CONTRACTS_FINDER_START = "2014-01-01"
+COUNCILWATCH_CONTRACTS_FINDER_DELAY = 1.0
 COUNCILWATCH_FIND_A_TENDER_URL = "https://www.find-tender.service.gov.uk"
 COUNCILWATCH_FIND_A_TENDER_WINDOW = "6h"
 COUNCILWATCH_FIND_A_TENDER_START = "2021-01-01"
+COUNCILWATCH_FIND_A_TENDER_DELAY = 10.0
 # Releases per page (the APIs' limit, 1-100) and the stages asked for (empty: all).
 COUNCILWATCH_REGISTER_PAGE_SIZE = 100
 COUNCILWATCH_REGISTER_STAGES = ""

@@ -23,8 +23,8 @@ class ContractsFinderSpider(OcdsSearchSpider):
     url_setting = "COUNCILWATCH_CONTRACTS_FINDER_URL"
     window_setting = "COUNCILWATCH_CONTRACTS_FINDER_WINDOW"
     start_setting = "COUNCILWATCH_CONTRACTS_FINDER_START"
+    delay_setting = "COUNCILWATCH_CONTRACTS_FINDER_DELAY"
     custom_settings = {
         **POLITE,
-        "DOWNLOAD_DELAY": 1.0,
         "COUNCILWATCH_RETRY_BACKOFF_BASE": 5.0,
     }

@@ -23,9 +23,9 @@ class FindATenderSpider(OcdsSearchSpider):
     url_setting = "COUNCILWATCH_FIND_A_TENDER_URL"
     window_setting = "COUNCILWATCH_FIND_A_TENDER_WINDOW"
     start_setting = "COUNCILWATCH_FIND_A_TENDER_START"
+    delay_setting = "COUNCILWATCH_FIND_A_TENDER_DELAY"
     custom_settings = {
         **POLITE,
-        "DOWNLOAD_DELAY": 10.0,
         "COUNCILWATCH_RETRY_BACKOFF_BASE": 30.0,
         "COUNCILWATCH_RETRY_BACKOFF_MAX": 300.0,
     }

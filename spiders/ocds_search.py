@@ -74,19 +74,23 @@ class OcdsSearchSpider(scrapy.Spider):
     search_path = ""
     from_parameter = ""
     to_parameter = ""
-    #: Settings naming the API's base URL, the window length and the first day.
+    #: Settings naming the API's base URL, the window length, the first day and the delay
+    #: between requests.
     url_setting = ""
     window_setting = ""
     start_setting = ""
+    delay_setting = ""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """``custom_settings`` (politeness), and :data:`REGISTER_COMPONENTS` merged into the
+        """``custom_settings`` (politeness), :data:`REGISTER_COMPONENTS` merged into the
         project's middlewares and pipelines (a dict in ``custom_settings`` would replace
-        the project's whole dict, its retry policy included)."""
+        the project's whole dict, its retry policy included), and the API's own delay
+        between requests (``-s DOWNLOAD_DELAY`` still overrides it)."""
         super().update_settings(settings)
         for name, components in REGISTER_COMPONENTS.items():
             settings.set(name, {**settings.getdict(name), **components}, priority="spider")
+        settings.set("DOWNLOAD_DELAY", settings.getfloat(cls.delay_setting), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OcdsSearchSpider:
