@@ -513,3 +513,38 @@ def running_procurement_api(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def parse_fault(text: str) -> tuple[str, int, str]:
+    """``API:N:FAULT`` (``find-a-tender:3:429``) as ``(api, n, fault)``; ValueError if not.
+
+    >>> parse_fault("find-a-tender:3:429")
+    ('find-a-tender', 3, '429')
+    """
+    api, _, rest = text.partition(":")
+    number, _, fault = rest.partition(":")
+    if api not in (CONTRACTS_FINDER, FIND_A_TENDER) or not number.isdigit() or fault not in FAULTS:
+        raise ValueError(
+            f"{text!r} is not API:N:FAULT (API {CONTRACTS_FINDER} or {FIND_A_TENDER}, "
+            f"FAULT one of {', '.join(FAULTS)})"
+        )
+    return api, int(number), fault
+
+
+def serve_procurement_api_forever(
+    register: Register, options: ApiOptions, host: str = "127.0.0.1", port: int = 8002
+) -> None:
+    """Serve until interrupted (Ctrl-C), printing the base URL."""
+    with running_procurement_api(register, options, host, port) as api:
+        print(f"Procurement API mimic at {api.base_url}/ (Ctrl-C to stop)", flush=True)
+        print(
+            f"  {api.base_url}{CF_SEARCH}?publishedFrom=2022-10-19&limit=100  "
+            f"({len(register.contracts_finder)} Contracts Finder releases)\n"
+            f"  {api.base_url}{FTS_SEARCH}?updatedFrom=2022-10-19T00:00:00&limit=100  "
+            f"({len(register.find_a_tender)} Find a Tender releases)",
+            flush=True,
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass

@@ -20,7 +20,7 @@ Files that hold none (an error sample) are skipped. A release seen twice (the sa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,12 +172,3 @@ def reference_folder(start: Path | None = None) -> Path:
 def demo_folder() -> Path:
     """The demo's own register fixture (``sample_site/register/``)."""
     return Path(__file__).parent / "register"
-
-
-def count_awards(releases: Iterable[dict]) -> int:
-    """How many awards the releases hold.
-
-    >>> count_awards([{"awards": [{"id": "1"}, {"id": "2"}]}, {"tag": ["tender"]}])
-    2
-    """
-    return sum(len(r.get("awards") or []) for r in releases)

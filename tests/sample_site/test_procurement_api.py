@@ -14,9 +14,15 @@ import pytest
 from councilwatch.sample_site.procurement_api import (
     CF_EXTENSIONS,
     ApiOptions,
+    parse_fault,
     running_procurement_api,
 )
-from councilwatch.sample_site.procurement_data import BadRegisterFolder, Register, parse_moment
+from councilwatch.sample_site.procurement_data import (
+    BadRegisterFolder,
+    Register,
+    demo_folder,
+    parse_moment,
+)
 
 from ..conftest import shared_path
 from ..registersite import reference_register
@@ -189,6 +195,22 @@ def test_records_and_single_releases():
         assert get(f"{api.base_url}/Published/OCDS/Release/no-such-release")[0] == 404
         status, _, body = get(f"{api.base_url}/api/1.0/ocdsRecordPackages/{release['ocid']}")
         assert status == 200
+
+
+def test_the_demo_register_is_served_without_the_reference_set():
+    register = Register.from_folder(demo_folder())
+    with running_procurement_api(register) as api:
+        cf = pages(f"{api.base_url}{CF}?limit=2")
+        fts = pages(f"{api.base_url}{FTS}?updatedFrom=2021-01-01T00:00:00")
+    assert [len(p["releases"]) for p in cf] == [2, 2]
+    assert [r["ocid"] for p in fts for r in p["releases"]] == ["ocds-h6vhtk-03a1f2"]
+
+
+def test_faults_given_on_the_command_line():
+    assert parse_fault("contracts-finder:2:403") == ("contracts-finder", 2, "403")
+    for bad in ("contracts-finder:two:403", "ted:1:403", "find-a-tender:1:teapot"):
+        with pytest.raises(ValueError, match="is not API:N:FAULT"):
+            parse_fault(bad)
 
 
 def test_bad_register_folders(tmp_path):
