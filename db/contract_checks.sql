@@ -10,11 +10,14 @@
 --   reported a year before its award, "a contract signed last year").
 -- register_award_periods: one row per award and linked supplier: from the contract's
 --   start (else the award date) to its end (else its start).
+-- contracts_ending: council contracts that end in the next 12 months, by the press (its
+--   end, else its start plus its term) or by the register (the award's contract end).
 -- contract_checks: per press contract, `confirmed` when a matching award's value agrees
 --   within 1% (or either side gives none), `value differs` when awards match but none
 --   agrees, `not on the register` when none matches; and per council award that no press
 --   contract matched, `not in the press`. Both sides' evidence on every row.
 
+DROP VIEW IF EXISTS contracts_ending;
 DROP VIEW IF EXISTS contract_checks;
 DROP VIEW IF EXISTS contract_matches;
 DROP VIEW IF EXISTS register_award_periods;
@@ -36,6 +39,8 @@ WITH dated AS (
 )
 SELECT contract_id, article_id, code, supplier_id, value_gbp, period, years, start_date,
        end_date, status, sentence,
+       -- when it ends: the end the press gives, else its start plus its term
+       coalesce(hi, date(lo, printf('+%d months', round(years * 12)))) AS ends,
        date(coalesce(lo, date(hi, printf('-%d months', round(years * 12))), published),
             '-12 months') AS period_from,
        date(coalesce(hi, date(lo, printf('+%d months', round(years * 12))), lo, published),
@@ -113,3 +118,22 @@ WHERE NOT EXISTS (
     SELECT 1 FROM contract_matches m
     WHERE m.ocid = r.ocid AND m.award_id = r.award_id AND m.supplier_id = r.supplier_id
 );
+
+CREATE VIEW contracts_ending AS
+SELECT 'press' AS evidence, p.code AS council, p.supplier_id AS supplier, p.ends,
+       p.value_gbp, p.period, p.years, p.start_date AS starts, p.status,
+       a.title, a.url, p.sentence, p.contract_id, NULL AS ocid, NULL AS award_id
+FROM press_contracts p
+JOIN articles a ON a.id = p.article_id
+WHERE p.ends BETWEEN date('now') AND date('now', '+12 months')
+  AND coalesce(p.status, '') NOT IN ('ended', 'terminated', 'insourced')
+UNION ALL
+SELECT 'register', w.buyer_code,
+       coalesce((SELECT group_concat(coalesce(s.supplier_id, s.name), '; ')
+                 FROM award_suppliers s WHERE s.ocid = w.ocid AND s.award_id = w.award_id), ''),
+       substr(w.contract_end, 1, 10), w.value, 'total', NULL, substr(w.contract_start, 1, 10),
+       w.status, w.title, w.notice_url, NULL, NULL, w.ocid, w.award_id
+FROM awards w
+WHERE w.buyer_code IS NOT NULL
+  AND substr(w.contract_end, 1, 10) BETWEEN date('now') AND date('now', '+12 months')
+  AND coalesce(w.status, '') NOT IN ('cancelled', 'unsuccessful');

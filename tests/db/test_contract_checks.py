@@ -167,3 +167,33 @@ def test_awards_without_a_linked_council_or_supplier_are_not_checked(conn):
     add_award(conn, "ocds-y", "BNE", "capita", 1e6, date="2020-01-01")
     conn.execute("UPDATE award_suppliers SET supplier_id = NULL WHERE ocid = 'ocds-y'")
     assert checks(conn) == []
+
+
+def test_contracts_ending_in_the_next_twelve_months(conn):
+    from datetime import date, timedelta
+
+    today = date.today()
+    soon, later = today + timedelta(days=100), today + timedelta(days=500)
+    add_article(conn, 1, (today - timedelta(days=3000)).isoformat(), "Ten-year deal")
+    # by its start and term: ends in about 100 days
+    start = soon - timedelta(days=3652)
+    add_contract(conn, 1, 1, ["BNE"], "capita", 1e6, years=10, start=start.isoformat())
+    add_contract(conn, 2, 1, ["CMD"], "civica", 1e6, end=later.isoformat())  # too late
+    add_contract(conn, 3, 1, ["ISL"], "bt", 1e6, end=soon.isoformat(), status="terminated")
+    add_contract(conn, 4, 1, ["HAV"], "oracle", 1e6, end=soon.strftime("%Y-%m"))
+    add_award(conn, "ocds-soon", "KEN", "agilisys", 2e6, date="2020-01-01",
+              start="2020-02-01", end=soon.isoformat() + "T23:59:59Z")  # fmt: skip
+    add_award(conn, "ocds-later", "KEN", "serco", 2e6, date="2020-01-01",
+              start="2020-02-01", end=later.isoformat())  # fmt: skip
+    rows = [dict(r) for r in conn.execute("SELECT * FROM contracts_ending ORDER BY council")]
+    found = {(r["evidence"], r["council"], r["supplier"]) for r in rows}
+    assert found == {
+        ("press", "BNE", "capita"),
+        ("press", "HAV", "oracle"),
+        ("register", "KEN", "agilisys"),
+    }
+    barnet = next(r for r in rows if r["council"] == "BNE")
+    assert abs(date.fromisoformat(barnet["ends"]) - soon) <= timedelta(days=3)
+    assert barnet["title"] == "Ten-year deal" and barnet["sentence"] == "sentence 1"
+    kent = next(r for r in rows if r["council"] == "KEN")
+    assert kent["ends"] == soon.isoformat() and kent["url"].endswith("/Notice/ocds-soon")
