@@ -4,6 +4,8 @@ register code, each award supplier to the supplier table.
 Buyers: a ``GB-LAE-<code>`` identifier is a register code already (Contracts Finder uses
 mySociety's codes, the gazetteer's); other buyers are linked by name through the NLP
 gazetteer (:mod:`councilwatch.nlp.buyer_names`), as of the date of their newest award.
+Suppliers: by Companies House number (``GB-COH``, normalised), else by name (the supplier
+table's names and variants, compared as :mod:`councilwatch.nlp.company_names` keys).
 Runs after every register crawl (``councilwatch register crawl``) and on its own
 (``councilwatch register link``); linking is recomputed each time, so a better gazetteer
 relinks what it can.
@@ -11,11 +13,15 @@ relinks what it can.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from councilwatch.db import register_store
 from councilwatch.nlp.buyer_names import BuyerNames
+from councilwatch.nlp.company_names import CompanyNames
+from councilwatch.spiders.ocds_awards import company_number
 
 LAE_PREFIX = "GB-LAE-"
 
@@ -76,7 +82,68 @@ def link_buyers(conn: sqlite3.Connection, names: BuyerNames | None = None) -> in
     return register_store.set_buyer_codes(conn, links)
 
 
+@dataclass
+class SupplierIndex:
+    """The supplier table by Companies House number and by name key.
+
+    >>> index = SupplierIndex.build([{"id": "capita", "name": "Capita",
+    ...     "company_number": "2299747", "variants": ["Capita Business Services"]}])
+    >>> index.supplier("CAPITA BUSINESS SERVICES LIMITED", None), index.supplier("X", "02299747")
+    (('capita', 'name'), ('capita', 'company_number'))
+    """
+
+    names: CompanyNames
+    by_number: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: Iterable[Mapping]) -> SupplierIndex:
+        index = cls(CompanyNames.load())
+        for row in rows:
+            if number := company_number(row.get("company_number")):
+                index.by_number.setdefault(number, row["id"])
+            for name in [row.get("name"), *_variants(row.get("variants"))]:
+                if key := index.names.key(name):
+                    index.by_name.setdefault(key, row["id"])
+        return index
+
+    def supplier(self, name: str | None, number: str | None) -> tuple[str | None, str | None]:
+        """``(supplier id, how)`` for a register supplier; ``(None, None)`` when unknown."""
+        if number and number in self.by_number:
+            return self.by_number[number], "company_number"
+        if (key := self.names.key(name)) and key in self.by_name:
+            return self.by_name[key], "name"
+        return None, None
+
+
+def _variants(value: object) -> list[str]:
+    """A row's other names: a JSON list, or names separated by ``;`` or ``|``."""
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value)
+    if text.startswith("["):
+        return [str(v) for v in json.loads(text)]
+    return [v.strip() for v in text.replace("|", ";").split(";") if v.strip()]
+
+
+def link_suppliers(conn: sqlite3.Connection) -> int:
+    """Link every award supplier to the supplier table; return the rows whose link changed
+    (none while the table is not there)."""
+    table = register_store.supplier_table(conn)
+    if not table:
+        return 0
+    index = SupplierIndex.build(table)
+    links = []
+    for row in register_store.award_supplier_names(conn):
+        supplier_id, how = index.supplier(row["name"], row["company_number"])
+        links.append({**dict(row), "supplier_id": supplier_id, "link": how})
+    return register_store.set_supplier_ids(conn, links)
+
+
 def link_register(conn: sqlite3.Connection) -> LinkFigures:
     """Link buyers and suppliers; return the figures after linking."""
     link_buyers(conn)
+    link_suppliers(conn)
     return LinkFigures(**register_store.link_counts(conn))

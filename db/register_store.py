@@ -232,3 +232,34 @@ def check_outcomes(conn: sqlite3.Connection) -> dict[str, int]:
         "SELECT outcome, count(*) FROM contract_checks GROUP BY outcome ORDER BY outcome"
     ).fetchall()
     return {outcome: count for outcome, count in rows}
+
+
+def supplier_table(conn: sqlite3.Connection) -> list[dict]:
+    """The supplier table's rows (``id``, ``name``, ``company_number`` and, where it keeps
+    them, ``variants``: its other names); empty while there is no ``suppliers`` table."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(suppliers)")}
+    if not {"id", "name"} <= columns:
+        return []
+    wanted = [c for c in ("id", "name", "company_number", "variants") if c in columns]
+    rows = conn.execute(f"SELECT {', '.join(wanted)} FROM suppliers").fetchall()
+    return [dict(zip(wanted, row, strict=True)) for row in rows]
+
+
+def award_supplier_names(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Each distinct (name, company number) among the awards' suppliers."""
+    return conn.execute("SELECT DISTINCT name, company_number FROM award_suppliers").fetchall()
+
+
+def set_supplier_ids(conn: sqlite3.Connection, links: Iterable[Mapping]) -> int:
+    """Set ``supplier_id`` and ``supplier_link`` of the award suppliers of each
+    ``(name, company_number)`` in ``links``; return the rows changed."""
+    changed = 0
+    with conn:
+        for link in links:
+            changed += conn.execute(
+                "UPDATE award_suppliers SET supplier_id = :supplier_id, supplier_link = :link "
+                "WHERE name IS :name AND company_number IS :company_number "
+                "AND (supplier_id IS NOT :supplier_id OR supplier_link IS NOT :link)",
+                dict(link),
+            ).rowcount
+    return changed

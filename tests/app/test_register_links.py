@@ -82,3 +82,44 @@ def test_link_refuses_a_missing_database(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
     assert "no such database file" in result.stderr
+
+
+#: A supplier table as the linking reads it: ids, names, variants, Companies House numbers.
+SUPPLIERS = [
+    ("civica", "Civica", "01628868", '["Civica UK"]'),
+    ("capita", "Capita", "02081330", '["Capita Business Services"]'),
+    ("bt", "BT", "01800000", '["British Telecommunications"]'),
+    ("no-number", "Noise Consultants", None, "[]"),
+]
+
+
+def with_suppliers(conn):
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS suppliers "
+        "(id TEXT PRIMARY KEY, name TEXT, company_number TEXT, variants TEXT)"
+    )
+    conn.executemany("INSERT INTO suppliers VALUES (?, ?, ?, ?)", SUPPLIERS)
+    conn.commit()
+
+
+def test_suppliers_link_by_company_number_else_by_name(db_path):
+    conn = connect(db_path)
+    store_all(conn, reference_register().contracts_finder.releases)
+    with_suppliers(conn)
+    figures = link_register(conn)
+    rows = conn.execute(
+        "SELECT name, company_number, supplier_id, supplier_link FROM award_suppliers"
+    ).fetchall()
+    conn.close()
+    linked = [r for r in rows if r["supplier_id"]]
+    assert figures.suppliers_linked == len(linked) > 0
+    for r in linked:
+        if r["supplier_link"] == "company_number":
+            assert r["company_number"] == {s[0]: s[2] for s in SUPPLIERS}[r["supplier_id"]]
+        else:
+            assert r["supplier_link"] == "name"
+    # the register's own spellings of the same companies
+    named = {(r["name"], r["supplier_id"]) for r in linked if r["supplier_link"] == "name"}
+    assert ("Noise Consultants Ltd", "no-number") in named
+    unlinked = {r["name"] for r in rows if not r["supplier_id"]}
+    assert not any(n.lower().startswith("civica uk") for n in unlinked)
