@@ -55,10 +55,12 @@ REGISTER_COMPONENTS = {
         "councilwatch.pipeline.store_releases.StoreReleasesPipeline": 300,
     },
 }
-#: Politeness both APIs ask for: one request at a time, a fixed delay, no AutoThrottle.
+#: Politeness both APIs ask for: one request at a time, a fixed delay (not randomised:
+#: half of it would break a limit of so many requests a minute), no AutoThrottle.
 POLITE = {
     "CONCURRENT_REQUESTS": 1,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "RANDOMIZE_DOWNLOAD_DELAY": False,
     "AUTOTHROTTLE_ENABLED": False,
     "RETRY_HTTP_CODES": [429, 500, 502, 503, 504],
     "RETRY_TIMES": 5,

@@ -11,7 +11,8 @@ from .conftest import run_cli, shared_path
 
 #: Settings for crawls of the loopback mimic: no politeness delays, short waits.
 FAST_REGISTER = (
-    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "COUNCILWATCH_CONTRACTS_FINDER_DELAY=0",
+    "-s", "COUNCILWATCH_FIND_A_TENDER_DELAY=0",
     "-s", "COUNCILWATCH_REGISTER_FORBIDDEN_WAIT=1",
     "-s", "COUNCILWATCH_RETRY_BACKOFF_BASE=0.2",
     "-s", "LOG_LEVEL=WARNING",

@@ -143,6 +143,21 @@ def test_a_crawl_stopped_by_an_error_resumes_from_the_unfinished_window(db_path)
     assert all(status in ("complete", "superseded") for _, status in statuses)
 
 
+def test_one_request_at_a_time_and_the_delay_keep_under_a_rate_limit(db_path):
+    # the mimic refuses a request that comes within 0.5 s of the one before it
+    options = ApiOptions(rate_limit=(1, 0.5), forbidden_seconds=0)
+    with running_procurement_api(reference_register(), options) as api:
+        result = register_crawl(
+            db_path, api.base_url, *CF, *OCTOBER, "-s", "COUNCILWATCH_REGISTER_PAGE_SIZE=30",
+            "-s", "COUNCILWATCH_CONTRACTS_FINDER_DELAY=0.6",
+        )  # fmt: skip
+        hits = searches(api, "contracts-finder")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [h.status for h in hits] == [200] * 7
+    gaps = [b.at - a.at for a, b in zip(hits, hits[1:], strict=False)]
+    assert min(gaps) >= 0.55
+
+
 def test_403_is_waited_out_then_the_crawl_goes_on(db_path):
     options = ApiOptions(faults={"contracts-finder": {2: "403"}}, forbidden_seconds=0.5)
     with running_procurement_api(reference_register(), options) as api:
