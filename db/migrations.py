@@ -172,5 +172,10 @@ def _migrations_log(db: Database) -> None:
     )
 
 
+@migration(3, "suppliers and contracts: suppliers, supplier_names, supplier_mentions, contracts")
+def _suppliers(db: Database) -> None:
+    db.executescript(sql_file("v3_suppliers.sql"))
+
+
 #: The version :func:`migrate` brings a database to.
 SCHEMA_VERSION = MIGRATIONS[-1].version
