@@ -1,5 +1,5 @@
-"""How much of the real public-register data links: award buyers to council codes (and,
-once the supplier table is loaded, award suppliers to it).
+"""How much of the real public-register data links: award buyers to council codes, award
+suppliers to the supplier table.
 
 Reads every Contracts Finder release of ../shared/reference/ocds (the search pages, the
 2025 releases, the bluetail packages), flattens and stores them in a throwaway database
@@ -30,6 +30,7 @@ from pathlib import Path
 from councilwatch.db import register_store
 from councilwatch.db.schema import connect
 from councilwatch.nlp.buyer_names import BuyerNames
+from councilwatch.reference_data import load_reference_data
 from councilwatch.register_links import link_register
 from councilwatch.sample_site.procurement_data import Register, reference_folder
 from councilwatch.spiders.ocds_awards import award_rows, release_row
@@ -66,9 +67,19 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "links.db")
+        load_reference_data(conn)  # the gazetteer and the supplier table
         releases = store_reference(conn, folder)
         figures = link_register(conn)
         rows = conn.execute("SELECT buyer_name, buyer_code, buyer_link FROM awards").fetchall()
+        supplier_links = dict(
+            conn.execute(
+                "SELECT supplier_link, count(*) FROM award_suppliers "
+                "WHERE supplier_id IS NOT NULL GROUP BY 1"
+            ).fetchall()
+        )
+        distinct_suppliers = conn.execute(
+            "SELECT count(DISTINCT supplier_id) FROM award_suppliers"
+        ).fetchone()[0]
         conn.close()
     like = [r for r in rows if council_like(r["buyer_name"])]
     by_identifier = sum(1 for r in rows if r["buyer_link"] == "identifier")
@@ -90,6 +101,8 @@ def main() -> int:
         "buyer_names_linked": sum(1 for n in seen if names.code(n)),
         "award_suppliers": figures.suppliers,
         "award_suppliers_linked": figures.suppliers_linked,
+        "award_suppliers_linked_by": supplier_links,
+        "table_suppliers_seen": distinct_suppliers,
     }
 
     def share(part: int, whole: int) -> str:
@@ -107,6 +120,10 @@ def main() -> int:
         f"names linked that are not council-like: {result['buyer_names_linked'] - len(seen_linked)}"
     )
     print(f"award suppliers linked:         {share(figures.suppliers_linked, figures.suppliers)}")
+    print(
+        f"  by company number {supplier_links.get('company_number', 0)}, by name "
+        f"{supplier_links.get('name', 0)}; {distinct_suppliers} suppliers of the table seen"
+    )
     for name in [n for n in seen_like if n not in set(seen_linked)][: args.show_misses]:
         print(f"  missed: {name}")
     if args.json:

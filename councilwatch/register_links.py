@@ -13,7 +13,6 @@ relinks what it can.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -102,7 +101,7 @@ class SupplierIndex:
         for row in rows:
             if number := company_number(row.get("company_number")):
                 index.by_number.setdefault(number, row["id"])
-            for name in [row.get("name"), *_variants(row.get("variants"))]:
+            for name in [row.get("name"), *(row.get("variants") or [])]:
                 if key := index.names.key(name):
                     index.by_name.setdefault(key, row["id"])
         return index
@@ -116,25 +115,9 @@ class SupplierIndex:
         return None, None
 
 
-def _variants(value: object) -> list[str]:
-    """A row's other names: a JSON list, or names separated by ``;`` or ``|``."""
-    if not value:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    text = str(value)
-    if text.startswith("["):
-        return [str(v) for v in json.loads(text)]
-    return [v.strip() for v in text.replace("|", ";").split(";") if v.strip()]
-
-
 def link_suppliers(conn: sqlite3.Connection) -> int:
-    """Link every award supplier to the supplier table; return the rows whose link changed
-    (none while the table is not there)."""
-    table = register_store.supplier_table(conn)
-    if not table:
-        return 0
-    index = SupplierIndex.build(table)
+    """Link every award supplier to the supplier table; return the rows whose link changed."""
+    index = SupplierIndex.build(register_store.supplier_table(conn))
     links = []
     for row in register_store.award_supplier_names(conn):
         supplier_id, how = index.supplier(row["name"], row["company_number"])

@@ -23,6 +23,7 @@ suppliers replaced with it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -235,14 +236,23 @@ def check_outcomes(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def supplier_table(conn: sqlite3.Connection) -> list[dict]:
-    """The supplier table's rows (``id``, ``name``, ``company_number`` and, where it keeps
-    them, ``variants``: its other names); empty while there is no ``suppliers`` table."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(suppliers)")}
-    if not {"id", "name"} <= columns:
-        return []
-    wanted = [c for c in ("id", "name", "company_number", "variants") if c in columns]
-    rows = conn.execute(f"SELECT {', '.join(wanted)} FROM suppliers").fetchall()
-    return [dict(zip(wanted, row, strict=True)) for row in rows]
+    """The supplier table's rows: ``id``, ``name``, ``company_number`` and ``variants``
+    (the name it is published under on the register, and its press names)."""
+    rows = conn.execute(
+        "SELECT s.id, s.name, s.company_number, "
+        "json_group_array(n.name) FILTER (WHERE n.name IS NOT NULL) AS names, "
+        "s.register_name FROM suppliers s "
+        "LEFT JOIN supplier_names n ON n.supplier_id = s.id GROUP BY s.id"
+    ).fetchall()
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "company_number": row["company_number"],
+            "variants": [row["register_name"], *json.loads(row["names"] or "[]")],
+        }
+        for row in rows
+    ]
 
 
 def award_supplier_names(conn: sqlite3.Connection) -> list[sqlite3.Row]:

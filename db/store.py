@@ -289,13 +289,46 @@ def replace_facts(
 
 
 def load_reference_rows(
-    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str
+    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str | tuple[str, ...]
 ) -> int:
-    """Upsert reference rows (councils, services, sources) by their natural key."""
+    """Upsert reference rows (councils, services, sources, suppliers) by their natural key."""
     rows = [dict(r) for r in rows]
     if rows:
         with conn:
             utils_db(conn)[table].upsert_all(rows, pk=key)
+    return len(rows)
+
+
+def replace_reference_rows(
+    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str | tuple[str, ...]
+) -> int:
+    """Make ``table`` hold exactly ``rows`` (a lookup table nothing refers to, such as
+    ``supplier_names``), in one transaction; rows that stay the same are left untouched.
+
+    >>> from councilwatch.db.schema import connect
+    >>> conn = connect(":memory:")
+    >>> replace_reference_rows(conn, "supplier_sectors", [{"id": "waste", "label": "Waste"}], "id")
+    1
+    >>> replace_reference_rows(conn, "supplier_sectors", [{"id": "cloud", "label": "Cloud"}], "id")
+    1
+    >>> [r[0] for r in conn.execute("SELECT id FROM supplier_sectors")]
+    ['cloud']
+    """
+    rows = [dict(r) for r in rows]
+    keys = [key] if isinstance(key, str) else list(key)
+    with conn:
+        db = utils_db(conn)
+        wanted = {tuple(r[k] for k in keys) for r in rows}
+        columns = ", ".join(f'"{k}"' for k in keys)
+        stale = [
+            old
+            for old in conn.execute(f'SELECT {columns} FROM "{table}"')
+            if tuple(old) not in wanted
+        ]
+        where = " AND ".join(f'"{k}" = ?' for k in keys)
+        conn.executemany(f'DELETE FROM "{table}" WHERE {where}', [tuple(old) for old in stale])
+        if rows:
+            db[table].upsert_all(rows, pk=key)
     return len(rows)
 
 

@@ -7,19 +7,18 @@ import csv
 import json
 from datetime import date
 
-from councilwatch.db.migrations import sql_file
 from councilwatch.db.schema import connect
 from councilwatch.export import Filters, export_extract
+from councilwatch.reference_data import load_reference_data
 
-from ..db.test_contract_checks import PRESS_TABLES, add_article, add_award, add_contract
+from ..db.test_contract_checks import add_article, add_award, add_contract
 
 DAY = date(2026, 3, 1)
 
 
 def build(path):
     conn = connect(path)
-    conn.executescript(PRESS_TABLES)
-    conn.executescript(sql_file("contract_checks.sql"))
+    load_reference_data(conn)
     add_article(conn, 1, "2019-03-10", "Barnet signs Capita deal")
     add_contract(conn, 10, 1, ["BNE"], "capita", 320e6, years=10, start="2013")
     add_award(conn, "ocds-a", "BNE", "capita", 321.5e6, date="2013-08-01",

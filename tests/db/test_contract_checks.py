@@ -8,17 +8,8 @@ from __future__ import annotations
 import pytest
 
 from councilwatch.db import register_store
-from councilwatch.db.migrations import sql_file
 from councilwatch.db.schema import connect
-
-#: The press side as the check reads it: the NLP stage's contract rows and their councils.
-PRESS_TABLES = """
-CREATE TABLE IF NOT EXISTS contracts (
-    id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, supplier_id TEXT NOT NULL,
-    value_gbp REAL, period TEXT, years REAL, start_date TEXT, end_date TEXT, status TEXT,
-    sentence TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS contract_councils (contract_id INTEGER NOT NULL, code TEXT NOT NULL);
-"""
+from councilwatch.reference_data import load_reference_data
 
 
 def add_article(conn, article_id, published, title="A story"):
@@ -33,7 +24,9 @@ def add_article(conn, article_id, published, title="A story"):
 def add_contract(conn, cid, article_id, councils, supplier, value=None, *, period="total",
                  years=None, start=None, end=None, status="awarded"):  # fmt: skip
     conn.execute(
-        "INSERT INTO contracts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contracts (id, article_id, supplier_id, value_gbp, period, years, "
+        'start_date, end_date, status, start, "end", sentence, nlp_version) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 10, ?, 'test')",
         (cid, article_id, supplier, value, period, years, start, end, status, f"sentence {cid}"),
     )
     for code in councils:
@@ -58,8 +51,7 @@ def add_award(conn, ocid, council, supplier, value, *, date, start=None, end=Non
 @pytest.fixture
 def conn(tmp_path):
     conn = connect(tmp_path / "checks.db")
-    conn.executescript(PRESS_TABLES)
-    conn.executescript(sql_file("contract_checks.sql"))
+    load_reference_data(conn)  # councils and suppliers, which contracts refer to
     yield conn
     conn.close()
 

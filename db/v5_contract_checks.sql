@@ -1,4 +1,4 @@
--- The press against the public register: every contract an article reports (the NLP
+-- Migration 5, the press against the public register: every contract an article reports (the NLP
 -- stage's contracts and contract_councils) matched to the register's awards (awards,
 -- award_suppliers) of the same council and the same supplier whose dates overlap.
 --

@@ -1,4 +1,4 @@
--- Migration 3, the public register: OCDS releases from Contracts Finder and Find a
+-- Migration 4, the public register: OCDS releases from Contracts Finder and Find a
 -- Tender, their awards flattened, and the date windows each crawl asked for. Every
 -- table is upserted on its natural key, so a re-crawl does not duplicate anything.
 
