@@ -147,7 +147,8 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         "councilwatch/db/datasette/metadata.yml",
         "councilwatch/pipeline/settings.py",
         "councilwatch/db/v1_tables.sql",
-        "councilwatch/db/v3_register.sql",
+        "councilwatch/db/v4_register.sql",
+        "councilwatch/db/v5_contract_checks.sql",
         "councilwatch/nlp/data/buyer_names.json",
     } <= names
     assert "settings = councilwatch.pipeline.settings" in entry_points
