@@ -10,6 +10,8 @@
 --   reported a year before its award, "a contract signed last year").
 -- register_award_periods: one row per award and linked supplier: from the contract's
 --   start (else the award date) to its end (else its start).
+-- register_awards: the register's awards per supplier of the supplier table, with the
+--   buyer's council (for a supplier's page: whom it supplies, for how much, until when).
 -- contracts_ending: council contracts that end in the next 12 months, by the press (its
 --   end, else its start plus its term) or by the register (the award's contract end).
 -- contract_checks: per press contract, `confirmed` when a matching award's value agrees
@@ -17,6 +19,7 @@
 --   agrees, `not on the register` when none matches; and per council award that no press
 --   contract matched, `not in the press`. Both sides' evidence on every row.
 
+DROP VIEW IF EXISTS register_awards;
 DROP VIEW IF EXISTS contracts_ending;
 DROP VIEW IF EXISTS contract_checks;
 DROP VIEW IF EXISTS contract_matches;
@@ -137,3 +140,12 @@ FROM awards w
 WHERE w.buyer_code IS NOT NULL
   AND substr(w.contract_end, 1, 10) BETWEEN date('now') AND date('now', '+12 months')
   AND coalesce(w.status, '') NOT IN ('cancelled', 'unsuccessful');
+
+CREATE VIEW register_awards AS
+SELECT s.supplier_id, t.name AS supplier, w.buyer_code AS council, c.nice_name AS council_name,
+       w.buyer_name, w.title, w.value, w.currency, w.date, w.contract_start, w.contract_end,
+       w.status, w.notice_url, w.source, w.ocid, w.award_id, s.name AS register_supplier_name
+FROM award_suppliers s
+JOIN suppliers t ON t.id = s.supplier_id
+JOIN awards w ON w.ocid = s.ocid AND w.award_id = s.award_id
+LEFT JOIN councils c ON c.code = w.buyer_code;

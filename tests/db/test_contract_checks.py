@@ -189,3 +189,17 @@ def test_contracts_ending_in_the_next_twelve_months(conn):
     assert barnet["title"] == "Ten-year deal" and barnet["sentence"] == "sentence 1"
     kent = next(r for r in rows if r["council"] == "KEN")
     assert kent["ends"] == soon.isoformat() and kent["url"].endswith("/Notice/ocds-soon")
+
+
+def test_register_awards_per_supplier(conn):
+    add_award(conn, "ocds-r1", "BNE", "capita", 3e6, date="2021-01-01", end="2024-01-01")
+    add_award(conn, "ocds-r2", "KEN", "capita", 1e6, date="2022-01-01")
+    add_award(conn, "ocds-r3", "KEN", "civica", 2e6, date="2022-01-01")
+    rows = conn.execute(
+        "SELECT supplier, council, council_name, value, contract_end FROM register_awards "
+        "WHERE supplier_id = 'capita' ORDER BY date"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("Capita", "BNE", "Barnet", 3e6, "2024-01-01"),
+        ("Capita", "KEN", "Kent", 1e6, None),
+    ]
