@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from councilwatch.db import register_store
 from councilwatch.nlp.buyer_names import BuyerNames
 from councilwatch.nlp.company_names import CompanyNames
+from councilwatch.reference_data import load_reference_data
 from councilwatch.spiders.ocds_awards import company_number
 
 LAE_PREFIX = "GB-LAE-"
@@ -126,7 +127,9 @@ def link_suppliers(conn: sqlite3.Connection) -> int:
 
 
 def link_register(conn: sqlite3.Connection) -> LinkFigures:
-    """Link buyers and suppliers; return the figures after linking."""
+    """Load the reference tables (the councils and suppliers links point to), link buyers
+    and suppliers; return the figures after linking."""
+    load_reference_data(conn)
     link_buyers(conn)
     link_suppliers(conn)
     return LinkFigures(**register_store.link_counts(conn))

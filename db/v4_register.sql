@@ -26,7 +26,7 @@ CREATE TABLE awards (
     buyer_id TEXT,                         -- the buyer's party id (GB-LAE-IPS, GB-CFS-93787)
     buyer_identifier TEXT,                 -- SCHEME-ID of the buyer's identifier (GB-LAE-IPS)
     buyer_name TEXT,
-    buyer_code TEXT,                       -- the council's register code, once linked
+    buyer_code TEXT REFERENCES councils(code), -- the council's register code, once linked
     buyer_link TEXT,                       -- how: identifier (GB-LAE) or name
     title TEXT,
     description TEXT,
@@ -55,7 +55,7 @@ CREATE TABLE award_suppliers (
     scheme TEXT,                           -- the identifier's scheme: GB-COH, GB-CFS, ...
     identifier TEXT,                       -- as published
     company_number TEXT,                   -- GB-COH identifiers, normalised (8 characters)
-    supplier_id TEXT,                      -- the supplier table's id, once linked
+    supplier_id TEXT REFERENCES suppliers(id), -- the supplier table's id, once linked
     supplier_link TEXT,                    -- how: company_number or name
     PRIMARY KEY (ocid, award_id, position),
     FOREIGN KEY (ocid, award_id) REFERENCES awards(ocid, award_id) ON DELETE CASCADE

@@ -31,6 +31,8 @@ from .ocds_windows import moment, stamp
 
 _COMPANY_NUMBER = re.compile(r"([A-Z]{2})?(\d{1,8})")
 _PARTY_SCHEME = re.compile(r"(GB-[A-Z]{3})-(.+)")
+_FTS_NOTICE_ID = re.compile(r"\d{6}-\d{4}")
+FTS_NOTICE = "https://www.find-tender.service.gov.uk/Notice/"
 
 
 class NotARelease(ValueError):
@@ -137,7 +139,7 @@ def award_rows(release: dict, source: str = "", release_date_utc: str | None = N
                 "contract_end": _text(period.get("endDate")),
                 "cpv": _text(cpv.get("id")),
                 "cpv_description": clean(cpv.get("description")),
-                "notice_url": notice_url(award, tender),
+                "notice_url": notice_url(award, tender) or fts_notice_url(release["id"]),
                 "suppliers": supplier_rows(award, parties),
             }
         )
@@ -192,6 +194,18 @@ def notice_url(award: dict, tender: dict) -> str | None:
         if "/Notice/" in str(doc.get("url", "")) and "/Attachment/" not in str(doc["url"]):
             return str(doc["url"])
     return None
+
+
+def fts_notice_url(release_id: object) -> str | None:
+    """Find a Tender's page for a notice id (``nnnnnn-yyyy``, the id of its releases).
+
+    >>> fts_notice_url("021345-2024")
+    'https://www.find-tender.service.gov.uk/Notice/021345-2024'
+    >>> fts_notice_url("c3e5344a-741a-4f7e-92af-f401b5c8209a-583186") is None
+    True
+    """
+    text = str(release_id)
+    return f"{FTS_NOTICE}{text}" if _FTS_NOTICE_ID.fullmatch(text) else None
 
 
 def _scheme_and_id(party: dict, party_id: str | None) -> tuple[str | None, str | None]:

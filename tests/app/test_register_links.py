@@ -50,7 +50,7 @@ def test_linking_is_recomputed_and_changes_only_what_it_must(db_path):
     link_register(conn)
     before = query(db_path, "SELECT ocid, award_id, buyer_code FROM awards ORDER BY 1, 2")
     conn.execute(
-        "UPDATE awards SET buyer_code = 'XXX', buyer_link = 'name' WHERE buyer_code = 'DUR'"
+        "UPDATE awards SET buyer_code = 'CMD', buyer_link = 'name' WHERE buyer_code = 'DUR'"
     )
     conn.commit()
     from councilwatch.register_links import link_buyers
