@@ -61,6 +61,8 @@ from .suppliers import RECORDS_KEY as SUPPLIERS_KEY
 
 _CLAUSE_BREAK = re.compile(r"\s*[;|]\s*")
 _EXCLUDED_ROLES = {"saving", "funding", "fine"}
+_RECENT = 3  # sentences back that "the council" may refer to
+_AFTER = 4  # sentences (empty ones too) read after the last mention, for "The contract ..."
 
 
 @dataclass
@@ -144,13 +146,20 @@ class ContractExtractor:
         contracts: dict[tuple[frozenset[str], str], _Contract] = {}
         last: list[_Contract] = []  # the contracts of the last sentence that had some
         lent: _Clause | None = None  # a procurement's councils, lent to the next sentence
+        recent: _Clause | None = None  # the last clause that named councils
         for clause in clauses:
             party = self._parties(clause)
             if lent is not None and clause.ordinal - lent.ordinal > 1:
                 lent = None
+            if recent is not None and clause.ordinal - recent.ordinal > _RECENT:
+                recent = None
             if party:
                 pairs = self._pairs(
-                    clause, party, focus if clause.start >= focus_from else [], lent
+                    clause,
+                    party,
+                    focus if clause.start >= focus_from else [],
+                    recent.groups[0].value if recent is not None else [],
+                    lent,
                 )
                 owner = {
                     id(m): [
@@ -169,6 +178,8 @@ class ContractExtractor:
                 self._gather(facts, clause, published, lambda s, e, t=last: t)
             if clause.groups and not clause.suppliers and self.contract_nouns.search(clause.text):
                 lent = clause
+            if clause.groups:
+                recent = clause
         set_extension(doc, "contracts", [self._record(ix, c) for c in self._losers_out(contracts)])
         return doc
 
@@ -182,7 +193,8 @@ class ContractExtractor:
         groups = self._groups(ix, councils)
         out = []
         ordinal = 0  # sentences counted without the empty ones (a line break alone)
-        for k in range(sentences[0], sentences[-1] + 1):
+        last = min(len(ix.sent_tokens), sentences[-1] + 1 + _AFTER)  # room for "The contract ..."
+        for k in range(sentences[0], last):
             lo, hi = ix.sent_char_bounds(k)
             if not text[lo:hi].strip():
                 continue
@@ -266,9 +278,13 @@ class ContractExtractor:
         clause: _Clause,
         party: list[_Mention],
         focus: list[str],
+        recent: list[str],
         lent: _Clause | None,
     ) -> list[tuple[_Mention, list[list[str]]]]:
-        """Each party supplier with the council sets it has contracts with in this clause."""
+        """Each party supplier with the council sets it has contracts with in this clause:
+        the councils named in it; else those a procurement just lent; else, for "the
+        council", the councils named last (a sentence or two before), and for "the contract"
+        the article's main councils (``focus``)."""
         low = fold(clause.text)
         if clause.groups:
             if not self._about_a_contract(clause, low):
@@ -290,7 +306,8 @@ class ContractExtractor:
             return []
         if lent is not None:
             return [(m, [list(lent.groups[0].value)]) for m in party]
-        low = fold(clause.text)
+        if recent and self.council_refs.search(clause.text, low):
+            return [(m, [list(recent)]) for m in party]
         if focus and (
             self.contract_nouns.search(clause.text, low)
             or self.council_refs.search(clause.text, low)
