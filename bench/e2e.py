@@ -38,6 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -58,7 +59,9 @@ FAST_CRAWL = {
     "CONCURRENT_ITEMS": "4",
 }
 TARGETS = {"fetch": 0.7, "store": 0.7}
-LINEARITY_TARGET = 5.5
+LINEARITY_TARGET = 5.2
+E2E_TARGET = 0.6
+TREE_RSS_TARGET_MB = 1024
 PROCESS_RSS_TARGET_MB = 500
 BATCH = 500
 
@@ -243,14 +246,64 @@ def run_worker(argv: list[str]) -> None:
 # -- the driver --------------------------------------------------------------------------
 
 
+def _peak_rss_kb(pid: int) -> int:
+    """A process's peak resident set so far (VmHWM), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                found.extend(int(c) for c in children.read().split())
+    except OSError:
+        pass
+    return found
+
+
+class TreeMemory(threading.Thread):
+    """Polls the peak RSS of a process and all its descendants (workers included) every
+    0.2 s; ``total_kb()`` is the sum of each process's peak (the stage's memory bill)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peaks, self.stopped = pid, {}, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.2):
+            pending = [self.pid]
+            while pending:
+                pid = pending.pop()
+                self.peaks[pid] = max(self.peaks.get(pid, 0), _peak_rss_kb(pid))
+                pending.extend(_children(pid))
+
+    def total_kb(self) -> int:
+        self.stopped.set()
+        self.join()
+        return sum(self.peaks.values())
+
+
 def run_stage(name: str, argv: list[str], logs: Path) -> dict:
-    """Run one stage as a subprocess; return its wall time, peak RSS, exit code, output."""
+    """Run one stage as a subprocess; return its wall time, peak RSS (its own, and summed
+    over it and every process it started), exit code, output."""
     out, err = logs / f"{name}.out", logs / f"{name}.log"
     load = os.getloadavg()[0]
     start = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
+        memory = TreeMemory(proc.pid)
+        memory.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        memory.peaks[proc.pid] = max(memory.peaks.get(proc.pid, 0), usage.ru_maxrss)
+        tree_kb = memory.total_kb()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     text = out.read_text(encoding="utf-8", errors="replace")
@@ -258,6 +311,8 @@ def run_stage(name: str, argv: list[str], logs: Path) -> dict:
         "wall_s": round(wall, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
+        "tree_rss_mb": round(tree_kb / 1024, 1),
+        "processes": len([p for p, kb in memory.peaks.items() if kb]),
         "exit": proc.returncode,
         "load_before": round(load, 2),
         "load_after": round(os.getloadavg()[0], 2),
@@ -330,6 +385,70 @@ def median_stage(runs: list[dict]) -> dict:
     return chosen
 
 
+def overlap_stages(work: Path, base_url: str, workers: int, logs: Path) -> dict:
+    """Crawling, extraction, NLP and storage overlapped: ``councilwatch crawl`` with page
+    extraction and NLP in ``workers`` worker processes, then ``councilwatch process`` (what
+    the workers left: nothing, unless the NLP stage failed on an article)."""
+    db = work / "workers.db"
+    crawl = run_stage("crawl_workers", crawl_argv(db, base_url, True, workers), logs)
+    process = [sys.executable, "-m", "councilwatch", "process", "--db", str(db)]
+    after = run_stage("process_after_workers", process, logs)
+    conn = sqlite3.connect(db)
+    (stored,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    (facts,) = conn.execute(
+        "SELECT count(*) FROM articles WHERE nlp_version IS NOT NULL"
+    ).fetchone()
+    (errors,) = conn.execute("SELECT count(*) FROM crawl_errors").fetchone()
+    conn.close()
+    crawl.update(items=stored, analysed=facts, errors=errors, db_mb=db_size_mb(db))
+    after["items"] = stored
+    for f in work.glob("workers.db*"):
+        f.unlink()
+    wall = crawl["wall_s"] + after["wall_s"]
+    e2e = {
+        "items": stored,
+        "wall_s": round(wall, 2),
+        "workers": workers,
+        "tree_rss_mb": max(crawl["tree_rss_mb"], after["tree_rss_mb"]),
+        "peak_rss_mb": max(crawl["peak_rss_mb"], after["peak_rss_mb"]),
+        "load_before": crawl["load_before"],
+    }
+    return {"crawl_workers": crawl, "process_after_workers": after, "e2e": e2e}
+
+
+def overlap_benchmark(articles: int, seed: int, repeats: int, workers: int) -> dict:
+    """The end-to-end figures alone: the bare-Scrapy floor (``repeats`` runs) and the
+    overlapped crawl + process, on the same site in the same run."""
+    work = Path(tempfile.mkdtemp(prefix=f"e2e-{articles}-"))
+    logs = work / "logs"
+    logs.mkdir()
+    print(f"e2e (overlap) {articles} articles, work dir {work}", file=sys.stderr)
+    site, base_url = start_site(articles, seed, logs)
+    try:
+        urls = article_urls(base_url)
+        (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+        bare = [sys.executable, str(BENCH / "bare_spider.py"), str(work / "urls.txt")]
+        floor = median_stage([run_stage(f"fetch_floor{i}", bare, logs) for i in range(repeats)])
+        floor["items"] = floor.get("responses", 1) - 1
+        stages = {"fetch_floor": floor, **overlap_stages(work, base_url, workers, logs)}
+    finally:
+        site.terminate()
+        site.wait()
+    return {
+        "articles": articles,
+        "urls": len(urls),
+        "seed": seed,
+        "repeats": repeats,
+        "overlap_only": True,
+        "extract_processes": workers,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "work_dir": str(work),
+        "stages": stages,
+        "total_s": stages["e2e"]["wall_s"],
+    }
+
+
 def benchmark(
     articles: int, seed: int, repeats: int, sample: int, processes: int, extract_processes: int
 ) -> dict:
@@ -357,15 +476,7 @@ def benchmark(
         stages["fetch"]["items"] = len(urls)
         stages["crawl"] = run_stage("crawl", crawl_argv(db, base_url, True), logs)
         if extract_processes:
-            workers_db = work / "workers.db"
-            crawl = crawl_argv(workers_db, base_url, True, extract_processes)
-            stages["crawl_workers"] = run_stage("crawl_workers", crawl, logs)
-            conn = sqlite3.connect(workers_db)
-            (stored,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-            conn.close()
-            stages["crawl_workers"].update(items=stored, db_mb=db_size_mb(workers_db))
-            for f in work.glob("workers.db*"):
-                f.unlink()
+            stages.update(overlap_stages(work, base_url, extract_processes, logs))
     finally:
         site.terminate()
         site.wait()
@@ -412,7 +523,8 @@ def benchmark(
         "stages": stages,
     }
     result["ratios"] = ratios(stages)
-    result["total_s"] = round(stages["crawl"]["wall_s"] + stages["process"]["wall_s"], 1)
+    result["serial_total_s"] = round(stages["crawl"]["wall_s"] + stages["process"]["wall_s"], 1)
+    result["total_s"] = stages["e2e"]["wall_s"] if "e2e" in stages else result["serial_total_s"]
     return result
 
 
@@ -423,9 +535,15 @@ def rate(stage: dict) -> float:
 
 
 def ratios(stages: dict) -> dict:
+    overlap = {}
+    if "e2e" in stages:
+        overlap["e2e"] = round(rate(stages["e2e"]) / rate(stages["fetch_floor"]), 2)
+    if "tokenize" not in stages:  # --overlap-only
+        return overlap
     process_wps = stages["tokenize"]["words"] / stages["process"]["wall_s"]
     tokenize_wps = stages["tokenize"]["words"] / stages["tokenize"]["wall_s"]
     return {
+        **overlap,
         "fetch": round(rate(stages["fetch"]) / rate(stages["fetch_floor"]), 2),
         "extract": round(rate(stages["extract"]) / rate(stages["trafilatura"]), 2),
         "store": round(rate(stages["store"]) / rate(stages["store_floor"]), 2),
@@ -442,7 +560,9 @@ ROWS = (
     ("fetch_floor", "bare Scrapy spider, same URLs", None),
     ("fetch", "crawl, COUNCILWATCH_EXTRACT=False", "fetch"),
     ("crawl", "crawl (fetch + extract + store)", None),
-    ("crawl_workers", "crawl, extraction in worker processes", None),
+    ("crawl_workers", "crawl, extraction + NLP in workers", None),
+    ("process_after_workers", "councilwatch process after it", None),
+    ("e2e", "overlapped crawl + process", "e2e"),
     ("trafilatura", "trafilatura.extract, stored pages", None),
     ("extract", "extract_article, stored pages", "extract"),
     ("store_floor", "executemany, same rows", None),
@@ -455,6 +575,8 @@ ROWS = (
 
 def table(result: dict) -> str:
     stages, ratio = result["stages"], result["ratios"]
+    if result.get("overlap_only"):
+        return _overlap_table(result)
     lines = [
         f"e2e: {result['articles']:,} articles ({result['urls']:,} URLs), "
         f"{result['cpus']} CPUs, repeats {result['repeats']}, "
@@ -491,7 +613,38 @@ def table(result: dict) -> str:
         f"{TARGETS['store']}, process RSS <= {PROCESS_RSS_TARGET_MB} MB "
         f"({stages['process']['peak_rss_mb']:.0f})"
     )
+    if "e2e" in stages:
+        lines.extend(_overlap_lines(result))
     return "\n".join(lines)
+
+
+def _overlap_lines(result: dict) -> list[str]:
+    stages, ratio = result["stages"], result["ratios"]
+    e2e = stages["e2e"]
+    return [
+        f"end to end: {e2e['items']:,} articles in {e2e['wall_s']:.1f}s with "
+        f"{e2e['workers']} workers = {rate(e2e):.1f} articles/s; "
+        f"{ratio['e2e']:.2f}x the bare-Scrapy floor ({rate(stages['fetch_floor']):.1f} pages/s; "
+        f"target >= {E2E_TARGET}); all processes' peak RSS summed {e2e['tree_rss_mb']:.0f} MB "
+        f"(target <= {TREE_RSS_TARGET_MB}); articles with facts after the crawl "
+        f"{stages['crawl_workers']['analysed']:,}"
+    ]
+
+
+def _overlap_table(result: dict) -> str:
+    stages = result["stages"]
+    lines = [
+        f"e2e (overlap only): {result['articles']:,} articles ({result['urls']:,} URLs), "
+        f"{result['cpus']} CPUs, floor repeats {result['repeats']}",
+        f"{'stage':<22} {'items':>7} {'s':>8} {'art/s':>8} {'RSS MB':>7} {'sum RSS':>8} {'load':>5}",
+    ]
+    for key in ("fetch_floor", "crawl_workers", "process_after_workers", "e2e"):
+        s = stages[key]
+        lines.append(
+            f"{key:<22} {s['items']:>7,} {s['wall_s']:>8.1f} {rate(s):>8.1f} "
+            f"{s['peak_rss_mb']:>7.0f} {s['tree_rss_mb']:>8.0f} {s['load_before']:>5.1f}"
+        )
+    return "\n".join(lines + _overlap_lines(result))
 
 
 def compare(paths: list[Path]) -> str:
@@ -507,7 +660,8 @@ def compare(paths: list[Path]) -> str:
         ratio = run["total_s"] / small["total_s"]
         lines.append(
             f"linearity {run['articles']:,}/{small['articles']:,} articles (x{scale:.1f}): "
-            f"total time x{ratio:.2f} (target <= {LINEARITY_TARGET * scale / 5:.1f})"
+            f"total time {small['total_s']:.1f}s -> {run['total_s']:.1f}s, x{ratio:.2f} "
+            f"(target <= {LINEARITY_TARGET * scale / 5:.1f})"
         )
     return "\n".join(lines)
 
@@ -529,8 +683,14 @@ def main() -> None:
     parser.add_argument(
         "--extract-processes",
         type=int,
-        default=1,
-        help="also crawl with COUNCILWATCH_EXTRACT_PROCESSES=N (0: skip that stage)",
+        default=2,
+        help="also crawl overlapped: extraction and NLP in N worker processes, then process "
+        "(0: skip that stage)",
+    )
+    parser.add_argument(
+        "--overlap-only",
+        action="store_true",
+        help="only the bare-Scrapy floor and the overlapped crawl + process",
     )
     parser.add_argument("--compare", nargs="+", type=Path, help="result files: linearity")
     parser.add_argument("--show", type=Path, help="print the table of a result file")
@@ -543,14 +703,20 @@ def main() -> None:
         result["ratios"] = ratios(result["stages"])
         print(table(result))
         return
-    result = benchmark(
-        args.articles,
-        args.seed,
-        args.repeats,
-        args.extract_sample,
-        args.processes,
-        args.extract_processes,
-    )
+    if args.overlap_only:
+        result = overlap_benchmark(
+            args.articles, args.seed, args.repeats, args.extract_processes or 2
+        )
+        result["ratios"] = ratios(result["stages"])
+    else:
+        result = benchmark(
+            args.articles,
+            args.seed,
+            args.repeats,
+            args.extract_sample,
+            args.processes,
+            args.extract_processes,
+        )
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = RESULTS / f"e2e-{args.articles}-{stamp}.json"

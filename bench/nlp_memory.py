@@ -32,7 +32,7 @@ def run(articles: int, new_words: int, batch: int, limited: bool) -> dict:
 
     if not limited:
         nlp_pipeline.VOCAB_LIMIT = sys.maxsize
-    process._analyse_batch([(0, "Warm-up. Kent County Council.", None)])
+    process.analyse_batch([(0, "Warm-up. Kent County Council.", None)])
     rng = random.Random(1)
     start, councils = rss_mb(), 0
     for first in range(0, articles, batch):
@@ -44,7 +44,7 @@ def run(articles: int, new_words: int, batch: int, limited: bool) -> dict:
             )
             body = " ".join(words) + ". Kent County Council shares IT with Medway Council."
             items.append((i, body, None))
-        councils += sum(len(r["councils"]) for r in process._analyse_batch(items))
+        councils += sum(len(r["councils"]) for r in process.analyse_batch(items))
     return {
         "limit": nlp_pipeline.VOCAB_LIMIT if limited else None,
         "rss_growth_mb": round(rss_mb() - start, 1),

@@ -21,12 +21,12 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import sqlite3
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any, TextIO
 
 from councilwatch.db.nlp_queue import (
@@ -41,19 +41,15 @@ from councilwatch.db.nlp_queue import (
 from councilwatch.db.store import record_error, replace_facts
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
 from councilwatch.nlp.pipeline import bounded_vocabulary, build_pipeline
+from councilwatch.worker_pool import ordered_results
 
 ProgressCallback = Callable[[int, int], None]
-# Worker side: one pipeline per process, built once.
+# One pipeline per process (the writer's, or each worker's), built on first use.
 _NLP = None
 
 
-def _init_worker() -> None:
-    global _NLP
-    _NLP = build_pipeline()
-
-
-def _analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, Any]]:
-    """Facts for one batch of articles (runs in a worker process, or in-process).
+def analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, Any]]:
+    """Facts for one batch of articles (in a worker process, a Dask task, or in-process).
 
     If the batch fails, its articles are analysed one by one, so one bad article
     costs only itself: its entry is ``{"error": reason}`` instead of facts.
@@ -73,34 +69,7 @@ def _analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, An
                     return list(analyse_texts(_NLP, [(body, published)]))
             except Exception as exc:
                 return [{"error": f"{type(exc).__name__}: {exc}"}]
-        return [facts for item in batch for facts in _analyse_batch([item], batch_size)]
-
-
-def _results(
-    batches: Iterator[list[Item]], processes: int, batch_size: int
-) -> Iterator[tuple[list[Item], list[dict[str, Any]]]]:
-    """Yield ``(batch, facts)`` in order; with ``processes > 1`` at most 2 batches per worker
-    are in flight, so memory stays bounded however large the corpus."""
-    if processes <= 1:
-        for batch in batches:
-            yield batch, _analyse_batch(batch, batch_size)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(processes, initializer=_init_worker)
-    try:
-        window: deque = deque()
-        for batch in batches:
-            window.append((batch, pool.apply_async(_analyse_batch, (batch, batch_size))))
-            if len(window) >= 2 * processes:
-                done, result = window.popleft()
-                yield done, result.get()
-        while window:
-            done, result = window.popleft()
-            yield done, result.get()
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+        return [facts for item in batch for facts in analyse_batch([item], batch_size)]
 
 
 def process_articles(
@@ -109,9 +78,14 @@ def process_articles(
     everything: bool = False,
     batch_size: int = 64,
     processes: int = 1,
+    scheduler: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> int:
     """Extract facts from new (or, with ``everything``, all) articles; return how many.
+
+    The batches are analysed in ``processes`` worker processes, or as tasks on the Dask
+    scheduler at ``scheduler`` (``tcp://HOST:8786``, see :mod:`councilwatch.dask_runner`);
+    this process writes the facts, batch by batch, in order.
 
     ``progress(done, total)`` is called after each committed batch; if it raises (or the
     process is interrupted), the batches already committed stay done and the next call
@@ -123,22 +97,39 @@ def process_articles(
     batches = pending_batches(
         conn, NLP_VERSION, everything=everything, batch_size=batch_size, after_id=after_id
     )
-    for batch, facts in _results(batches, processes if total else 1, batch_size):
-        failures = []
-        with conn:
-            for (article_id, _, _), record in zip(batch, facts, strict=True):
-                if "error" in record:
-                    failures.append((article_id, record["error"]))
-                    continue
-                replace_facts(conn, article_id, record, NLP_VERSION)
-            note_batch_done(conn, run_id, batch[-1][0], len(batch))
-        for article_id, reason in failures:
-            _record_failure(conn, article_id, reason)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    analyse = functools.partial(analyse_batch, batch_size=batch_size)
+    with ExitStack() as stack:
+        if scheduler and total:
+            from councilwatch.dask_runner import dask_client, dask_results, nlp_key
+
+            client = stack.enter_context(dask_client(scheduler))
+            results = dask_results(client, analyse, batches, nlp_key(NLP_VERSION))
+        else:
+            results = ordered_results(analyse, batches, processes)
+        for batch, facts in results:
+            write_facts(conn, run_id, batch, facts)
+            done += len(batch)
+            if progress:
+                progress(done, total)
     finish_process_run(conn, run_id)
     return done
+
+
+def write_facts(
+    conn: sqlite3.Connection, run_id: int, batch: list[Item], facts: list[dict[str, Any]]
+) -> None:
+    """Replace the facts of a batch's articles in one transaction that also notes the batch
+    done in ``process_runs``; articles the NLP stage failed on are recorded instead."""
+    failures = []
+    with conn:
+        for (article_id, _, _), record in zip(batch, facts, strict=True):
+            if "error" in record:
+                failures.append((article_id, record["error"]))
+                continue
+            replace_facts(conn, article_id, record, NLP_VERSION)
+        note_batch_done(conn, run_id, batch[-1][0], len(batch))
+    for article_id, reason in failures:
+        _record_failure(conn, article_id, reason)
 
 
 def _record_failure(conn: sqlite3.Connection, article_id: int, reason: str) -> None:

@@ -1,55 +1,52 @@
 """Import articles from WARC files (our own crawls, or Common Crawl's CC-NEWS).
 
-Streams each file with warcio (plain or gzip per record, as CC-NEWS publishes),
-keeps HTML ``response`` records of the chosen domains and dates, and runs the same
-page extraction, deduplication and storage as a crawl. What is skipped is counted
-by reason; broken records are recorded in ``crawl_errors`` (stage ``import``).
+Scans each file with FastWARC (:mod:`councilwatch.warc_scan`: records judged on their WARC
+headers before any payload is read), sends the kept HTML responses in batches through page
+extraction, the article gate and the NLP stage (:mod:`councilwatch.page_batches`; in
+``processes`` worker processes, or as Dask tasks with :mod:`councilwatch.dask_runner`), and
+stores them like a crawl's articles (deduplicated), with their facts. This process is the
+only writer. What is skipped is counted by reason; what could not be read or stored is an
+error, recorded in ``crawl_errors`` (stage ``import``); pages the gate refused are counted as
+``not an article`` and recorded like a crawl's refusals (stage ``extract``).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from typing import TYPE_CHECKING, Any
 
 from councilwatch.db import store
-from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
-from councilwatch.extraction.gate import Verdict, judge_page
-from councilwatch.pipeline.store_items import SourceTally, StoreFailed, save_tallies, store_item
-from councilwatch.reference_data import load_reference_data
-from councilwatch.spiders.news import error_item
+from councilwatch.warc_scan import Record, ScanFilter, scan_warc
+from councilwatch.worker_pool import ordered_results
 
-#: Records whose payload is larger than this are skipped (as the crawler's size limit).
-MAX_PAYLOAD = 10 * 1024 * 1024
+if TYPE_CHECKING:  # page extraction is imported once a record is kept
+    from councilwatch.page_batches import Analysis
 
-
-@dataclass
-class Record:
-    """An HTML response taken from a WARC file, ready for page extraction."""
-
-    url: str
-    date: str
-    content_type: str
-    body: bytes
+#: Keep every HTML response.
+KEEP_ALL = ScanFilter()
+#: Records per batch sent to page extraction and NLP.
+BATCH = 32
+#: The crawl_errors stage of what an import could not read or store.
+STAGE = "import"
 
 
 @dataclass
 class ImportReport:
-    """What an import did: articles by outcome, records skipped by reason, errors."""
+    """What an import did: articles by outcome, records skipped by reason, errors (records
+    that could not be read, articles the database refused)."""
 
     outcomes: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     errors: int = 0
+    #: New or updated articles stored without facts (NLP off, or failed on them).
+    unanalysed: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -58,207 +55,58 @@ class ImportReport:
             "errors": self.errors,
         }
 
+    def summary(self) -> str:
+        """The one-line account the command prints.
 
-def domain_matches(host: str, domains: Iterable[str]) -> bool:
-    """Whether ``host`` is one of ``domains`` or a subdomain of one.
-
-    >>> domain_matches("www.theregister.com", ["theregister.com"])
-    True
-    >>> domain_matches("notheregister.com", ["theregister.com"])
-    False
-    """
-    host = host.lower().split(":")[0]
-    return any(host == d or host.endswith("." + d) for d in (d.lower() for d in domains))
-
-
-def first_broken_member(path: Path, chunk_size: int = 1 << 20) -> int | None:
-    """Byte offset of the first truncated or corrupt gzip member of ``path``, or None.
-
-    warcio reads a truncated final member as a short record without complaint; this
-    check lets the importer record the damage and skip what it would otherwise take
-    for a whole (but cut) article.
-    """
-    with path.open("rb") as stream:
-        pending, offset = b"", 0
-        while True:
-            pending = pending or stream.read(chunk_size)
-            if not pending:
-                return None  # every member ended cleanly
-            member_start = offset
-            decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            while True:
-                try:
-                    decompressor.decompress(pending)
-                except zlib.error:
-                    return member_start
-                if decompressor.eof:
-                    offset += len(pending) - len(decompressor.unused_data)
-                    pending = decompressor.unused_data
-                    break
-                offset += len(pending)
-                pending = stream.read(chunk_size)
-                if not pending:
-                    return member_start
+        >>> report = ImportReport(Counter(new=3), Counter({"other domain": 95, "not HTML": 2}))
+        >>> report.summary()
+        'Articles: 3 new. Skipped records: 95 other domain, 2 not HTML. Errors: 0.'
+        """
+        outcomes = ", ".join(f"{n} {k}" for k, n in sorted(self.outcomes.items())) or "none"
+        skipped = ", ".join(f"{n} {k}" for k, n in self.skipped.most_common()) or "none"
+        return f"Articles: {outcomes}. Skipped records: {skipped}. Errors: {self.errors}."
 
 
-def read_records(
-    path: Path,
-    *,
-    domains: Iterable[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    skipped: Counter | None = None,
-    on_error: Callable[[str, str], None] | None = None,
-) -> Iterator[Record]:
-    """HTML response records of ``path`` that pass the filters, streamed.
+def analyse_records(records: Sequence[Record], *, nlp: bool = True) -> list[tuple[Any, Analysis]]:
+    """:func:`~councilwatch.page_batches.analyse_pages` for WARC records (a worker's job)."""
+    from councilwatch.page_batches import Page, analyse_pages
 
-    ``skipped`` counts the others by reason; ``on_error(url_or_file, reason)`` is
-    told about records that cannot be read (the rest of the file is still read
-    when the format allows it).
-    """
-    skipped = skipped if skipped is not None else Counter()
-    domains = list(domains)
-    broken_at = first_broken_member(path) if path.suffix == ".gz" else None
-    if broken_at is not None and on_error:
-        on_error(
-            str(path), f"truncated or corrupt gzip member at byte {broken_at}; skipped from there"
-        )
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-                skipped["broken record"] += 1
-                if on_error:
-                    on_error(str(path), f"unreadable WARC record: {exc}")
-                return  # the stream cannot be resynchronised after a broken member
-            if broken_at is not None and records.offset >= broken_at:
-                skipped["broken record"] += 1
-                return
-            if record.rec_type != "response":
-                skipped[f"{record.rec_type} record"] += 1
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            if not url.startswith(("http://", "https://")):
-                skipped["not an http(s) URL"] += 1
-                continue
-            if domains and not domain_matches(urlsplit(url).netloc, domains):
-                skipped["other domain"] += 1
-                continue
-            if (since and date[:10] < since) or (until and date[:10] > until):
-                skipped["outside the dates"] += 1
-                continue
-            http = record.http_headers
-            status = http.get_statuscode() if http else None
-            if status != "200":
-                skipped[f"HTTP {status}"] += 1
-                continue
-            content_type = http.get_header("Content-Type") or ""
-            if "html" not in content_type.lower():
-                skipped["not HTML"] += 1
-                continue
-            try:
-                body = record.content_stream().read(MAX_PAYLOAD + 1)
-            except Exception as exc:  # decompression errors surface here, per record
-                skipped["broken record"] += 1
-                if on_error:
-                    on_error(url, f"unreadable payload: {type(exc).__name__}: {exc}")
-                continue
-            if len(body) > MAX_PAYLOAD:
-                skipped["over the size limit"] += 1
-                continue
-            yield Record(url, date, content_type, body)
+    return analyse_pages([Page(r.url, r.body, r.content_type) for r in records], nlp=nlp)
 
 
-def extract_record(record: Record) -> tuple[Record, Verdict]:
-    """Page extraction and the article gate for one record (as for a crawled page).
+def record_items(
+    records: Sequence[Record], results: Sequence[tuple[Any, Analysis]], source: str | None
+) -> list[dict]:
+    """The crawl items for analysed records: an article item (page, facts) or an error item
+    with the gate's reason, in order; plain values, as a Dask task returns them."""
+    from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
 
-    A top-level function so it can run in worker processes.
-    """
-    return record, judge_page(record.body, record.url, content_type=record.content_type)
-
-
-def import_warcs(
-    conn: sqlite3.Connection,
-    paths: Iterable[Path],
-    *,
-    run_id: int,
-    source: str | None = None,
-    domains: Iterable[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    processes: int = 1,
-    progress: Callable[[ImportReport], None] | None = None,
-) -> ImportReport:
-    """Extract and store every article in ``paths``; return what happened.
-
-    Extraction runs in ``processes`` worker processes; this process is the only
-    writer. Idempotent: importing the same files again stores nothing new.
-    """
-    report = ImportReport()
-
-    def on_error(where: str, reason: str) -> None:
-        report.errors += 1
-        store.record_error(conn, run_id, where, "import", reason)
-
-    def records() -> Iterator[Record]:
-        for path in paths:
-            yield from read_records(
-                path, domains=domains, since=since, until=until,
-                skipped=report.skipped, on_error=on_error,
-            )  # fmt: skip
-
-    tally = SourceTally()
-    if processes > 1:
-        with ProcessPoolExecutor(processes) as pool:
-            results = pool.map(extract_record, records(), chunksize=16)
-            _store_results(conn, run_id, results, report, tally, source, on_error, progress)
-    else:
-        results = map(extract_record, records())
-        _store_results(conn, run_id, results, report, tally, source, on_error, progress)
-    save_tallies(conn, run_id, {source or "unknown": tally}, block_after=1)
-    return report
-
-
-def _store_results(
-    conn: sqlite3.Connection,
-    run_id: int,
-    results: Iterable[tuple[Record, Verdict]],
-    report: ImportReport,
-    tally: SourceTally,
-    source: str | None,
-    on_error: Callable[[str, str], None],
-    progress: Callable[[ImportReport], None] | None,
-) -> None:
-    """Store each extracted article as a crawl would (``store_item``), count the rest."""
-    known_sources: set[str] = set()
-    for record, verdict in results:
+    items = []
+    for record, (verdict, analysis) in zip(records, results, strict=True):
         if verdict.refusal is not None:
-            report.skipped["not an article"] += 1
-            report.errors += 1
-            refused = error_item(record.url, EXTRACT_STAGE, verdict.refusal.reason, source)
-            store_item(conn, run_id, refused, tally, known_sources)
+            items.append(
+                {
+                    "kind": "error",
+                    "url": record.url,
+                    "stage": EXTRACT_STAGE,
+                    "reason": verdict.refusal.reason,
+                    "source": source,
+                    "status": None,
+                }
+            )
             continue
-        item = {
-            "kind": "article",
-            **verdict.article.as_dict(),
-            "source": source,
-            "fetched_at": _iso(record.date),
-            "raw_html": record.body,
-            "content_type": record.content_type,
-        }
-        try:
-            outcome = store_item(conn, run_id, item, tally, known_sources)
-        except StoreFailed:  # recorded in crawl_errors by store_item
-            report.errors += 1
-            continue
-        report.outcomes[outcome] += 1
-        if progress and sum(report.outcomes.values()) % 100 == 0:
-            progress(report)
+        items.append(
+            {
+                "kind": "article",
+                **verdict.article.as_dict(),
+                "source": source,
+                "fetched_at": _iso(record.date),
+                "raw_html": record.body,
+                "content_type": record.content_type,
+                **analysis,
+            }
+        )
+    return items
 
 
 def _iso(warc_date: str) -> str:
@@ -268,19 +116,131 @@ def _iso(warc_date: str) -> str:
         return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class ArchiveWriter:
+    """The single writer of an import: stores items (articles with their facts, refusals)
+    through the crawl's store path, and counts them in the report.
+
+    Imports the store path (Scrapy's item pipeline module) on first use only, so a scan
+    that keeps nothing never loads it.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, run_id: int, source: str | None) -> None:
+        from councilwatch.pipeline.store_items import SourceTally
+        from councilwatch.reference_data import load_reference_data
+
+        load_reference_data(conn)  # the gazetteer the facts point to
+        self.conn = conn
+        self.run_id = run_id
+        self.source = source
+        self.tally = SourceTally()
+        self.known_sources: set[str] = set()
+
+    def write(self, items: Sequence[dict], report: ImportReport) -> None:
+        """Store one batch of items: refusals one by one, articles in one transaction (one
+        by one if the database refuses the batch, so only the refused one is an error)."""
+        from councilwatch.pipeline.store_items import (
+            StoreFailed,
+            article_record,
+            count_outcome,
+            store_facts,
+            store_item,
+        )
+
+        articles = []
+        for item in items:
+            if item["kind"] == "error":
+                report.skipped["not an article"] += 1
+                store_item(self.conn, self.run_id, item, self.tally, self.known_sources)
+            else:
+                articles.append(item)
+        if not articles:
+            return
+        try:
+            records = [article_record(self.conn, item, self.known_sources) for item in articles]
+            outcomes = store.store_articles(self.conn, records)
+        except sqlite3.Error:
+            stored = []
+            for item in articles:
+                try:
+                    store_item(self.conn, self.run_id, item, self.tally, self.known_sources)
+                except StoreFailed:  # recorded in crawl_errors by store_item
+                    report.errors += 1
+                    continue
+                stored.append(item)
+        else:
+            for item, (outcome, article_id) in zip(articles, outcomes, strict=True):
+                count_outcome(self.tally, item, outcome, article_id)
+            stored = articles
+        for item in stored:
+            report.outcomes[item["outcome"]] += 1
+            if item["outcome"] in ("new", "updated") and item.get("facts") is None:
+                report.unanalysed += 1
+        store_facts(self.conn, stored)
+
+    def finish(self) -> None:
+        """Write the run's per-source figures (``crawl_run_sources``)."""
+        from councilwatch.pipeline.store_items import save_tallies
+
+        save_tallies(self.conn, self.run_id, {self.source or "unknown": self.tally}, block_after=1)
+
+
+def import_warcs(
+    conn: sqlite3.Connection,
+    paths: Iterable[str | Path],
+    *,
+    run_id: int,
+    source: str | None = None,
+    keep: ScanFilter = KEEP_ALL,
+    processes: int = 1,
+    nlp: bool = True,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Extract, analyse and store every article in ``paths``; return what happened.
+
+    Extraction and NLP run in ``processes`` worker processes (started only once a record is
+    kept); this process is the only writer. Idempotent: importing the same files again
+    stores nothing new.
+    """
+    report = ImportReport()
+
+    def on_error(where: str, reason: str) -> None:
+        report.errors += 1
+        store.record_error(conn, run_id, where, STAGE, reason)
+
+    records = (r for path in paths for r in scan_warc(path, keep, report.skipped, on_error))
+    analyse = functools.partial(analyse_records, nlp=nlp)
+    writer: ArchiveWriter | None = None
+    for batch, results in ordered_results(analyse, _batched(records, BATCH), processes):
+        writer = writer or ArchiveWriter(conn, run_id, source)
+        writer.write(record_items(batch, results, source), report)
+        if progress:
+            progress(report)
+    if writer is not None:
+        writer.finish()
+    return report
+
+
 def import_archives(
-    conn: sqlite3.Connection, paths: Sequence[Path], **options: Any
+    conn: sqlite3.Connection,
+    paths: Sequence[str | Path],
+    run: Callable[..., ImportReport] = import_warcs,
+    **options: Any,
 ) -> tuple[int, ImportReport]:
-    """:func:`import_warcs` as one ``crawl_runs`` row (reference data loaded first);
-    ``options`` are :func:`import_warcs`' (``source``, ``domains``, ``since``, ...).
+    """``run`` (:func:`import_warcs`, or the Dask import) as one ``crawl_runs`` row;
+    ``options`` are its own (``source``, ``keep``, ``processes``, ...).
 
     Returns ``(run id, report)``; a failed import leaves its row ``failed``.
     """
-    load_reference_data(conn)
     command = "councilwatch import-warc " + " ".join(str(p) for p in paths)
     run_id = store.start_run(conn, command)
     try:
-        report = import_warcs(conn, paths, run_id=run_id, **options)
+        report = run(conn, paths, run_id=run_id, **options)
     except BaseException:
         store.finish_run(conn, run_id, status="failed", counts={}, stats={})
         raise

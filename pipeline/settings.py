@@ -79,6 +79,13 @@ COUNCILWATCH_EXTRACT = True
 # Worth it when extraction, not politeness, limits the crawl (archive-scale runs):
 # see BENCHMARKS.md, "End to end".
 COUNCILWATCH_EXTRACT_PROCESSES = 0
+# What the extraction worker processes are: councilwatch's page workers extract a batch of
+# pages at a time and also run the NLP stage on the articles (COUNCILWATCH_CRAWL_NLP), so the
+# store pipeline writes articles with their facts; COUNCILWATCH_PAGE_BATCH pages at most per
+# batch. Empty: a plain process pool, extraction only, one page at a time.
+COUNCILWATCH_PAGE_POOL = "councilwatch.page_pool.PagePool"
+COUNCILWATCH_PAGE_BATCH = 16
+COUNCILWATCH_CRAWL_NLP = True
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
 COUNCILWATCH_RUN_ID = 0
 

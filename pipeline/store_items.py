@@ -112,6 +112,25 @@ def count_outcome(tally: SourceTally, item: dict, outcome: str, article_id: int)
     item["outcome"] = outcome
 
 
+def store_facts(conn: sqlite3.Connection, items: list[dict]) -> None:
+    """Write the facts that stored articles carry from the NLP stage (analysed in worker
+    processes while crawling), one transaction; articles without facts, and all of them if
+    the database refuses the facts, stay pending for ``councilwatch process``."""
+    analysed = [
+        item
+        for item in items
+        if item.get("facts") is not None and item.get("outcome") in ("new", "updated")
+    ]
+    if not analysed:
+        return
+    try:
+        with conn:
+            for item in analysed:
+                store.replace_facts(conn, item["article_id"], item["facts"], item["nlp_version"])
+    except sqlite3.Error:
+        return
+
+
 def save_tallies(
     conn: sqlite3.Connection, run_id: int, tallies: dict[str, SourceTally], block_after: int
 ) -> tuple[list[dict], dict]:
@@ -200,6 +219,7 @@ class StoreArticlePipeline:
         except StoreFailed:
             self.crawler.stats.inc_value("councilwatch/errors")
             raise
+        store_facts(self.conn, [item])
         self.count(outcome)
 
     def count(self, outcome: str) -> None:
@@ -241,6 +261,7 @@ class StoreArticlePipeline:
         for item, (outcome, article_id) in zip(items, outcomes, strict=True):
             count_outcome(self.tally(item.get("source")), item, outcome, article_id)
             self.count(outcome)
+        store_facts(self.conn, items)
 
     def close_spider(self) -> None:
         if self.timer is not None and self.timer.running:

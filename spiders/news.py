@@ -24,6 +24,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
 from councilwatch.extraction.gate import STAGE as EXTRACT_STAGE
@@ -105,6 +106,10 @@ class NewsSpider(scrapy.Spider):
     extract_processes: int = 0
     #: Refusals after which a source is blocked for the run (``COUNCILWATCH_BLOCK_AFTER``).
     block_after: int = DEFAULT_BLOCK_AFTER
+    #: Class of the extraction workers (``COUNCILWATCH_PAGE_POOL``): built from the crawler,
+    #: its ``analyse_page(body, url, content_type)`` coroutine gives the gate's verdict and
+    #: fields to add to the article item (its facts); empty: a plain process pool.
+    page_pool: str = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -116,6 +121,7 @@ class NewsSpider(scrapy.Spider):
             "COUNCILWATCH_EXTRACT_PROCESSES", cls.extract_processes
         )
         spider.block_after = settings.getint("COUNCILWATCH_BLOCK_AFTER", cls.block_after)
+        spider.page_pool = settings.get("COUNCILWATCH_PAGE_POOL") or ""
         return spider
 
     def __init__(
@@ -296,9 +302,15 @@ class NewsSpider(scrapy.Spider):
     async def parse_article_elsewhere(self, response: Response) -> AsyncIterator[CrawlItem]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         pool = self.extraction_pool()
-        future = pool.submit(judge_page, response.body, response.url, content_type=content_type)
+        extra: dict = {}
         try:
-            verdict = await asyncio.wrap_future(future)
+            if self.page_pool:
+                verdict, extra = await pool.analyse_page(response.body, response.url, content_type)
+            else:
+                future = pool.submit(
+                    judge_page, response.body, response.url, content_type=content_type
+                )
+                verdict = await asyncio.wrap_future(future)
         except Exception as exc:  # the worker process died under this page
             verdict = Verdict(None, Refusal.extraction_failed(exc))
             if isinstance(exc, BrokenProcessPool):  # start afresh
@@ -307,6 +319,8 @@ class NewsSpider(scrapy.Spider):
                     self._extraction_pool = None
         self.crawler.stats.inc_value("councilwatch/extracted_in_workers")
         for item in self.article_items(verdict, response):
+            if item["kind"] == "article":
+                item.update(extra)
             yield item
 
     def extraction_pool(self) -> ProcessPoolExecutor | None:
@@ -314,6 +328,10 @@ class NewsSpider(scrapy.Spider):
         if self._extraction_pool is None:
             if self.extract_processes <= 0 or not is_asyncio_available():
                 return None
+            if self.page_pool:
+                pool_class = load_object(self.page_pool)
+                self._extraction_pool = build_from_crawler(pool_class, self.crawler)
+                return self._extraction_pool
             context = multiprocessing.get_context("spawn")  # no forked reactor
             self._extraction_pool = ProcessPoolExecutor(self.extract_processes, mp_context=context)
         return self._extraction_pool

@@ -10,17 +10,39 @@ import click
 
 from councilwatch.cli.options import DATE, db_option, open_db
 
+#: Exit status of an import that finished but recorded errors (records it could not read,
+#: files cut short, articles the database refused): EX_DATAERR, "input data was incorrect".
+EXIT_RECORDED_ERRORS = 65
 
-def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
-    """Paths and globs to existing files, in order, each once; ClickException if none match."""
-    paths: list[Path] = []
+
+def expand_paths(patterns: tuple[str, ...]) -> list[str]:
+    """Paths, globs and URLs to WARC files, in order, each once; ClickException if a local
+    one matches nothing. URLs (``s3://...``) are expanded by fsspec, on the workers' side."""
+    paths: list[str] = []
     for pattern in patterns:
-        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
-        missing = [m for m in matches if not Path(m).is_file()]
-        if not matches or missing:
-            raise click.ClickException(f"{pattern}: no such WARC file")
-        paths.extend(Path(m) for m in matches if Path(m) not in paths)
+        if "://" in pattern:
+            matches = _remote_matches(pattern)
+        else:
+            matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+            if not matches or any(not Path(m).is_file() for m in matches):
+                raise click.ClickException(f"{pattern}: no such WARC file")
+        paths.extend(m for m in matches if m not in paths)
     return paths
+
+
+def _remote_matches(pattern: str) -> list[str]:
+    """A URL, or a URL glob expanded by its fsspec file system (s3fs for ``s3://``)."""
+    if not glob.has_magic(pattern):
+        return [pattern]
+    import fsspec
+
+    try:
+        fs, _, found = fsspec.get_fs_token_paths(pattern)
+    except (ImportError, ValueError) as exc:
+        raise click.ClickException(f"{pattern}: {exc}") from exc
+    if not found:
+        raise click.ClickException(f"{pattern}: no such WARC file")
+    return [fs.unstrip_protocol(path) for path in sorted(found)]
 
 
 @click.command("import-warc")
@@ -34,7 +56,20 @@ def expand_paths(patterns: tuple[str, ...]) -> list[Path]:
     "--until", type=DATE, help="Keep records captured on or before this date (YYYY-MM-DD)."
 )
 @click.option("--source", help="Source name recorded on the imported articles.")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for page extraction and NLP (this process stores).",
+)
+@click.option(
+    "--dask",
+    "scheduler",
+    metavar="ADDRESS",
+    help="Scan, extract and analyse each file as a task on this Dask scheduler "
+    "(tcp://HOST:8786); this process stores the results.",
+)
 @click.option("--no-process", is_flag=True, help="Store the articles but skip the NLP stage.")
 def import_warc_command(
     patterns: tuple[str, ...],
@@ -44,15 +79,21 @@ def import_warc_command(
     until: str | None,
     source: str | None,
     processes: int,
+    scheduler: str | None,
     no_process: bool,
 ) -> None:
-    """Import articles from WARC / WARC.gz files (e.g. Common Crawl CC-NEWS), then run NLP.
+    """Import articles from WARC / WARC.gz files (e.g. Common Crawl CC-NEWS) with their facts.
 
-    Keeps HTML response records of the chosen domains and capture dates, extracts
-    and stores them like a crawl (deduplicated), and reports what was skipped and why.
+    Keeps HTML response records of the chosen domains and capture dates (judged on the
+    WARC headers, before any payload is read), extracts, analyses and stores them like a
+    crawl (deduplicated), and prints one line: articles by outcome, records skipped by
+    reason, errors. Paths may be globs, or URLs fsspec can read (s3://...).
+
+    Exit status: 0; 65 when errors were recorded (unreadable records, files cut short,
+    articles the database refused; see crawl_errors); 1 for bad arguments.
     """
-    from councilwatch.process import process_articles
     from councilwatch.warc import ImportReport, import_archives
+    from councilwatch.warc_scan import ScanFilter
 
     paths = expand_paths(patterns)
     conn = open_db(db_path, create=True)
@@ -60,16 +101,34 @@ def import_warc_command(
     def progress(report: ImportReport) -> None:
         click.echo(f"  {sum(report.outcomes.values())} articles stored so far", err=True)
 
+    options = {
+        "source": source,
+        "keep": ScanFilter(tuple(domains), since, until),
+        "nlp": not no_process,
+        "progress": progress,
+    }
+    unavailable: tuple[type[Exception], ...] = ()
+    if scheduler:
+        from councilwatch.dask_runner import DaskUnavailable, import_with_dask
+
+        options.update(run=import_with_dask, scheduler=scheduler)
+        unavailable = (DaskUnavailable,)
+    else:
+        options["processes"] = processes
     click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
-    _, report = import_archives(
-        conn, paths, source=source, domains=domains, since=since, until=until,
-        processes=processes, progress=progress,
-    )  # fmt: skip
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "none"
-    skipped = ", ".join(f"{n} {k}" for k, n in report.skipped.most_common()) or "none"
-    click.echo(f"Articles: {outcomes}. Skipped records: {skipped}. Errors: {report.errors}.")
-    if not no_process:
-        count = process_articles(conn, processes=processes)
-        click.echo(f"Processed {count} articles.")
+    try:
+        run_id, report = import_archives(conn, paths, **options)
+        if not no_process and report.unanalysed:  # articles the NLP stage failed on
+            from councilwatch.process import process_articles
+
+            process_articles(conn, processes=processes, scheduler=scheduler)
+    except unavailable as exc:
+        raise click.ClickException(str(exc)) from exc
     conn.close()
-    sys.exit(0)
+    click.echo(report.summary())
+    if report.errors:
+        click.echo(
+            f"import-warc: {report.errors} error(s) recorded in crawl_errors (run {run_id})",
+            err=True,
+        )
+        sys.exit(EXIT_RECORDED_ERRORS)

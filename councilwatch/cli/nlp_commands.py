@@ -19,15 +19,29 @@ from councilwatch.cli.options import db_option, open_db
     "--processes", default=1, show_default=True, type=click.IntRange(1), help="Worker processes."
 )
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1))
-def process(db_path: Path, everything: bool, processes: int, batch_size: int) -> None:
+@click.option(
+    "--dask",
+    "scheduler",
+    metavar="ADDRESS",
+    help="Analyse the batches as tasks on this Dask scheduler (tcp://HOST:8786).",
+)
+def process(
+    db_path: Path, everything: bool, processes: int, batch_size: int, scheduler: str | None
+) -> None:
     """Run the NLP stage over new articles (or all with --all).
 
     Interruptible: committed batches stay done, and running the same command again
     resumes (an interrupted --all run continues after the last article it finished).
+    With --dask the batches are analysed on a Dask cluster and stored here.
     """
     from councilwatch.process import ProgressReport, process_articles
     from councilwatch.reference_data import load_reference_data
 
+    unavailable: tuple[type[Exception], ...] = ()
+    if scheduler:
+        from councilwatch.dask_runner import DaskUnavailable
+
+        unavailable = (DaskUnavailable,)
     conn = open_db(db_path, create=False)  # migrated: adds what newer versions brought
     load_reference_data(conn)
     try:
@@ -36,11 +50,14 @@ def process(db_path: Path, everything: bool, processes: int, batch_size: int) ->
             everything=everything,
             batch_size=batch_size,
             processes=processes,
+            scheduler=scheduler,
             progress=ProgressReport(sys.stderr),
         )
     except KeyboardInterrupt:
         click.echo("\nInterrupted; run the same command again to resume.", err=True)
         sys.exit(130)
+    except unavailable as exc:  # the Dask scheduler
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Processed {count} articles.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import time
+import select
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -70,10 +70,8 @@ def test_generated_articles_are_deterministic_and_varied() -> None:
     assert body_text(complete_article(first[0])) == body_text(complete_article(again[0]))
 
 
-def test_fifty_thousand_articles_generate_fast() -> None:
-    started = time.perf_counter()
-    articles = generate_articles(50_000, seed=1)
-    assert time.perf_counter() - started < 5  # ~1 s on an idle core
+def test_fifty_thousand_articles_have_distinct_paths() -> None:
+    articles = generate_articles(50_000, seed=1)  # its speed is measured in bench/e2e.py
     assert len({article_path(a) for a in articles}) == 50_000
 
 
@@ -256,9 +254,9 @@ def test_hung_connections_do_not_block_others(faulty_site: SampleSite) -> None:
     host, port = "127.0.0.1", urlsplit(faulty_site.base_url).port
     conn = http.client.HTTPConnection(host, port, timeout=5)
     conn.request("GET", hung)  # left hanging while other requests go through
-    started = time.perf_counter()
     assert fetch(faulty_site.base_url + "/robots.txt")[0] == 200
-    assert time.perf_counter() - started < HANG / 2
+    # answered while the hung request is still open: nothing has come back on its socket yet
+    assert select.select([conn.sock], [], [], 0)[0] == []
     with pytest.raises(http.client.RemoteDisconnected):
         conn.getresponse()
     conn.close()

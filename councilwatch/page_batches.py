@@ -1,0 +1,54 @@
+"""The work done on fetched pages away from the single writer, a batch at a time: page
+extraction, the article gate and the NLP stage. The same function serves a crawl's worker
+processes, an archive import's and a Dask task, and returns plain picklable values.
+
+Example:
+    >>> html = (b"<html><head><title>Kent shares IT</title></head><body><article>"
+    ...         + b"<p>Kent County Council will save \\xc2\\xa32m a year by sharing its IT "
+    ...         + b"service with Medway Council, officials said on Monday. </p>" * 4
+    ...         + b"</article></body></html>")
+    >>> [(verdict, facts)] = analyse_pages([Page("https://press.example/news/kent/", html, "text/html")])
+    >>> verdict.article.title, sorted({m["code"] for m in facts["facts"]["councils"]})
+    ('Kent shares IT', ['KEN', 'MDW'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from councilwatch.extraction.gate import Verdict, judge_page
+
+
+class Page(NamedTuple):
+    """A fetched page: what extraction needs of it."""
+
+    url: str
+    body: bytes
+    content_type: str | None
+
+
+#: What a page's article carries from the NLP stage: ``{"facts": ..., "nlp_version": ...}``,
+#: or nothing (NLP off, a refused page, or an article the NLP stage failed on, which the
+#: next ``councilwatch process`` tries again).
+Analysis = dict[str, Any]
+
+
+def analyse_pages(pages: Sequence[Page], *, nlp: bool = True) -> list[tuple[Verdict, Analysis]]:
+    """The gate's verdict on each page and, with ``nlp``, its article's facts, in order.
+
+    Never raises for one bad page: extraction failures are refusals, and an article the
+    NLP stage fails on gets no facts.
+    """
+    verdicts = [judge_page(p.body, p.url, content_type=p.content_type) for p in pages]
+    analyses: list[Analysis] = [{} for _ in verdicts]
+    articles = [(i, v.article) for i, v in enumerate(verdicts) if v.article is not None]
+    if nlp and articles:
+        from councilwatch.nlp.analyse import NLP_VERSION
+        from councilwatch.process import analyse_batch
+
+        batch = [(i, a.body, a.published) for i, a in articles]
+        for (i, _), facts in zip(articles, analyse_batch(batch), strict=True):
+            if "error" not in facts:
+                analyses[i] = {"facts": facts, "nlp_version": NLP_VERSION}
+    return list(zip(verdicts, analyses, strict=True))

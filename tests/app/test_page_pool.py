@@ -1,0 +1,46 @@
+"""A crawl with page extraction and NLP in worker processes (``councilwatch.page_pool``)
+stores each article with its facts as it goes: the same articles and facts as a crawl with
+in-process extraction followed by ``councilwatch process``."""
+
+from __future__ import annotations
+
+from ..conftest import FAST_CRAWL, query, run_cli
+from ..localsite import serve_pages
+from ..pipeline.test_crawl import BODY_A, BODY_B, article_page, rss
+from .test_dask import facts
+
+ARTICLES = 12
+
+
+def crawl(db, base: str, *settings: str) -> None:
+    result = run_cli(
+        "crawl", "--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL, *settings
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_a_crawl_with_page_workers_stores_articles_with_their_facts(tmp_path):
+    pages: dict = {}
+    serial, overlapped = tmp_path / "serial.db", tmp_path / "overlapped.db"
+    with serve_pages(pages) as (base, _):
+        paths = [f"/news/{i}/" for i in range(ARTICLES)]
+        pages["/feed/"] = rss(base, paths)
+        for i in range(ARTICLES):
+            body = f"{BODY_A if i % 2 else BODY_B}\n\nStory number {i}."
+            pages[f"/news/{i}/"] = article_page(base, str(i), f"Story {i}", body)
+        crawl(serial, base)
+        crawl(
+            overlapped,
+            base,
+            "-s",
+            "COUNCILWATCH_EXTRACT_PROCESSES=2",
+            "-s",
+            "COUNCILWATCH_PAGE_BATCH=4",
+        )
+    assert query(overlapped, "SELECT count(*) FROM articles WHERE nlp_version IS NULL") == [(0,)]
+    assert query(serial, "SELECT count(*) FROM articles WHERE nlp_version IS NULL") == [(ARTICLES,)]
+    assert run_cli("process", "--db", str(serial)).returncode == 0
+    assert facts(overlapped) == facts(serial)
+    assert len(facts(overlapped)["councils"]) >= ARTICLES
+    (stats,) = query(overlapped, "SELECT stats FROM crawl_runs")[0]
+    assert '"councilwatch/extracted_in_workers": 12' in stats
