@@ -274,17 +274,59 @@ def replace_facts(
                 nlp_version,
             ),
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO arrangement_councils (arrangement_id, code) VALUES (?, ?)",
-            [(cursor.lastrowid, code) for code in arrangement["councils"]],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO arrangement_services (arrangement_id, service) VALUES (?, ?)",
-            [(cursor.lastrowid, service) for service in arrangement.get("services", ())],
-        )
+        _insert_members(conn, "arrangement", cursor.lastrowid, arrangement)
+    conn.executemany(
+        'INSERT INTO supplier_mentions (article_id, supplier_id, text, start, "end", sentence, '
+        "nlp_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, m["id"], m["text"], m["start"], m["end"], m["sentence"], nlp_version)
+            for m in facts.get("suppliers", ())
+        ],
+    )
+    _insert_contracts(conn, article_id, facts.get("contracts", ()), nlp_version)
     conn.execute(
         "UPDATE articles SET nlp_version = ?, processed_at = ? WHERE id = ?",
         (nlp_version, utcnow(), article_id),
+    )
+
+
+def _insert_contracts(
+    conn: sqlite3.Connection, article_id: int, contracts: Iterable[Mapping], nlp_version: str
+) -> None:
+    """One ``contracts`` row per contract, with its councils and services."""
+    for contract in contracts:
+        cursor = conn.execute(
+            "INSERT INTO contracts (article_id, supplier_id, value_gbp, period, years, start_date, "
+            'end_date, status, start, "end", sentence, nlp_version) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                contract["supplier"],
+                contract.get("value_gbp"),
+                contract.get("period"),
+                contract.get("years"),
+                contract.get("start"),
+                contract.get("end"),
+                contract["status"],
+                contract.get("sentence_start", 0),
+                contract.get("sentence_end", 0),
+                contract["sentence"],
+                nlp_version,
+            ),
+        )
+        _insert_members(conn, "contract", cursor.lastrowid, contract)
+
+
+def _insert_members(conn: sqlite3.Connection, kind: str, row_id: int, fact: Mapping) -> None:
+    """The councils and services of an arrangement or contract (``<kind>_councils``,
+    ``<kind>_services``)."""
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {kind}_councils ({kind}_id, code) VALUES (?, ?)",
+        [(row_id, code) for code in fact["councils"]],
+    )
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {kind}_services ({kind}_id, service) VALUES (?, ?)",
+        [(row_id, service) for service in fact.get("services", ())],
     )
 
 

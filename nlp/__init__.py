@@ -1,4 +1,5 @@
-"""councilwatch.nlp: the spaCy stage that finds councils, money, services and arrangements.
+"""councilwatch.nlp: the spaCy stage that finds councils, suppliers, money, services,
+arrangements and contracts.
 
 Example:
     >>> from councilwatch.nlp import NLP_VERSION
@@ -6,6 +7,6 @@ Example:
     True
 """
 
-NLP_VERSION = "0.2.0"
+NLP_VERSION = "0.3.0"
 
 __all__ = ["NLP_VERSION"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import urlsplit
 
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.render import article_path
 from councilwatch.sample_site.server import SampleSite
 
@@ -52,7 +53,7 @@ def test_a_crawl_of_a_faulty_site_loses_nothing_served_intact(db_path):
     conn.close()
 
     paths = {article_path(a) for a in site.articles}
-    assert len(paths) == EXTRA_ARTICLES + 17
+    assert len(paths) == EXTRA_ARTICLES + len(sample_articles())
     counts = site.faults.counts()
     assert sum(counts.values()) > 100  # the site really misbehaved
     assert {"timeout", "http_503", "reset", "truncated", "huge", "binary"} <= set(counts)

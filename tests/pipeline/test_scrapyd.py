@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.serve import free_port
 
@@ -160,7 +161,7 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         )
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (17,)
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(sample_articles()),)
         assert conn.execute("SELECT count(*) FROM crawl_errors").fetchone() == (0,)
         assert conn.execute("SELECT command, status FROM crawl_runs").fetchall() == [
             ("scrapy crawl news", "finished")
@@ -187,7 +188,10 @@ def test_a_scrapyd_job_with_redis_url_is_a_worker(scrapyd, redis_url, tmp_path):
              ("setting", "COUNCILWATCH_DB=/nonexistent/councilwatch.db")],
         )  # fmt: skip
     keys = RedisKeys.for_spider("news")
-    assert redis.Redis.from_url(redis_url).llen(keys.items) == 17
+    count = len(sample_articles())
+    assert redis.Redis.from_url(redis_url).llen(keys.items) == count
     db = tmp_path / "councilwatch.db"
     loaded = run_cli("load", "--redis", redis_url, "--db", str(db))
-    assert "Loaded 17 items (run 1): 17 new articles" in loaded.stdout, loaded.stderr[-2000:]
+    assert f"Loaded {count} items (run 1): {count} new articles" in loaded.stdout, loaded.stderr[
+        -2000:
+    ]
