@@ -36,8 +36,32 @@ def test_the_demo_register_is_crawled_and_linked(demo_db):
             for r in register.store(api).releases}  # fmt: skip
     assert set(rows(demo_db, "SELECT ocid, id FROM ocds_releases")) == want
     awards = rows(demo_db, "SELECT buyer_code, buyer_link FROM awards ORDER BY buyer_code")
-    assert [code for code, _ in awards] == ["BNE", "BNE", "HCK", "KEN", "LDS"]
+    assert [code for code, _ in awards] == ["BDF", "BNE", "BNE", "BST", "HAV", "HCK", "KEN", "LDS"]
     assert ("BNE", "identifier") in awards and ("KEN", "name") in awards
+    assert rows(demo_db, "SELECT count(*) FROM award_suppliers WHERE supplier_id IS NULL") == [(0,)]
+
+
+def test_the_demo_shows_every_outcome_of_the_check(demo_db):
+    checks = rows(
+        demo_db,
+        "SELECT outcome, council, supplier, ocid FROM contract_checks ORDER BY outcome, council",
+    )
+    by_outcome: dict = {}
+    for outcome, council, supplier, ocid in checks:
+        by_outcome.setdefault(outcome, set()).add((council, supplier, ocid is not None))
+    # the sample articles' contracts against the demo register (sample_site/register/)
+    assert {("BDF", "liberata", True), ("LDS", "cgi", True)} <= by_outcome["confirmed"]
+    assert ("BST", "amey", True) in by_outcome["value differs"]
+    assert {("SOM", "agilisys", False), ("LDS", "fujitsu", False)} <= by_outcome[
+        "not on the register"
+    ]
+    assert ("BNE", "capita", True) in by_outcome["not in the press"]
+    ((press, register),) = rows(
+        demo_db,
+        "SELECT press_total_gbp, award_value FROM contract_checks "
+        "WHERE outcome = 'value differs' AND council = 'BST'",
+    )
+    assert register == 60e6 and press > 90e6  # £12m a year over the register's eight years
 
 
 def test_boilerplate_stays_out_of_bodies(demo_db):

@@ -178,7 +178,7 @@ def test_chart_of_mentions_per_month(page, server):
     assert chart.bounding_box()["height"] > 50
 
 
-def test_the_register_against_the_press(page, server):
+def test_the_register_against_the_press(page, server, demo_db):
     page.goto(f"{server}/{DB_NAME}/contract_checks?_facet=outcome")
     facet = page.locator(".facet-info[data-column='outcome']")
     assert facet.locator("a", has_text="not in the press").first.is_visible()
@@ -191,9 +191,9 @@ def test_the_register_against_the_press(page, server):
     page.goto(f"{server}/{DB_NAME}/awards?_facet=buyer_code")
     assert page.locator(".facet-info[data-column='buyer_code'] a", has_text="Barnet").count()
     page.goto(f"{server}/{DB_NAME}/contracts_ending_soon?council=")
-    from datetime import date
-
-    # the demo register's Leeds award runs to 2027-09-30
-    ending = date.today() <= date(2027, 9, 30) and date.today() >= date(2026, 9, 30)
-    expected = "Leeds and CGI: ends 2027-09-30" if ending else "Nothing ends in the next 12 months"
-    assert page.locator("td.col-atom_title", has_text=expected).count() == 1
+    with sqlite3.connect(demo_db) as conn:
+        ending = [t for (t,) in conn.execute("SELECT title FROM contracts_ending")]
+    titles = page.locator("td.col-atom_title").all_inner_texts()
+    assert len(titles) == max(len(ending), 1)
+    if not ending:
+        assert titles == ["Nothing ends in the next 12 months"]

@@ -202,7 +202,7 @@ def test_the_demo_register_is_served_without_the_reference_set():
     with running_procurement_api(register) as api:
         cf = pages(f"{api.base_url}{CF}?limit=2")
         fts = pages(f"{api.base_url}{FTS}?updatedFrom=2021-01-01T00:00:00")
-    assert [len(p["releases"]) for p in cf] == [2, 2]
+    assert [len(p["releases"]) for p in cf] == [2, 2, 2, 1]
     assert [r["ocid"] for p in fts for r in p["releases"]] == ["ocds-h6vhtk-03a1f2"]
 
 
