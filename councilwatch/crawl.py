@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -46,15 +46,17 @@ def run_crawl(
     refresh: bool = False,
     jobdir: str | Path | None = None,
     settings: Mapping | None = None,
+    alongside: Callable[[CrawlerProcess], object] | None = None,
 ) -> dict:
     """Crawl registry ``sources`` and ``start_urls`` (feeds, sitemaps, robots.txt or
     index pages) into ``db_path``.
 
     ``jobdir`` keeps the crawl's state on disk so a stopped crawl resumes where it
-    was. Blocks until the crawl ends and returns Scrapy's stats (a crawl that could
-    not start, its database unusable say, has ``finish_reason`` ``crawl_error`` and the
-    error under ``councilwatch/crawl_error``). Runs a Twisted reactor, so it can be
-    called once per process.
+    was. ``alongside`` may schedule other crawls in the same process (the demo's
+    register crawl). Blocks until the crawls end and returns the news crawl's Scrapy
+    stats (a crawl that could not start, its database unusable say, has
+    ``finish_reason`` ``crawl_error`` and the error under ``councilwatch/crawl_error``).
+    Runs a Twisted reactor, so it can be called once per process.
     """
     overrides = {"COUNCILWATCH_REFRESH": refresh, **(settings or {})}
     if jobdir:
@@ -71,6 +73,8 @@ def run_crawl(
         max_articles=max_articles,
     )
     done.addErrback(failures.append)  # said in the outcome, not as "Unhandled error"
+    if alongside is not None:
+        alongside(process)
     process.start()
     stats = dict(crawler.stats.get_stats())
     if failures:

@@ -1,6 +1,7 @@
 """``councilwatch demo``: the whole path on the bundled sample site.
 
-sample site on 127.0.0.1 -> real crawl -> SQLite -> NLP -> Datasette.
+sample site and register mimic on 127.0.0.1 -> real crawls -> SQLite -> NLP -> register
+linking -> Datasette.
 """
 
 from __future__ import annotations
@@ -12,25 +13,58 @@ import click
 
 from councilwatch.crawl import run_crawl
 from councilwatch.crawl_stats import CrawlFigures
+from councilwatch.db import register_store
 from councilwatch.db.schema import connect
 from councilwatch.db.status import row_counts
 from councilwatch.process import process_articles
 from councilwatch.reference_data import load_reference_data
+from councilwatch.register_crawl import (
+    RegisterCrawlFigures,
+    register_figures,
+    schedule_register_crawls,
+)
+from councilwatch.register_links import link_register
 from councilwatch.serve import PortInUse, check_port_free, serve
 
+#: The demo register's dates lie within these: one window per register, no delay (the
+#: mimic is our own, on loopback).
+DEMO_REGISTER_SINCE = "2010-01-01"
 
-def crawl_sample_site(db_path: Path) -> dict:
-    """Start the sample site on a free loopback port and crawl it into ``db_path``."""
+
+def demo_register_settings(base_url: str) -> dict:
+    """Settings that point the register spiders at the mimic at ``base_url``."""
+    return {
+        "COUNCILWATCH_CONTRACTS_FINDER_URL": base_url,
+        "COUNCILWATCH_FIND_A_TENDER_URL": base_url,
+        "COUNCILWATCH_CONTRACTS_FINDER_WINDOW": "10000d",
+        "COUNCILWATCH_FIND_A_TENDER_WINDOW": "10000d",
+        "COUNCILWATCH_CONTRACTS_FINDER_DELAY": 0,
+        "COUNCILWATCH_FIND_A_TENDER_DELAY": 0,
+    }
+
+
+def crawl_sample_site(db_path: Path) -> tuple[dict, list[RegisterCrawlFigures]]:
+    """Start the sample site and the register mimic (serving the demo's register) on free
+    loopback ports and crawl both into ``db_path``, in one Scrapy process."""
+    from councilwatch.sample_site.procurement_api import running_procurement_api
+    from councilwatch.sample_site.procurement_data import Register, demo_folder
     from councilwatch.sample_site.server import running_sample_site
 
-    with running_sample_site("127.0.0.1", 0) as base_url:
+    register = Register.from_folder(demo_folder())
+    with running_sample_site("127.0.0.1", 0) as base_url, running_procurement_api(register) as api:
         click.echo(f"Sample site at {base_url}/; crawling from {base_url}/robots.txt", err=True)
-        return run_crawl(
+        click.echo(f"Register mimic at {api.base_url}/", err=True)
+        scheduled: list = []
+        stats = run_crawl(
             db_path,
             [f"{base_url}/robots.txt"],
             source="sample-site",
-            settings={"LOG_LEVEL": "WARNING"},
+            settings={"LOG_LEVEL": "WARNING", **demo_register_settings(api.base_url)},
+            alongside=lambda process: scheduled.extend(
+                schedule_register_crawls(process, since=DEMO_REGISTER_SINCE)
+            ),
         )
+    return stats, register_figures(scheduled)
 
 
 def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:
@@ -39,21 +73,30 @@ def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> No
             check_port_free("127.0.0.1", port)
         except PortInUse as exc:
             raise click.ClickException(f"{exc}; choose another with --port") from exc
-    crawled = CrawlFigures.from_stats(crawl_sample_site(db_path))
+    stats, register = crawl_sample_site(db_path)
+    crawled = CrawlFigures.from_stats(stats)
     click.echo(
         f"Crawled {crawled.pages} pages: {crawled.articles_new} new articles, "
-        f"{crawled.already_stored} already stored.",
+        f"{crawled.already_stored} already stored; register: "
+        + ", ".join(f"{f.source} {f.releases_new} new releases" for f in register)
+        + ".",
         err=True,
     )
     conn = connect(db_path)
     load_reference_data(conn)
     count = process_articles(conn)
+    links = link_register(conn)
     rows = row_counts(conn, ["articles", "council_mentions", "money_mentions"])
+    checks = register_store.check_outcomes(conn)
     conn.close()
     click.echo(
         f"Processed {count} articles. {db_path}: {rows['articles']} articles, "
         f"{rows['council_mentions']} council mentions, {rows['money_mentions']} pound figures.",
         err=True,
     )
+    click.echo(links.line(), err=True)
+    if checks:
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in checks.items())
+        click.echo(f"Press against the register: {summary}.", err=True)
     if serve_after:
         sys.exit(serve(db_path, host="127.0.0.1", port=port))

@@ -46,6 +46,10 @@ DEFAULT_TABLES = (
     "arrangements",
     "arrangement_councils",
     "arrangement_services",
+    "ocds_releases",
+    "awards",
+    "award_suppliers",
+    "contract_checks",
 )
 FORMATS = ("csv", "json")
 
@@ -124,8 +128,8 @@ def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> di
     fks = foreign_keys(conn, table)
     if fks:
         schema["foreignKeys"] = [
-            {"fields": [column], "reference": {"resource": other, "fields": [other_column]}}
-            for column, other, other_column in fks
+            {"fields": columns, "reference": {"resource": other, "fields": other_columns}}
+            for columns, other, other_columns in fks
         ]
     return schema
 
@@ -222,7 +226,8 @@ def export_extract(
         "profile": "tabular-data-package",
         "name": f"councilwatch-extract-{stamp}",
         "title": f"{metadata.get('title', 'councilwatch')} extract, {stamp}",
-        "description": "UK public-sector IT news articles and the facts extracted from them.",
+        "description": "UK public-sector IT news articles and the facts extracted from them, "
+        "and the public register's awards checked against them.",
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "licenses": [
             {

@@ -28,6 +28,8 @@ _ARTICLE_FILTERS = {
     "arrangement_councils": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
     "arrangement_services": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
     "raw_pages": "article_id in ({ids})",
+    # register awards no article mentioned belong to no article: kept with any selection
+    "contract_checks": "article_id in ({ids}) or article_id is null",
 }
 
 
@@ -82,9 +84,20 @@ def table_columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, 
     return [(r[1], r[2], r[3], r[5]) for r in conn.execute(f'pragma table_info("{table}")')]
 
 
-def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
-    """``(column, referenced table, referenced column)`` of each foreign key."""
-    return [(r[3], r[2], r[4]) for r in conn.execute(f'pragma foreign_key_list("{table}")')]
+def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[list[str], str, list[str]]]:
+    """``(columns, referenced table, referenced columns)`` of each foreign key (several
+    columns for a composite key).
+
+    >>> from councilwatch.db.schema import connect
+    >>> foreign_keys(connect(":memory:"), "award_suppliers")
+    [(['ocid', 'award_id'], 'awards', ['ocid', 'award_id'])]
+    """
+    keys: dict[int, tuple[list[str], str, list[str]]] = {}
+    for row in conn.execute(f'pragma foreign_key_list("{table}")'):
+        columns, _, others = keys.setdefault(row[0], ([], row[2], []))
+        columns.append(row[3])
+        others.append(row[4])
+    return list(keys.values())
 
 
 def table_rows(

@@ -172,5 +172,20 @@ def _migrations_log(db: Database) -> None:
     )
 
 
+@migration(3, "suppliers and contracts: suppliers, supplier_names, supplier_mentions, contracts")
+def _suppliers(db: Database) -> None:
+    db.executescript(sql_file("v3_suppliers.sql"))
+
+
+@migration(4, "the public register: ocds_releases, awards, award_suppliers, ocds_crawl_windows")
+def _public_register(db: Database) -> None:
+    db.executescript(sql_file("v4_register.sql"))
+
+
+@migration(5, "the press against the register: contract_checks, contracts_ending and their views")
+def _contract_checks(db: Database) -> None:
+    db.executescript(sql_file("v5_contract_checks.sql"))
+
+
 #: The version :func:`migrate` brings a database to.
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -43,7 +43,14 @@ __all__ = [
     "connect",
 ]
 
-FACT_TABLES = ("council_mentions", "money_mentions", "service_mentions", "arrangements")
+FACT_TABLES = (
+    "council_mentions",
+    "money_mentions",
+    "service_mentions",
+    "arrangements",
+    "supplier_mentions",
+    "contracts",
+)
 
 
 def connect(path: str | Path, *, create: bool = True, upgrade: bool = True) -> sqlite3.Connection:

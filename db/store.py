@@ -274,28 +274,103 @@ def replace_facts(
                 nlp_version,
             ),
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO arrangement_councils (arrangement_id, code) VALUES (?, ?)",
-            [(cursor.lastrowid, code) for code in arrangement["councils"]],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO arrangement_services (arrangement_id, service) VALUES (?, ?)",
-            [(cursor.lastrowid, service) for service in arrangement.get("services", ())],
-        )
+        _insert_members(conn, "arrangement", cursor.lastrowid, arrangement)
+    conn.executemany(
+        'INSERT INTO supplier_mentions (article_id, supplier_id, text, start, "end", sentence, '
+        "nlp_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, m["id"], m["text"], m["start"], m["end"], m["sentence"], nlp_version)
+            for m in facts.get("suppliers", ())
+        ],
+    )
+    _insert_contracts(conn, article_id, facts.get("contracts", ()), nlp_version)
     conn.execute(
         "UPDATE articles SET nlp_version = ?, processed_at = ? WHERE id = ?",
         (nlp_version, utcnow(), article_id),
     )
 
 
+def _insert_contracts(
+    conn: sqlite3.Connection, article_id: int, contracts: Iterable[Mapping], nlp_version: str
+) -> None:
+    """One ``contracts`` row per contract, with its councils and services."""
+    for contract in contracts:
+        cursor = conn.execute(
+            "INSERT INTO contracts (article_id, supplier_id, value_gbp, period, years, start_date, "
+            'end_date, status, start, "end", sentence, nlp_version) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                contract["supplier"],
+                contract.get("value_gbp"),
+                contract.get("period"),
+                contract.get("years"),
+                contract.get("start"),
+                contract.get("end"),
+                contract["status"],
+                contract.get("sentence_start", 0),
+                contract.get("sentence_end", 0),
+                contract["sentence"],
+                nlp_version,
+            ),
+        )
+        _insert_members(conn, "contract", cursor.lastrowid, contract)
+
+
+def _insert_members(conn: sqlite3.Connection, kind: str, row_id: int, fact: Mapping) -> None:
+    """The councils and services of an arrangement or contract (``<kind>_councils``,
+    ``<kind>_services``)."""
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {kind}_councils ({kind}_id, code) VALUES (?, ?)",
+        [(row_id, code) for code in fact["councils"]],
+    )
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {kind}_services ({kind}_id, service) VALUES (?, ?)",
+        [(row_id, service) for service in fact.get("services", ())],
+    )
+
+
 def load_reference_rows(
-    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str
+    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str | tuple[str, ...]
 ) -> int:
-    """Upsert reference rows (councils, services, sources) by their natural key."""
+    """Upsert reference rows (councils, services, sources, suppliers) by their natural key."""
     rows = [dict(r) for r in rows]
     if rows:
         with conn:
             utils_db(conn)[table].upsert_all(rows, pk=key)
+    return len(rows)
+
+
+def replace_reference_rows(
+    conn: sqlite3.Connection, table: str, rows: Iterable[Mapping], key: str | tuple[str, ...]
+) -> int:
+    """Make ``table`` hold exactly ``rows`` (a lookup table nothing refers to, such as
+    ``supplier_names``), in one transaction; rows that stay the same are left untouched.
+
+    >>> from councilwatch.db.schema import connect
+    >>> conn = connect(":memory:")
+    >>> replace_reference_rows(conn, "supplier_sectors", [{"id": "waste", "label": "Waste"}], "id")
+    1
+    >>> replace_reference_rows(conn, "supplier_sectors", [{"id": "cloud", "label": "Cloud"}], "id")
+    1
+    >>> [r[0] for r in conn.execute("SELECT id FROM supplier_sectors")]
+    ['cloud']
+    """
+    rows = [dict(r) for r in rows]
+    keys = [key] if isinstance(key, str) else list(key)
+    with conn:
+        db = utils_db(conn)
+        wanted = {tuple(r[k] for k in keys) for r in rows}
+        columns = ", ".join(f'"{k}"' for k in keys)
+        stale = [
+            old
+            for old in conn.execute(f'SELECT {columns} FROM "{table}"')
+            if tuple(old) not in wanted
+        ]
+        where = " AND ".join(f'"{k}" = ?' for k in keys)
+        conn.executemany(f'DELETE FROM "{table}" WHERE {where}', [tuple(old) for old in stale])
+        if rows:
+            db[table].upsert_all(rows, pk=key)
     return len(rows)
 
 

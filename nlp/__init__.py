@@ -1,4 +1,5 @@
-"""councilwatch.nlp: the spaCy stage that finds councils, money, services and arrangements.
+"""councilwatch.nlp: the spaCy stage that finds councils, suppliers, money, services,
+arrangements and contracts.
 
 Example:
     >>> from councilwatch.nlp import NLP_VERSION

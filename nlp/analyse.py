@@ -70,6 +70,8 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
             for s, e, sid in services
         ],
         "arrangements": list(get_extension(doc, "arrangements") or []),
+        "suppliers": list(get_extension(doc, "suppliers") or []),
+        "contracts": list(get_extension(doc, "contracts") or []),
     }  # fmt: skip
 
 

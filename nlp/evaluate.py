@@ -1,8 +1,9 @@
 """Score NLP predictions against a gold set (spec §6), with the definitions of
 ``../shared/tools/score_nlp.py``: per-document sets (councils, services), a
 multiset of amounts within 0.5 % (money, with role and period accuracy over
-matched amounts), and arrangements matched on equal council sets. Every count
-is micro-averaged over documents.
+matched amounts), and arrangements matched on equal council sets; suppliers and
+contracts (§7) as :mod:`contract_scoring` says. A document is scored for a field only
+when its gold line has it. Every count is micro-averaged over documents.
 
 Example:
     >>> gold = {"d1": {"councils": [{"code": "CMD"}], "money": [{"amount_gbp": 4e6,
@@ -23,6 +24,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .contract_scoring import format_contract_result, score_contracts
+from .scores import field_line, prf
 
 FIELDS = ("councils", "money", "services", "arrangements", "arr_services")
 ERROR_KINDS_FILE = Path(__file__).parent / "data" / "error_kinds.json"
@@ -54,19 +58,6 @@ def load_docs(paths: Iterable[str | Path]) -> dict[str, dict[str, Any]]:
                 doc = json.loads(line)
                 docs[str(doc["id"])] = doc
     return docs
-
-
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    """Precision, recall and F1; an empty denominator counts as perfect (1.0).
-
-    Example:
-        >>> prf(3, 1, 0)
-        (0.75, 1.0, 0.8571428571428571)
-    """
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _codes(items: Iterable[Any] | None) -> set[str]:
@@ -118,10 +109,13 @@ def score(
     :data:`FIELDS`; ``result["money"]`` also ``role_accuracy`` and ``period_accuracy``.
     """
     t = {k: [0, 0, 0] for k in FIELDS}
+    scored = dict.fromkeys(FIELDS, 0)  # documents whose gold line has the field
     role_ok = period_ok = matched = 0
     errors: list[str] = []
     for doc_id, g in gold_docs.items():
         p = pred_docs.get(doc_id, {})
+        for k in FIELDS:
+            scored[k] += (k if k != "arr_services" else "arrangements") in g
         gold_c = _codes(g.get("councils"))
         optional = _codes(g.get("councils_optional"))
         pred_c = _codes(p.get("councils")) - (optional - gold_c)
@@ -132,31 +126,36 @@ def score(
                 f"{doc_id} councils: missing {sorted(gold_c - pred_c)} "
                 f"extra {sorted(pred_c - gold_c)}"
             )
-        gm, pm = g.get("money") or [], p.get("money") or []
-        pairs = match_amounts(gm, pm)
-        _add(t["money"], len(pairs), len(pm) - len(pairs), len(gm) - len(pairs))
-        for gi, pi in pairs:
-            matched += 1
-            role_ok += gi.get("role") == pi.get("role")
-            period_ok += (gi.get("period") or "total") == (pi.get("period") or "total")
-        if show_errors and (len(pm) != len(pairs) or len(gm) != len(pairs)):
-            ga = sorted(float(m["amount_gbp"]) for m in gm)
-            pa = sorted(float(m["amount_gbp"]) for m in pm if m.get("amount_gbp") is not None)
-            errors.append(f"{doc_id} money: gold {ga} pred {pa}")
-        if show_errors:
+        if "money" in g:  # a gold set without the field is not scored for it
+            gm, pm = g.get("money") or [], p.get("money") or []
+            pairs = match_amounts(gm, pm)
+            _add(t["money"], len(pairs), len(pm) - len(pairs), len(gm) - len(pairs))
             for gi, pi in pairs:
-                if gi.get("role") != pi.get("role") or (gi.get("period") or "total") != (
-                    pi.get("period") or "total"
-                ):
-                    errors.append(
-                        f"{doc_id} money {gi['amount_gbp']}: gold {gi.get('role')}/"
-                        f"{gi.get('period')} pred {pi.get('role')}/{pi.get('period')}"
-                    )
-        gs, ps = _service_ids(g.get("services")), _service_ids(p.get("services"))
-        _add(t["services"], len(gs & ps), len(ps - gs), len(gs - ps))
-        if show_errors and gs != ps:
-            errors.append(f"{doc_id} services: missing {sorted(gs - ps)} extra {sorted(ps - gs)}")
-        _score_arrangements(doc_id, g, p, t, errors if show_errors else None)
+                matched += 1
+                role_ok += gi.get("role") == pi.get("role")
+                period_ok += (gi.get("period") or "total") == (pi.get("period") or "total")
+            if show_errors and (len(pm) != len(pairs) or len(gm) != len(pairs)):
+                ga = sorted(float(m["amount_gbp"]) for m in gm)
+                pa = sorted(float(m["amount_gbp"]) for m in pm if m.get("amount_gbp") is not None)
+                errors.append(f"{doc_id} money: gold {ga} pred {pa}")
+            if show_errors:
+                for gi, pi in pairs:
+                    if gi.get("role") != pi.get("role") or (gi.get("period") or "total") != (
+                        pi.get("period") or "total"
+                    ):
+                        errors.append(
+                            f"{doc_id} money {gi['amount_gbp']}: gold {gi.get('role')}/"
+                            f"{gi.get('period')} pred {pi.get('role')}/{pi.get('period')}"
+                        )
+        if "services" in g:
+            gs, ps = _service_ids(g.get("services")), _service_ids(p.get("services"))
+            _add(t["services"], len(gs & ps), len(ps - gs), len(gs - ps))
+            if show_errors and gs != ps:
+                errors.append(
+                    f"{doc_id} services: missing {sorted(gs - ps)} extra {sorted(ps - gs)}"
+                )
+        if "arrangements" in g:
+            _score_arrangements(doc_id, g, p, t, errors if show_errors else None)
     result: dict[str, Any] = {
         k: dict(zip(("p", "r", "f1"), prf(*v), strict=True), tp=v[0], fp=v[1], fn=v[2])
         for k, v in t.items()
@@ -164,7 +163,12 @@ def score(
     result["money"]["role_accuracy"] = role_ok / matched if matched else None
     result["money"]["period_accuracy"] = period_ok / matched if matched else None
     result["docs"] = len(gold_docs)
+    result["scored_docs"] = scored
     result["missing_predictions"] = sorted(set(gold_docs) - set(pred_docs))
+    if any("suppliers" in g or "contracts" in g for g in gold_docs.values()):
+        contracts, contract_errors = score_contracts(gold_docs, pred_docs, show_errors)
+        result.update(contracts)
+        errors += contract_errors
     return result, errors
 
 
@@ -419,13 +423,12 @@ def format_result(result: Mapping[str, Any]) -> list[str]:
     lines = []
     for k in FIELDS:
         r = result[k]
+        if result.get("scored_docs", {}).get(k) == 0 and result["docs"]:
+            continue  # no gold line has the field
         extra = ""
         if k == "money" and r["role_accuracy"] is not None:
             extra = f"  role_acc={r['role_accuracy']:.3f} period_acc={r['period_accuracy']:.3f}"
-        lines.append(
-            f"{k:<13} P={r['p']:.3f} R={r['r']:.3f} F1={r['f1']:.3f} "
-            f"(tp={r['tp']} fp={r['fp']} fn={r['fn']}){extra}"
-        )
+        lines.append(field_line(k, r, extra))
     linked = result.get("arrangements_linked")
     if linked is not None:
         lines.append(
@@ -433,6 +436,8 @@ def format_result(result: Mapping[str, Any]) -> list[str]:
             f"(tp={linked['tp']} fp={linked['fp']} fn={linked['fn']}; gold arrangements whose "
             f"councils were all linked, {linked['skipped']} left out)"
         )
+    if "suppliers" in result:
+        lines += format_contract_result(result)
     if result["missing_predictions"]:
         lines.append(f"missing predictions for {len(result['missing_predictions'])} docs")
     lines.append(f"docs={result['docs']}")

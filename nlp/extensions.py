@@ -45,10 +45,11 @@ def set_extension(doc: Doc, name: str, value: Any) -> None:
 
 
 def register_extensions() -> None:
-    """Register ``published``, ``money``, ``services`` and ``arrangements`` on Doc (idempotent)."""
+    """Register ``published``, ``money``, ``arrangements``, ``suppliers`` and ``contracts`` on
+    Doc (idempotent)."""
     if not Doc.has_extension("published"):
         Doc.set_extension("published", default=None)
-    for name in ("money", "arrangements"):
+    for name in ("money", "arrangements", "suppliers", "contracts"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, getter=None, default=None)
 

@@ -3,7 +3,7 @@
 Example:
     >>> nlp = build_pipeline()
     >>> nlp.pipe_names[0], nlp.pipe_names[-1]
-    ('line_sentencizer', 'arrangement_extractor')
+    ('line_sentencizer', 'contract_extractor')
     >>> nlp.tokenizer.max_cache_size
     100000
 """
@@ -18,10 +18,12 @@ from spacy.language import Language
 
 from . import NLP_VERSION
 from . import arrangements as _arrangements  # noqa: F401  (registers factories)
+from . import contracts as _contracts  # noqa: F401
 from . import councils as _councils  # noqa: F401
 from . import money as _money  # noqa: F401
 from . import sentences as _sentences  # noqa: F401
 from . import services as _services  # noqa: F401
+from . import suppliers as _suppliers  # noqa: F401
 
 MAX_LENGTH = 20_000_000
 # spaCy's tokenizer keeps the tokens of at most 10,000 distinct whitespace-separated chunks by
@@ -49,7 +51,9 @@ def build_pipeline(data_dir: str | None = None) -> Language:
     nlp.add_pipe("council_linker", config={"data_dir": data_dir})
     nlp.add_pipe("money_extractor", config={"data_dir": data_dir})
     nlp.add_pipe("service_tagger", config={"data_dir": data_dir})
+    nlp.add_pipe("supplier_linker", config={"data_dir": data_dir})
     nlp.add_pipe("arrangement_extractor", config={"data_dir": data_dir})
+    nlp.add_pipe("contract_extractor", config={"data_dir": data_dir})
     return nlp
 
 

@@ -9,7 +9,11 @@ from councilwatch.spiders.bounds import (
 )
 
 BOT_NAME = "councilwatch"
-SPIDER_MODULES = ["councilwatch.spiders.news"]
+SPIDER_MODULES = [
+    "councilwatch.spiders.news",
+    "councilwatch.spiders.contracts_finder",
+    "councilwatch.spiders.find_a_tender",
+]
 NEWSPIDER_MODULE = "councilwatch.spiders"
 
 # Who we are: an honest User-Agent naming councilwatch and a contact URL, never a
@@ -120,6 +124,28 @@ COUNCILWATCH_PAGE_BATCH = 16
 COUNCILWATCH_CRAWL_NLP = True
 # The crawl_runs row this crawl reports into (0: the store pipeline starts one).
 COUNCILWATCH_RUN_ID = 0
+
+# The public register (spiders contracts-finder and find-a-tender; the rest of their
+# politeness is in their custom_settings). Where each API is, its window length, its
+# first day and the seconds between two requests (one request at a time).
+COUNCILWATCH_CONTRACTS_FINDER_URL = "https://www.contractsfinder.service.gov.uk"
+COUNCILWATCH_CONTRACTS_FINDER_WINDOW = "15d"
+COUNCILWATCH_CONTRACTS_FINDER_START = "2014-01-01"
+COUNCILWATCH_CONTRACTS_FINDER_DELAY = 1.0
+COUNCILWATCH_FIND_A_TENDER_URL = "https://www.find-tender.service.gov.uk"
+COUNCILWATCH_FIND_A_TENDER_WINDOW = "6h"
+COUNCILWATCH_FIND_A_TENDER_START = "2021-01-01"
+COUNCILWATCH_FIND_A_TENDER_DELAY = 10.0
+# Releases per page (the APIs' limit, 1-100) and the stages asked for (empty: all).
+COUNCILWATCH_REGISTER_PAGE_SIZE = 100
+COUNCILWATCH_REGISTER_STAGES = ""
+# The charset of register bytes that are not UTF-8.
+COUNCILWATCH_REGISTER_ENCODING = "iso-8859-1"
+# A full page without links.next is asked again this many times.
+COUNCILWATCH_REGISTER_NEXT_RETRIES = 1
+# After a 403 (Contracts Finder's rate limit) wait this many seconds, this many times.
+COUNCILWATCH_REGISTER_FORBIDDEN_WAIT = 300.0
+COUNCILWATCH_REGISTER_FORBIDDEN_RETRIES = 3
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

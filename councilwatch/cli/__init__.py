@@ -12,10 +12,11 @@ import click
 from councilwatch.cli.archive_commands import import_warc_command
 from councilwatch.cli.crawl_commands import crawl, load_command, run, sources
 from councilwatch.cli.database_commands import migrate
-from councilwatch.cli.demo_commands import demo, sample_site_command
+from councilwatch.cli.demo_commands import demo, procurement_api_command, sample_site_command
 from councilwatch.cli.nlp_commands import analyse, eval_command, process
 from councilwatch.cli.page_commands import extract
 from councilwatch.cli.publish_commands import export_command, serve
+from councilwatch.cli.register_commands import register
 
 
 @click.group()
@@ -44,5 +45,7 @@ for command in (
     migrate,
     demo,
     sample_site_command,
+    procurement_api_command,
+    register,
 ):
     cli.add_command(command)

@@ -100,3 +100,79 @@ def sample_site_command(
         )
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}") from exc
+
+
+@click.command("procurement-api")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8002, type=int, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Register folder (contracts-finder/ and find-a-tender/ of OCDS JSON files). "
+    "Default: ../shared/reference/ocds beside the checkout, else the demo's own register.",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    type=click.Choice(["utf-8", "iso-8859-1", "cp1252"]),
+    show_default=True,
+    help="Charset of Contracts Finder's bytes.",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="API:N:FAULT",
+    help="Give the N-th search request of API a fault (repeatable), e.g. find-a-tender:2:429.",
+)
+@click.option(
+    "--forbidden-seconds",
+    default=300.0,
+    type=click.FloatRange(min=0),
+    show_default=True,
+    help="How long Contracts Finder refuses everything after a 403.",
+)
+def procurement_api_command(
+    host: str,
+    port: int,
+    data: Path | None,
+    encoding: str,
+    faults: tuple[str, ...],
+    forbidden_seconds: float,
+) -> None:
+    """Serve a mimic of the Contracts Finder and Find a Tender OCDS APIs until stopped.
+
+    For trying the register spiders by hand: councilwatch register crawl -s
+    COUNCILWATCH_CONTRACTS_FINDER_URL=http://127.0.0.1:8002 -s
+    COUNCILWATCH_FIND_A_TENDER_URL=http://127.0.0.1:8002 --since 2022-10-19
+    """
+    from councilwatch.sample_site.procurement_api import (
+        ApiOptions,
+        parse_fault,
+        serve_procurement_api_forever,
+    )
+    from councilwatch.sample_site.procurement_data import (
+        BadRegisterFolder,
+        Register,
+        demo_folder,
+        reference_folder,
+    )
+
+    script: dict[str, dict[int, str]] = {}
+    for text in faults:
+        try:
+            api, number, fault = parse_fault(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--fault") from exc
+        script.setdefault(api, {})[number] = fault
+    folder = data or (reference_folder() if reference_folder().is_dir() else demo_folder())
+    try:
+        # the reference set has no real Find a Tender releases: fill it with the others
+        register = Register.from_folder(folder, fill_find_a_tender=folder == reference_folder())
+    except BadRegisterFolder as exc:
+        raise click.ClickException(str(exc)) from exc
+    options = ApiOptions(faults=script, encoding=encoding, forbidden_seconds=forbidden_seconds)
+    try:
+        serve_procurement_api_forever(register, options, host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror}") from exc

@@ -16,7 +16,8 @@ from ..conftest import REPO, run_cli, shared_path
 def test_help_lists_the_commands():
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("crawl", "process", "serve", "demo", "sample-site", "analyse", "extract"):
+    for command in ("crawl", "process", "serve", "demo", "sample-site", "analyse", "extract",
+                    "register", "procurement-api"):  # fmt: skip
         assert command in result.stdout
 
 
@@ -162,4 +163,4 @@ def test_scrapy_list_works_from_the_repo_root():
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["news"]
+    assert result.stdout.split() == ["contracts-finder", "find-a-tender", "news"]

@@ -20,8 +20,48 @@ def test_every_sample_article_is_stored_once(demo_db):
     stored = rows(demo_db, "SELECT title FROM articles ORDER BY title")
     assert sorted(t for (t,) in stored) == sorted(a["title"] for a in sample_articles())
     assert not rows(demo_db, "SELECT * FROM crawl_errors")
-    ((status,),) = rows(demo_db, "SELECT status FROM crawl_runs")
-    assert status == "finished"
+    # one run for the sample site, one for each register
+    assert rows(demo_db, "SELECT command, status FROM crawl_runs ORDER BY command") == [
+        ("scrapy crawl contracts-finder", "finished"),
+        ("scrapy crawl find-a-tender", "finished"),
+        ("scrapy crawl news", "finished"),
+    ]
+
+
+def test_the_demo_register_is_crawled_and_linked(demo_db):
+    from councilwatch.sample_site.procurement_data import Register, demo_folder
+
+    register = Register.from_folder(demo_folder())
+    want = {(r["ocid"], r["id"]) for api in ("contracts-finder", "find-a-tender")
+            for r in register.store(api).releases}  # fmt: skip
+    assert set(rows(demo_db, "SELECT ocid, id FROM ocds_releases")) == want
+    awards = rows(demo_db, "SELECT buyer_code, buyer_link FROM awards ORDER BY buyer_code")
+    assert [code for code, _ in awards] == ["BDF", "BNE", "BNE", "BST", "HAV", "HCK", "KEN", "LDS"]
+    assert ("BNE", "identifier") in awards and ("KEN", "name") in awards
+    assert rows(demo_db, "SELECT count(*) FROM award_suppliers WHERE supplier_id IS NULL") == [(0,)]
+
+
+def test_the_demo_shows_every_outcome_of_the_check(demo_db):
+    checks = rows(
+        demo_db,
+        "SELECT outcome, council, supplier, ocid FROM contract_checks ORDER BY outcome, council",
+    )
+    by_outcome: dict = {}
+    for outcome, council, supplier, ocid in checks:
+        by_outcome.setdefault(outcome, set()).add((council, supplier, ocid is not None))
+    # the sample articles' contracts against the demo register (sample_site/register/)
+    assert {("BDF", "liberata", True), ("LDS", "cgi", True)} <= by_outcome["confirmed"]
+    assert ("BST", "amey", True) in by_outcome["value differs"]
+    assert {("SOM", "agilisys", False), ("LDS", "fujitsu", False)} <= by_outcome[
+        "not on the register"
+    ]
+    assert ("BNE", "capita", True) in by_outcome["not in the press"]
+    ((press, register),) = rows(
+        demo_db,
+        "SELECT press_total_gbp, award_value FROM contract_checks "
+        "WHERE outcome = 'value differs' AND council = 'BST'",
+    )
+    assert register == 60e6 and press > 90e6  # £12m a year over the register's eight years
 
 
 def test_boilerplate_stays_out_of_bodies(demo_db):
@@ -111,5 +151,8 @@ def test_running_the_demo_again_leaves_the_same_rows(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     after = {t: rows(again, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     assert after == before
-    assert rows(again, "SELECT count(*) FROM crawl_runs")[0][0] == 2
+    assert rows(again, "SELECT count(*) FROM crawl_runs")[0][0] == 6  # news and 2 registers
+    assert rows(again, "SELECT count(*) FROM ocds_releases") == rows(
+        demo_db, "SELECT count(*) FROM ocds_releases"
+    )
     assert f"0 new articles, {len(sample_articles())} already stored" in result.stderr

@@ -176,3 +176,24 @@ def test_chart_of_mentions_per_month(page, server):
     chart = page.locator("svg.marks, canvas.marks").first
     chart.wait_for()
     assert chart.bounding_box()["height"] > 50
+
+
+def test_the_register_against_the_press(page, server, demo_db):
+    page.goto(f"{server}/{DB_NAME}/contract_checks?_facet=outcome")
+    facet = page.locator(".facet-info[data-column='outcome']")
+    assert facet.locator("a", has_text="not in the press").first.is_visible()
+    links = page.locator("td.col-award_url a").all()
+    assert links and all(
+        a.get_attribute("href").startswith("https://www.contractsfinder.service.gov.uk/Notice/")
+        for a in links
+        if "contractsfinder" in (a.get_attribute("href") or "")
+    )
+    page.goto(f"{server}/{DB_NAME}/awards?_facet=buyer_code")
+    assert page.locator(".facet-info[data-column='buyer_code'] a", has_text="Barnet").count()
+    page.goto(f"{server}/{DB_NAME}/contracts_ending_soon?council=")
+    with sqlite3.connect(demo_db) as conn:
+        ending = [t for (t,) in conn.execute("SELECT title FROM contracts_ending")]
+    titles = page.locator("td.col-atom_title").all_inner_texts()
+    assert len(titles) == max(len(ending), 1)
+    if not ending:
+        assert titles == ["Nothing ends in the next 12 months"]

@@ -29,6 +29,7 @@ QUERY_PARAMS = {
     "councils_most_named": {},
     "councils_together": {"code1": "ISL", "code2": "CMD"},
     "search_articles": {"q": "shared services"},
+    "contracts_ending_soon": {"council": ""},
 }
 
 

@@ -26,14 +26,16 @@ def test_version_and_components(nlp):
         "council_linker",
         "money_extractor",
         "service_tagger",
+        "supplier_linker",
         "arrangement_extractor",
+        "contract_extractor",
     ]
 
 
 def test_record_shape_and_offsets(nlp):
     text = "Headline about councils\n\nKingston and Sutton councils share IT support to save £1m."
     [rec] = analyse_texts(nlp, [(text, "2016-05-01T10:00:00Z")])
-    assert set(rec) == {"councils", "money", "services", "arrangements"}
+    assert set(rec) == {"councils", "money", "services", "arrangements", "suppliers", "contracts"}
     for field in ("councils", "money", "services"):
         for fact in rec[field]:
             assert text[fact["start"] : fact["end"]] == fact["text"]

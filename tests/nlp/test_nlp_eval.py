@@ -123,7 +123,7 @@ def test_same_figures_as_the_shared_scorer(gold, predictions, tmp_path):
     spec.loader.exec_module(module)
     theirs, their_errors = module.score(gold, predictions, True)
     ours, our_errors = score(gold, predictions, True)
-    assert ours == theirs
+    assert {k: ours[k] for k in theirs} == theirs  # ours adds suppliers and contracts (§7)
     assert set(their_errors) <= set(our_errors)  # ours adds role/period and arrangement lines
 
 

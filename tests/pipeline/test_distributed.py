@@ -24,6 +24,7 @@ from councilwatch.pipeline.redis_serialization import (
     decode_item,
     encode_item,
 )
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.serve import free_port
 from councilwatch.spiders.news import error_item
@@ -108,11 +109,14 @@ def test_scrapy_crawl_with_redis_url_starts_a_worker_and_the_loader_stores_its_i
         )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr and "Deprecation" not in result.stderr
-    assert client.llen(KEYS.items) == 17
+    count = len(sample_articles())
+    assert client.llen(KEYS.items) == count
     assert not client.exists(KEYS.dupefilter, KEYS.requests, KEYS.live)  # last worker out
     loaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
-    assert "Loaded 17 items (run 1): 17 new articles" in loaded.stdout, loaded.stderr[-2000:]
-    assert query(db_path, "SELECT count(*) FROM articles") == [(17,)]
+    assert f"Loaded {count} items (run 1): {count} new articles" in loaded.stdout, loaded.stderr[
+        -2000:
+    ]
+    assert query(db_path, "SELECT count(*) FROM articles") == [(count,)]
     assert client.llen(KEYS.items) == 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.server import running_sample_site
 from councilwatch.serve import free_port
 
@@ -130,7 +131,11 @@ def run_job(url: str, home: Path, fields: list[tuple[str, str]]) -> str:
 def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
     url, home = scrapyd
     deploy(url, tmp_path)
-    assert api(url + "listspiders.json?project=councilwatch")["spiders"] == ["news"]
+    assert api(url + "listspiders.json?project=councilwatch")["spiders"] == [
+        "contracts-finder",
+        "find-a-tender",
+        "news",
+    ]
     (egg,) = (home / "eggs" / "councilwatch").glob("*.egg")
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
@@ -143,6 +148,9 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         "councilwatch/db/datasette/metadata.yml",
         "councilwatch/pipeline/settings.py",
         "councilwatch/db/v1_tables.sql",
+        "councilwatch/db/v4_register.sql",
+        "councilwatch/db/v5_contract_checks.sql",
+        "councilwatch/nlp/data/buyer_names.json",
     } <= names
     assert "settings = councilwatch.pipeline.settings" in entry_points
 
@@ -153,7 +161,7 @@ def test_deploy_to_scrapyd_and_schedule_a_crawl(scrapyd, tmp_path):
         )
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (17,)
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (len(sample_articles()),)
         assert conn.execute("SELECT count(*) FROM crawl_errors").fetchone() == (0,)
         assert conn.execute("SELECT command, status FROM crawl_runs").fetchall() == [
             ("scrapy crawl news", "finished")
@@ -180,7 +188,10 @@ def test_a_scrapyd_job_with_redis_url_is_a_worker(scrapyd, redis_url, tmp_path):
              ("setting", "COUNCILWATCH_DB=/nonexistent/councilwatch.db")],
         )  # fmt: skip
     keys = RedisKeys.for_spider("news")
-    assert redis.Redis.from_url(redis_url).llen(keys.items) == 17
+    count = len(sample_articles())
+    assert redis.Redis.from_url(redis_url).llen(keys.items) == count
     db = tmp_path / "councilwatch.db"
     loaded = run_cli("load", "--redis", redis_url, "--db", str(db))
-    assert "Loaded 17 items (run 1): 17 new articles" in loaded.stdout, loaded.stderr[-2000:]
+    assert f"Loaded {count} items (run 1): {count} new articles" in loaded.stdout, loaded.stderr[
+        -2000:
+    ]
