@@ -114,6 +114,7 @@ class ContractExtractor:
         self.council_refs = WordPhrases(cues["council_refs"])
         self.challenge = WordPhrases(cues["challenge"])
         self.separate = WordPhrases(cues["separate"])
+        self.elsewhere = WordPhrases(cues["elsewhere"])
         self.other_buyers = re.compile(
             "|".join(rf"\b{re.escape(b)}" for b in sorted(cues["other_buyers"], key=len)[::-1])
         )
@@ -123,7 +124,18 @@ class ContractExtractor:
             + r")\b|it\b)",
             re.IGNORECASE,
         )
+        self.council_subject = re.compile(
+            r"^\W*(?:"
+            + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in cues["council_refs"])
+            + r")\b",
+            re.IGNORECASE,
+        )
         self.group_joiners = set(cues["group_joiners"])
+        nouns = "|".join(re.escape(n) for n in cues["contract_nouns"])
+        self.value_noun = re.compile(  # an amount that is the value a contract noun names
+            rf"(?:\s+(?!(?:on|of|from|in|to|for|by|the|a|an)\b)[\w-]+){{0,2}}\s+(?:{nouns})\b",
+            re.IGNORECASE,
+        )
         self.value_roles = set(cues["value_roles"])
         register_extensions()
 
@@ -154,12 +166,14 @@ class ContractExtractor:
             if recent is not None and clause.ordinal - recent.ordinal > _RECENT:
                 recent = None
             if party:
+                known = {c.supplier: c.councils for c in contracts.values()}  # the latest each
                 pairs = self._pairs(
                     clause,
                     party,
                     focus if clause.start >= focus_from else [],
                     recent.groups[0].value if recent is not None else [],
                     lent,
+                    known,
                 )
                 owner = {
                     id(m): [
@@ -176,6 +190,9 @@ class ContractExtractor:
                     last = list({id(c): c for c in touched}.values())
             elif last and not clause.groups and self.refer_back.search(clause.text):
                 self._gather(facts, clause, published, lambda s, e, t=last: t)
+            elif last and not clause.groups and self.council_subject.search(clause.text):
+                # "The council will run the service itself from April": what it does next
+                self._gather(facts, clause, published, lambda s, e, t=last: t, statuses_only=True)
             if clause.groups and not clause.suppliers and self.contract_nouns.search(clause.text):
                 lent = clause
             if clause.groups:
@@ -266,6 +283,14 @@ class ContractExtractor:
         party = [
             m for m in clause.suppliers if self.roles.party(clause.text, m.start - lo, m.end - lo)
         ]
+        party = [  # "Capita, working with Microsoft, will ...": Capita's partner
+            m
+            for i, m in enumerate(party)
+            if not (
+                any(p.value != m.value for p in party[:i])
+                and self.roles.secondary_to(clause.text, m.start - lo)
+            )
+        ]
         cue = self.challenge.search(clause.text)
         if cue is not None and len({m.value for m in party}) > 1:
             at = lo + cue.start()  # "X has launched a legal challenge against ... award to Y"
@@ -280,9 +305,11 @@ class ContractExtractor:
         focus: list[str],
         recent: list[str],
         lent: _Clause | None,
+        known: dict[str, list[str]],
     ) -> list[tuple[_Mention, list[list[str]]]]:
         """Each party supplier with the council sets it has contracts with in this clause:
-        the councils named in it; else those a procurement just lent; else, for "the
+        the councils named in it; else those a procurement just lent; else the councils of
+        the supplier's last contract ("Capita plc will take over ..."); else, for "the
         council", the councils named last (a sentence or two before), and for "the contract"
         the article's main councils (``focus``)."""
         low = fold(clause.text)
@@ -306,6 +333,10 @@ class ContractExtractor:
             return []
         if lent is not None:
             return [(m, [list(lent.groups[0].value)]) for m in party]
+        if self.elsewhere.search(clause.text, low):
+            return []  # "CGI runs ICT for several other councils"
+        if all(m.value in known for m in party):
+            return [(m, [list(known[m.value])]) for m in party]
         if recent and self.council_refs.search(clause.text, low):
             return [(m, [list(recent)]) for m in party]
         if focus and (
@@ -355,15 +386,24 @@ class ContractExtractor:
         clause: _Clause,
         published: str | None,
         targets: Callable[[int, int], list[_Contract]],
+        statuses_only: bool = False,
     ) -> None:
         """Give each of the clause's facts to the contracts ``targets`` names for it."""
         lo, hi, text = clause.start, clause.end, clause.text
+        for s, e, status in self.status.find(text):
+            for c in targets(lo + s, lo + e):
+                c.statuses.append(status)
+        if statuses_only:
+            return
         for s, e, sid in facts.services_in(lo, hi):
             for c in targets(s, e):
                 if sid not in c.services:
                     c.services.append(sid)
         for m in facts.money_in(lo, hi):
-            if m["role"] in _EXCLUDED_ROLES or m["role"] not in self.value_roles:
+            named_value = self.value_noun.match(facts.text, m["end"], hi)  # "a £24m deal"
+            if not named_value and (
+                m["role"] in _EXCLUDED_ROLES or m["role"] not in self.value_roles
+            ):
                 continue
             for c in targets(m["start"], m["end"]):
                 (c.yearly if m["period"] == "year" else c.totals).append(float(m["amount_gbp"]))
@@ -376,9 +416,6 @@ class ContractExtractor:
             if d.kind in ("start", "end"):
                 for c in targets(lo + d.start, lo + d.end):
                     (c.starts if d.kind == "start" else c.ends).append(d.value)
-        for s, e, status in self.status.find(text):
-            for c in targets(lo + s, lo + e):
-                c.statuses.append(status)
 
     def _losers_out(self, contracts: dict) -> list[_Contract]:
         """Drop bidders left at ``tendered`` where the same councils' contract went further."""
@@ -410,7 +447,7 @@ class ContractExtractor:
 
 
 class _DocFacts:
-    """The Doc's services (character spans) and money, looked up by clause."""
+    """The Doc's text, services (character spans) and money, looked up by clause."""
 
     def __init__(self, doc: Doc, ix: DocIndex) -> None:
         records = doc.user_data.get(SERVICES_KEY)
@@ -418,6 +455,7 @@ class _DocFacts:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
         self.services = [(ix.starts[s], ix.ends[e - 1], sid) for s, e, sid in records]
         self.money = get_extension(doc, "money") or []
+        self.text = ix.text
 
     def services_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         return [s for s in self.services if lo <= s[0] < hi]

@@ -20,9 +20,7 @@ def contracts(nlp, text: str, published: str | None = None) -> list[dict]:
 
 
 def pairs(nlp, text: str, published: str | None = None) -> dict[tuple[str, ...], dict]:
-    return {
-        (*sorted(c["councils"]), c["supplier"]): c for c in contracts(nlp, text, published)
-    }
+    return {(*sorted(c["councils"]), c["supplier"]): c for c in contracts(nlp, text, published)}
 
 
 def test_an_award_with_value_term_start_and_provenance(nlp):
@@ -34,7 +32,12 @@ def test_an_award_with_value_term_start_and_provenance(nlp):
     )
     [c] = contracts(nlp, text)
     assert (c["councils"], c["supplier"], c["status"]) == (["BNE"], "capita", "awarded")
-    assert (c["value_gbp"], c["period"], c["years"], c["start"]) == (320e6, "total", 10, "2013-09-01")
+    assert (c["value_gbp"], c["period"], c["years"], c["start"]) == (
+        320e6,
+        "total",
+        10,
+        "2013-09-01",
+    )
     assert {"customer_services", "finance", "hr_payroll"} <= set(c["services"])
     assert text[c["sentence_start"] : c["sentence_end"]] == c["sentence"]
     assert c["sentence"].startswith("Barnet Council has signed")
@@ -126,7 +129,13 @@ def test_a_losers_challenge_disputes_the_winners_contract(nlp):
 )
 def test_owners_losers_and_the_considered_are_not_parties(nlp, text):
     suppliers = {c["supplier"] for c in contracts(nlp, text)}
-    assert len(suppliers) == 1 and not suppliers & {"ibm", "interserve", "renewi", "ricoh", "google"}
+    assert len(suppliers) == 1 and not suppliers & {
+        "ibm",
+        "interserve",
+        "renewi",
+        "ricoh",
+        "google",
+    }
 
 
 def test_the_council_and_the_contract_refer_back(nlp):
@@ -150,7 +159,9 @@ def test_a_procurement_lends_its_councils_to_the_next_sentence(nlp):
         "worth up to £8m. Jadu, Netcall, Granicus and Arcus Global can now bid for call-offs."
     )
     found = pairs(nlp, text)
-    assert set(found) == {("ADU", "WOT", s) for s in ("jadu", "netcall", "granicus", "arcus-global")}
+    assert set(found) == {
+        ("ADU", "WOT", s) for s in ("jadu", "netcall", "granicus", "arcus-global")
+    }
     assert {(c["value_gbp"], c["years"], c["status"]) for c in found.values()} == {
         (8e6, 4, "awarded")
     }
