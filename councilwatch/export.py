@@ -46,6 +46,13 @@ DEFAULT_TABLES = (
     "arrangements",
     "arrangement_councils",
     "arrangement_services",
+    "supplier_sectors",
+    "suppliers",
+    "supplier_names",
+    "supplier_mentions",
+    "contracts",
+    "contract_councils",
+    "contract_services",
 )
 FORMATS = ("csv", "json")
 
