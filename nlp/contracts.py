@@ -114,6 +114,11 @@ class ContractExtractor:
         self.council_refs = WordPhrases(cues["council_refs"])
         self.challenge = WordPhrases(cues["challenge"])
         self.separate = WordPhrases(cues["separate"])
+        self.joint = WordPhrases(cues["joint"])
+        self.plural_nouns = {n.lower() for n in cues["plural_nouns"]}
+        not_value = "|".join(re.escape(n) for n in sorted(cues["not_value_after"], key=len)[::-1])
+        self.not_value = re.compile(rf"(?:\s+[\w-]+)?\s+(?:{not_value})\b", re.IGNORECASE)
+        self.pronoun = re.compile(rf"^\W*(?:{'|'.join(cues['pronoun_subjects'])})\b")
         self.elsewhere = WordPhrases(cues["elsewhere"])
         self.other_buyers = re.compile(
             "|".join(rf"\b{re.escape(b)}" for b in sorted(cues["other_buyers"], key=len)[::-1])
@@ -317,6 +322,7 @@ class ContractExtractor:
             if not self._about_a_contract(clause, low):
                 return []  # "X was set up in 2007 by IBM and Somerset County Council"
             separate = self.separate.search(clause.text, low) is not None
+            joint = self.joint.search(clause.text, low) is not None
             out = []
             for m in party:
                 before = [g for g in clause.groups if g.end <= m.start]
@@ -325,9 +331,10 @@ class ContractExtractor:
                 if group is None:
                     continue
                 codes = group.value
-                out.append(
-                    (m, [[c] for c in codes] if separate and len(codes) > 1 else [list(codes)])
-                )
+                # councils that name their supplier together let one contract; councils a
+                # supplier is said to serve have one each, unless the clause says joint
+                each = separate if before else not joint
+                out.append((m, [[c] for c in codes] if each and len(codes) > 1 else [list(codes)]))
             return out
         if self.other_buyers.search(clause.text):
             return []
@@ -337,14 +344,33 @@ class ContractExtractor:
             return []  # "CGI runs ICT for several other councils"
         if all(m.value in known for m in party):
             return [(m, [list(known[m.value])]) for m in party]
-        if recent and self.council_refs.search(clause.text, low):
+        council_ref = self.council_refs.search(clause.text, low) or self._council_pronoun(clause)
+        if recent and council_ref:
             return [(m, [list(recent)]) for m in party]
-        if focus and (
-            self.contract_nouns.search(clause.text, low)
-            or self.council_refs.search(clause.text, low)
-        ):
+        if focus and (council_ref or self._one_contract(clause.text, low)):
             return [(m, [list(focus)]) for m in party]
         return []
+
+    def _one_contract(self, text: str, low: str | None) -> bool:
+        """Whether the clause speaks of a contract, not only of contracts in general
+        ("Capita has a history of troubled contracts")."""
+        return any(
+            m.group(0).lower() not in self.plural_nouns
+            for m in self.contract_nouns.finditer(text, low)
+        )
+
+    def _council_pronoun(self, clause: _Clause) -> bool:
+        """ "It hired Capita to run payroll": a pronoun subject doing what councils do to a
+        supplier the clause names after it."""
+        m = self.pronoun.match(clause.text)
+        if m is None:
+            return False
+        first = next(iter(self.status.find(clause.text)), None)
+        return (
+            first is not None
+            and first[0] - m.end() <= 25
+            and all(s.start - clause.start > first[0] for s in clause.suppliers)
+        )
 
     def _about_a_contract(self, clause: _Clause, low: str | None) -> bool:
         """Whether the clause speaks of a contract: a contract noun, a status cue or a service."""
@@ -400,6 +426,8 @@ class ContractExtractor:
                 if sid not in c.services:
                     c.services.append(sid)
         for m in facts.money_in(lo, hi):
+            if self.not_value.match(facts.text, m["end"], hi):
+                continue  # "a £7m settlement", "£5m in damages"
             named_value = self.value_noun.match(facts.text, m["end"], hi)  # "a £24m deal"
             if not named_value and (
                 m["role"] in _EXCLUDED_ROLES or m["role"] not in self.value_roles
@@ -407,8 +435,8 @@ class ContractExtractor:
                 continue
             for c in targets(m["start"], m["end"]):
                 (c.yearly if m["period"] == "year" else c.totals).append(float(m["amount_gbp"]))
-                if m.get("years"):
-                    c.years.append(float(m["years"]))
+                if m.get("years") and not (m["period"] == "year" and m["years"] == 1):
+                    c.years.append(float(m["years"]))  # not the "a year" of a rate
         for t in self.terms.find(text):
             for c in targets(lo + t.start, lo + t.end):
                 c.years.append(t.years)
