@@ -60,6 +60,8 @@ from .supplier_roles import SupplierRoles
 from .suppliers import RECORDS_KEY as SUPPLIERS_KEY
 
 _CLAUSE_BREAK = re.compile(r"\s*[;|]\s*")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|where|that)\b[^,]*$")  # inside ", which ..."
+_FOR = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$")  # "runs payroll for Oxfordshire"
 _EXCLUDED_ROLES = {"saving", "funding", "fine"}
 _RECENT = 3  # sentences back that "the council" may refer to
 _AFTER = 4  # sentences (empty ones too) read after the last mention, for "The contract ..."
@@ -115,6 +117,7 @@ class ContractExtractor:
         self.challenge = WordPhrases(cues["challenge"])
         self.separate = WordPhrases(cues["separate"])
         self.joint = WordPhrases(cues["joint"])
+        self.relation_nouns = WordPhrases(cues["relation_nouns"])
         self.plural_nouns = {n.lower() for n in cues["plural_nouns"]}
         not_value = "|".join(re.escape(n) for n in sorted(cues["not_value_after"], key=len)[::-1])
         self.not_value = re.compile(rf"(?:\s+[\w-]+)?\s+(?:{not_value})\b", re.IGNORECASE)
@@ -325,7 +328,7 @@ class ContractExtractor:
             joint = self.joint.search(clause.text, low) is not None
             out = []
             for m in party:
-                before = [g for g in clause.groups if g.end <= m.start]
+                before = self._subjects([g for g in clause.groups if g.end <= m.start], clause)
                 after = [g for g in clause.groups if g.start >= m.end]
                 group = before[-1] if before else (after[0] if after else None)
                 if group is None:
@@ -351,6 +354,23 @@ class ContractExtractor:
             return [(m, [list(focus)]) for m in party]
         return []
 
+    @staticmethod
+    def _subjects(groups: list[_Mention], clause: _Clause) -> list[_Mention]:
+        """The council groups before a supplier that can be its customer: not one inside a
+        relative clause ("Kent County Council, which shares services with Medway Council,
+        has signed with Capita") nor one another council serves ("Hampshire runs payroll for
+        Oxfordshire County Council using SAP")."""
+        if len(groups) < 2:
+            return groups
+        text, lo = clause.text, clause.start
+        kept = [groups[0]]
+        for g in groups[1:]:
+            between = text[kept[-1].end - lo : g.start - lo]
+            if _RELATIVE.search(between) or _FOR.search(between):
+                continue
+            kept.append(g)
+        return kept
+
     def _one_contract(self, text: str, low: str | None) -> bool:
         """Whether the clause speaks of a contract, not only of contracts in general
         ("Capita has a history of troubled contracts")."""
@@ -373,9 +393,11 @@ class ContractExtractor:
         )
 
     def _about_a_contract(self, clause: _Clause, low: str | None) -> bool:
-        """Whether the clause speaks of a contract: a contract noun, a status cue or a service."""
+        """Whether the clause speaks of a contract: a contract noun, a word for a supplier's
+        relation ("partner", "staff"), a status cue or a service."""
         return bool(
             self.contract_nouns.search(clause.text, low)
+            or self.relation_nouns.search(clause.text, low)
             or self.status.find(clause.text)
             or clause.services
         )
