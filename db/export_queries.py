@@ -28,6 +28,10 @@ _ARTICLE_FILTERS = {
     "arrangement_councils": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
     "arrangement_services": "arrangement_id in (select id from arrangements where article_id in ({ids}))",
     "raw_pages": "article_id in ({ids})",
+    "supplier_mentions": "article_id in ({ids})",
+    "contracts": "article_id in ({ids})",
+    "contract_councils": "contract_id in (select id from contracts where article_id in ({ids}))",
+    "contract_services": "contract_id in (select id from contracts where article_id in ({ids}))",
     # register awards no article mentioned belong to no article: kept with any selection
     "contract_checks": "article_id in ({ids}) or article_id is null",
 }

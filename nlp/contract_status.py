@@ -3,7 +3,8 @@ ended, terminated, disputed, insourced.
 
 Every cue phrase and pattern of ``contract_cues.json`` is found in a text; where two overlap
 the longer wins, so "decided not to exercise a break clause" (extended) is not "exercise a
-break clause" (terminated). A contract's status is the one its cues rank highest: the later
+break clause" (terminated); a cue after a hedge ("in talks about extending", "could end") is
+only considered and left out. A contract's status is the one its cues rank highest: the later
 events of a story rank above the earlier (``status_order``: in-house above terminated above
 ended ... above tendered), and with no cue it is ``default_status`` (a running contract).
 
@@ -32,6 +33,11 @@ class StatusCues:
         self.order: list[str] = cues["status_order"]
         self.default: str = cues["default_status"]
         self.phrases = [(s, WordPhrases(cues["status"][s]["phrases"])) for s in self.order]
+        hedges = "|".join(
+            re.escape(h).replace(r"\ ", r"\s+") for h in sorted(cues["hedges"], key=len)[::-1]
+        )
+        # "in talks about extending", "could end": considered, not done
+        self.hedged = re.compile(rf"(?<![\w-])(?:{hedges})\s+(?:\S+\s+)?$", re.IGNORECASE)
         self.patterns = [
             (s, re.compile(p, re.IGNORECASE))
             for s in self.order
@@ -53,7 +59,7 @@ class StatusCues:
         for f in found:
             if all(f[1] <= k[0] or f[0] >= k[1] for k in kept):
                 kept.append(f)
-        return sorted(kept)
+        return sorted(k for k in kept if not self.hedged.search(text[max(0, k[0] - 40) : k[0]]))
 
     def rank(self, statuses: Iterable[str]) -> str:
         """The highest-ranked of ``statuses``, or the default when there are none."""

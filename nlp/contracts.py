@@ -60,6 +60,8 @@ from .supplier_roles import SupplierRoles
 from .suppliers import RECORDS_KEY as SUPPLIERS_KEY
 
 _CLAUSE_BREAK = re.compile(r"\s*[;|]\s*")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose|where|that)\b[^,]*$")  # inside ", which ..."
+_FOR = re.compile(r"\b(?:for|to)\s+(?:the\s+)?$")  # "runs payroll for Oxfordshire"
 _EXCLUDED_ROLES = {"saving", "funding", "fine"}
 _RECENT = 3  # sentences back that "the council" may refer to
 _AFTER = 4  # sentences (empty ones too) read after the last mention, for "The contract ..."
@@ -114,6 +116,13 @@ class ContractExtractor:
         self.council_refs = WordPhrases(cues["council_refs"])
         self.challenge = WordPhrases(cues["challenge"])
         self.separate = WordPhrases(cues["separate"])
+        self.joint = WordPhrases(cues["joint"])
+        self.relation_nouns = WordPhrases(cues["relation_nouns"])
+        self.plural_nouns = {n.lower() for n in cues["plural_nouns"]}
+        not_value = "|".join(re.escape(n) for n in sorted(cues["not_value_after"], key=len)[::-1])
+        self.not_value = re.compile(rf"(?:\s+[\w-]+)?\s+(?:{not_value})\b", re.IGNORECASE)
+        self.pronoun = re.compile(rf"^\W*(?:{'|'.join(cues['pronoun_subjects'])})\b")
+        self.elsewhere = WordPhrases(cues["elsewhere"])
         self.other_buyers = re.compile(
             "|".join(rf"\b{re.escape(b)}" for b in sorted(cues["other_buyers"], key=len)[::-1])
         )
@@ -123,7 +132,18 @@ class ContractExtractor:
             + r")\b|it\b)",
             re.IGNORECASE,
         )
+        self.council_subject = re.compile(
+            r"^\W*(?:"
+            + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in cues["council_refs"])
+            + r")\b",
+            re.IGNORECASE,
+        )
         self.group_joiners = set(cues["group_joiners"])
+        nouns = "|".join(re.escape(n) for n in cues["contract_nouns"])
+        self.value_noun = re.compile(  # an amount that is the value a contract noun names
+            rf"(?:\s+(?!(?:on|of|from|in|to|for|by|the|a|an)\b)[\w-]+){{0,2}}\s+(?:{nouns})\b",
+            re.IGNORECASE,
+        )
         self.value_roles = set(cues["value_roles"])
         register_extensions()
 
@@ -154,12 +174,14 @@ class ContractExtractor:
             if recent is not None and clause.ordinal - recent.ordinal > _RECENT:
                 recent = None
             if party:
+                known = {c.supplier: c.councils for c in contracts.values()}  # the latest each
                 pairs = self._pairs(
                     clause,
                     party,
                     focus if clause.start >= focus_from else [],
                     recent.groups[0].value if recent is not None else [],
                     lent,
+                    known,
                 )
                 owner = {
                     id(m): [
@@ -176,6 +198,9 @@ class ContractExtractor:
                     last = list({id(c): c for c in touched}.values())
             elif last and not clause.groups and self.refer_back.search(clause.text):
                 self._gather(facts, clause, published, lambda s, e, t=last: t)
+            elif last and not clause.groups and self.council_subject.search(clause.text):
+                # "The council will run the service itself from April": what it does next
+                self._gather(facts, clause, published, lambda s, e, t=last: t, statuses_only=True)
             if clause.groups and not clause.suppliers and self.contract_nouns.search(clause.text):
                 lent = clause
             if clause.groups:
@@ -266,6 +291,14 @@ class ContractExtractor:
         party = [
             m for m in clause.suppliers if self.roles.party(clause.text, m.start - lo, m.end - lo)
         ]
+        party = [  # "Capita, working with Microsoft, will ...": Capita's partner
+            m
+            for i, m in enumerate(party)
+            if not (
+                any(p.value != m.value for p in party[:i])
+                and self.roles.secondary_to(clause.text, m.start - lo)
+            )
+        ]
         cue = self.challenge.search(clause.text)
         if cue is not None and len({m.value for m in party}) > 1:
             at = lo + cue.start()  # "X has launched a legal challenge against ... award to Y"
@@ -280,9 +313,11 @@ class ContractExtractor:
         focus: list[str],
         recent: list[str],
         lent: _Clause | None,
+        known: dict[str, list[str]],
     ) -> list[tuple[_Mention, list[list[str]]]]:
         """Each party supplier with the council sets it has contracts with in this clause:
-        the councils named in it; else those a procurement just lent; else, for "the
+        the councils named in it; else those a procurement just lent; else the councils of
+        the supplier's last contract ("Capita plc will take over ..."); else, for "the
         council", the councils named last (a sentence or two before), and for "the contract"
         the article's main councils (``focus``)."""
         low = fold(clause.text)
@@ -290,35 +325,79 @@ class ContractExtractor:
             if not self._about_a_contract(clause, low):
                 return []  # "X was set up in 2007 by IBM and Somerset County Council"
             separate = self.separate.search(clause.text, low) is not None
+            joint = self.joint.search(clause.text, low) is not None
             out = []
             for m in party:
-                before = [g for g in clause.groups if g.end <= m.start]
+                before = self._subjects([g for g in clause.groups if g.end <= m.start], clause)
                 after = [g for g in clause.groups if g.start >= m.end]
                 group = before[-1] if before else (after[0] if after else None)
                 if group is None:
                     continue
                 codes = group.value
-                out.append(
-                    (m, [[c] for c in codes] if separate and len(codes) > 1 else [list(codes)])
-                )
+                # councils that name their supplier together let one contract; councils a
+                # supplier is said to serve have one each, unless the clause says joint
+                each = separate if before else not joint
+                out.append((m, [[c] for c in codes] if each and len(codes) > 1 else [list(codes)]))
             return out
         if self.other_buyers.search(clause.text):
             return []
         if lent is not None:
             return [(m, [list(lent.groups[0].value)]) for m in party]
-        if recent and self.council_refs.search(clause.text, low):
+        if self.elsewhere.search(clause.text, low):
+            return []  # "CGI runs ICT for several other councils"
+        if all(m.value in known for m in party):
+            return [(m, [list(known[m.value])]) for m in party]
+        council_ref = self.council_refs.search(clause.text, low) or self._council_pronoun(clause)
+        if recent and council_ref:
             return [(m, [list(recent)]) for m in party]
-        if focus and (
-            self.contract_nouns.search(clause.text, low)
-            or self.council_refs.search(clause.text, low)
-        ):
+        if focus and (council_ref or self._one_contract(clause.text, low)):
             return [(m, [list(focus)]) for m in party]
         return []
 
+    @staticmethod
+    def _subjects(groups: list[_Mention], clause: _Clause) -> list[_Mention]:
+        """The council groups before a supplier that can be its customer: not one inside a
+        relative clause ("Kent County Council, which shares services with Medway Council,
+        has signed with Capita") nor one another council serves ("Hampshire runs payroll for
+        Oxfordshire County Council using SAP")."""
+        if len(groups) < 2:
+            return groups
+        text, lo = clause.text, clause.start
+        kept = [groups[0]]
+        for g in groups[1:]:
+            between = text[kept[-1].end - lo : g.start - lo]
+            if _RELATIVE.search(between) or _FOR.search(between):
+                continue
+            kept.append(g)
+        return kept
+
+    def _one_contract(self, text: str, low: str | None) -> bool:
+        """Whether the clause speaks of a contract, not only of contracts in general
+        ("Capita has a history of troubled contracts")."""
+        return any(
+            m.group(0).lower() not in self.plural_nouns
+            for m in self.contract_nouns.finditer(text, low)
+        )
+
+    def _council_pronoun(self, clause: _Clause) -> bool:
+        """ "It hired Capita to run payroll": a pronoun subject doing what councils do to a
+        supplier the clause names after it."""
+        m = self.pronoun.match(clause.text)
+        if m is None:
+            return False
+        first = next(iter(self.status.find(clause.text)), None)
+        return (
+            first is not None
+            and first[0] - m.end() <= 25
+            and all(s.start - clause.start > first[0] for s in clause.suppliers)
+        )
+
     def _about_a_contract(self, clause: _Clause, low: str | None) -> bool:
-        """Whether the clause speaks of a contract: a contract noun, a status cue or a service."""
+        """Whether the clause speaks of a contract: a contract noun, a word for a supplier's
+        relation ("partner", "staff"), a status cue or a service."""
         return bool(
             self.contract_nouns.search(clause.text, low)
+            or self.relation_nouns.search(clause.text, low)
             or self.status.find(clause.text)
             or clause.services
         )
@@ -355,20 +434,31 @@ class ContractExtractor:
         clause: _Clause,
         published: str | None,
         targets: Callable[[int, int], list[_Contract]],
+        statuses_only: bool = False,
     ) -> None:
         """Give each of the clause's facts to the contracts ``targets`` names for it."""
         lo, hi, text = clause.start, clause.end, clause.text
+        for s, e, status in self.status.find(text):
+            for c in targets(lo + s, lo + e):
+                c.statuses.append(status)
+        if statuses_only:
+            return
         for s, e, sid in facts.services_in(lo, hi):
             for c in targets(s, e):
                 if sid not in c.services:
                     c.services.append(sid)
         for m in facts.money_in(lo, hi):
-            if m["role"] in _EXCLUDED_ROLES or m["role"] not in self.value_roles:
+            if self.not_value.match(facts.text, m["end"], hi):
+                continue  # "a £7m settlement", "£5m in damages"
+            named_value = self.value_noun.match(facts.text, m["end"], hi)  # "a £24m deal"
+            if not named_value and (
+                m["role"] in _EXCLUDED_ROLES or m["role"] not in self.value_roles
+            ):
                 continue
             for c in targets(m["start"], m["end"]):
                 (c.yearly if m["period"] == "year" else c.totals).append(float(m["amount_gbp"]))
-                if m.get("years"):
-                    c.years.append(float(m["years"]))
+                if m.get("years") and not (m["period"] == "year" and m["years"] == 1):
+                    c.years.append(float(m["years"]))  # not the "a year" of a rate
         for t in self.terms.find(text):
             for c in targets(lo + t.start, lo + t.end):
                 c.years.append(t.years)
@@ -376,9 +466,6 @@ class ContractExtractor:
             if d.kind in ("start", "end"):
                 for c in targets(lo + d.start, lo + d.end):
                     (c.starts if d.kind == "start" else c.ends).append(d.value)
-        for s, e, status in self.status.find(text):
-            for c in targets(lo + s, lo + e):
-                c.statuses.append(status)
 
     def _losers_out(self, contracts: dict) -> list[_Contract]:
         """Drop bidders left at ``tendered`` where the same councils' contract went further."""
@@ -410,7 +497,7 @@ class ContractExtractor:
 
 
 class _DocFacts:
-    """The Doc's services (character spans) and money, looked up by clause."""
+    """The Doc's text, services (character spans) and money, looked up by clause."""
 
     def __init__(self, doc: Doc, ix: DocIndex) -> None:
         records = doc.user_data.get(SERVICES_KEY)
@@ -418,6 +505,7 @@ class _DocFacts:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
         self.services = [(ix.starts[s], ix.ends[e - 1], sid) for s, e, sid in records]
         self.money = get_extension(doc, "money") or []
+        self.text = ix.text
 
     def services_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         return [s for s in self.services if lo <= s[0] < hi]

@@ -26,13 +26,20 @@ class SupplierRoles:
 
     def __init__(self, cues: dict) -> None:
         roles = cues["not_party"]
-        self.before = _phrases(roles["before"], r"(?:\S+\s+){0,4}$")
+        self.before = _phrases(roles["before"], r"(?:[^\s,;]+\s+){0,3}$")
+        self.secondary = _phrases(roles["secondary"], r"(?:[^\s,;]+\s+){0,3}$")
         self.after = _phrases(roles["after"], "", anchor="^")
         self.modifiers = _phrases(roles["modifier_nouns"], "", anchor="^")
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> SupplierRoles:
         return cls(load_json("contract_cues.json", data_dir))
+
+    def secondary_to(self, text: str, start: int) -> bool:
+        """Whether a supplier named at ``text[start:]`` is named as another supplier's
+        partner or subcontractor ("Capita, working with Microsoft, ..."); the caller checks
+        that another supplier comes before it."""
+        return bool(self.secondary.search(text[max(0, start - 60) : start]))
 
     def party(self, text: str, start: int, end: int) -> bool:
         """Whether the supplier named at ``text[start:end]`` (a clause) can be a party."""

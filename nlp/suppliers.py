@@ -74,6 +74,7 @@ class SupplierLinker:
         for (sid, kind), names in grouped.items():
             key = f"{sid}|{kind}"
             self.keys[nlp.vocab.strings.add(key)] = (sid, kind)
+            names = _forms(nlp, names)
             patterns = list(nlp.tokenizer.pipe(names))
             self.matcher.add(key, patterns)
             caps = [p for n, p in zip(names, patterns, strict=True) if n.upper() != n]
@@ -100,7 +101,10 @@ class SupplierLinker:
         for start, end, (sid, kind) in ranges:
             if self._not_the_company(ix, start, end, sid):
                 continue
-            candidates.append((start, self._extend(ix, end), sid, kind))
+            extended = self._extend(ix, end)
+            if extended > end and kind == "context":
+                kind = "name"  # "Sage Group plc": the legal words say it is the company
+            candidates.append((start, extended, sid, kind))
         named = {sid for _, _, sid, kind in candidates if kind == "name"}
         found: list[tuple[int, int, str]] = []
         for i, (start, end, sid, kind) in enumerate(candidates):
@@ -212,6 +216,8 @@ class SupplierLinker:
     def _record(self, ix: DocIndex, start: int, end: int, sid: str) -> dict[str, Any]:
         supplier = self.suppliers[sid]
         a, b = ix.starts[start], ix.ends[end - 1]
+        if ix.text[b - 1] == "." and ix.words[end - 1] not in self.suffix_words:
+            b -= 1  # "with System C." (the tokenizer keeps the full stop with the letter)
         return {
             "id": sid,
             "name": supplier["name"],
@@ -221,6 +227,21 @@ class SupplierLinker:
             "end": b,
             "sentence": ix.sent_text(ix.sent_of_token(start)),
         }
+
+
+def _forms(nlp: Language, names: list[str]) -> list[str]:
+    """The names, with a capital first letter for those written in lower case ("dxw" starts a
+    sentence as "Dxw"), and followed by a full stop where the tokenizer keeps it with the
+    last word ("System C.")."""
+    out = list(names)
+    for name in names:
+        if name[:1].islower():
+            out.append(name[:1].upper() + name[1:])
+    for name in list(out):
+        tokens = [t.text for t in nlp.make_doc(name + ".")]
+        if tokens[-1] != ".":
+            out.append(name + ".")
+    return list(dict.fromkeys(out))
 
 
 def _council_tokens(doc: Doc) -> list[tuple[int, int, str]]:

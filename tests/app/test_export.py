@@ -123,3 +123,23 @@ def test_cli_writes_extract(demo_db, tmp_path):
 def test_library_rejects_unknown_format(demo_db, tmp_path):
     with pytest.raises(ExportError, match="unknown format"):
         export_extract(demo_db, tmp_path, fmt="xlsx")
+
+
+def test_suppliers_and_contracts_are_in_the_extract(demo_db, tmp_path):
+    out = export_extract(demo_db, tmp_path, filters=Filters(councils=["BDF"]), today=DAY)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert {"suppliers", "supplier_mentions", "contracts", "contract_councils"} <= set(resources)
+    assert {
+        "fields": ["supplier_id"],
+        "reference": {"resource": "suppliers", "fields": ["id"]},
+    } in (resources["contracts"]["schema"]["foreignKeys"])
+    contracts = read_csv(out / "contracts.csv")
+    assert [(c["supplier_id"], c["status"], float(c["value_gbp"])) for c in contracts] == [
+        ("liberata", "insourced", 25e6)
+    ]
+    councils = read_csv(out / "contract_councils.csv")
+    assert [(c["contract_id"], c["code"]) for c in councils] == [(contracts[0]["id"], "BDF")]
+    suppliers = read_csv(out / "suppliers.csv")  # reference tables stay whole
+    assert len(suppliers) >= 150
+    assert {m["supplier_id"] for m in read_csv(out / "supplier_mentions.csv")} == {"liberata"}

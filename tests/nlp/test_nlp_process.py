@@ -186,3 +186,34 @@ def test_past_the_vocabulary_limit_batches_forget_their_words_and_keep_their_fac
     assert process_articles(bounded, batch_size=4) == N_ARTICLES + 1
     assert facts(bounded) == facts(plain)
     assert "Qwxzorb" not in process._NLP.vocab.strings  # dropped with its batch's memory zone
+
+
+def test_suppliers_and_contracts_are_stored_and_replaced(tmp_path):
+    conn = connect(tmp_path / "cw.db")
+    load_reference_data(conn)
+    body = (
+        "Barnet Council has signed a ten-year, £320m contract with Capita to run its "
+        "back-office services. Capita plc will take over finance and payroll."
+    )
+    store_article(conn, {"url": "http://example.test/capita", "body": body,
+                         "published": "2013-08-07"})  # fmt: skip
+    for everything in (False, True):  # processing again replaces the rows
+        process_articles(conn, everything=everything)
+        mentions = conn.execute(
+            'SELECT supplier_id, text, start, "end" FROM supplier_mentions ORDER BY start'
+        ).fetchall()
+        assert [tuple(m) for m in mentions] == [
+            ("capita", "Capita", body.index("Capita"), body.index("Capita") + 6),
+            ("capita", "Capita plc", body.index("Capita plc"), body.index("Capita plc") + 10),
+        ]
+        rows = conn.execute(
+            "SELECT c.supplier_id, c.value_gbp, c.period, c.years, c.status, c.nlp_version, "
+            "cc.code, c.sentence FROM contracts c "
+            "JOIN contract_councils cc ON cc.contract_id = c.id"
+        ).fetchall()
+        assert [tuple(r)[:7] for r in rows] == [
+            ("capita", 320e6, "total", 10.0, "awarded", NLP_VERSION, "BNE")
+        ]
+        assert rows[0][7] in body
+        services = {r[0] for r in conn.execute("SELECT service FROM contract_services")}
+        assert {"finance", "hr_payroll"} <= services
