@@ -69,6 +69,7 @@ async def render_dashboard(datasette: Any, request: Any, database: str) -> Respo
                 "service_label": names.get(filters.service or ""),
                 "peak": max((m["articles"] for m in months), default=0),
                 "format_gbp": format_gbp,
+                "metadata": datasette.metadata(),
                 **data,
             },
             request=request,

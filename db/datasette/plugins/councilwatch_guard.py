@@ -5,8 +5,10 @@
   read its columns (``not authorized``); ``crawl_runs`` and ``crawl_errors`` stay
   browsable. The database file is not downloadable (``allow_download`` off in
   ``settings.json``).
+- Every table's CSV link streams the whole table (``_stream=on``).
 - No server paths: ``pragma_database_list`` shows no file name and
   ``/-/databases.json`` lists names, not paths.
+- A URL that matches no page is a 404, not a 500 (see the note on rich below).
 - Search input that holds no word (``q=``, ``q="``, ``_search=%22``) matches
   nothing instead of failing with an FTS5 syntax error, and the page says why.
 
@@ -16,17 +18,27 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
+import datasette.handle_exception
 from datasette import hookimpl
-from datasette.utils import escape_fts
+from datasette.utils import escape_fts, path_with_format
 from datasette.utils.asgi import Response
 
-#: Tables no one may read through Datasette.
+# Datasette 0.65's error page prints every exception with rich when rich is installed
+# (spaCy brings it); outside an ``except`` block (a URL no route matches) rich raises,
+# and the 404 becomes a 500. Errors are still logged, as tracebacks, without rich.
+datasette.handle_exception.rich = None
+
+#: Tables no one may browse through Datasette, and their columns no SQL may read
+#: (their keys stay readable, so an article's row page can count its raw page).
 PRIVATE_TABLES = {"raw_pages"}
+PRIVATE_COLUMNS = {("raw_pages", "html_gz"), ("raw_pages", "content_type")}
 #: Columns of SQLite's own tables that hold server paths.
 PATH_COLUMNS = {("pragma_database_list", "file")}
+_WORD = re.compile(r"\w")
 #: Query parameters and table arguments that are full-text searches.
 SEARCH_PARAMETERS = ("q", "_search")
 
@@ -40,7 +52,7 @@ def escape_search(query: str | None) -> str:
 def authorizer(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
     """SQLite authorizer: no reading private tables' columns, no server paths."""
     if action == sqlite3.SQLITE_READ:
-        if arg1 in PRIVATE_TABLES and arg2:
+        if (arg1, arg2) in PRIVATE_COLUMNS:
             return sqlite3.SQLITE_DENY
         if (arg1, arg2) in PATH_COLUMNS:
             return sqlite3.SQLITE_IGNORE
@@ -73,7 +85,7 @@ def search_notice(args: Any, has_search: bool) -> str | None:
     if not has_search:
         return None
     for name in SEARCH_PARAMETERS:
-        if name in args and not escape_fts(args[name] or ""):
+        if name in args and not _WORD.search(args[name] or ""):
             value = (args[name] or "").strip()
             if not value:
                 return "Type one or more words to search for."
@@ -82,10 +94,17 @@ def search_notice(args: Any, has_search: bool) -> str | None:
 
 
 @hookimpl
-def extra_template_vars(template: str, request: Any) -> dict:
+def extra_template_vars(template: str, request: Any, datasette: Any) -> dict:
     if request is None or template not in ("query.html", "table.html"):
         return {}
-    return {"cw_search_notice": search_notice(request.args, True)}
+    extra: dict[str, Any] = {"cw_search_notice": search_notice(request.args, True)}
+    if template == "table.html":
+        # The CSV link an analyst clicks gets every row (streamed), not the first page.
+        csv_args = {"_stream": "on", "_labels": "on"}
+        extra["url_csv"] = datasette.urls.path(
+            path_with_format(request=request, format="csv", extra_qs=csv_args)
+        )
+    return extra
 
 
 async def databases_json(datasette: Any) -> Response:

@@ -230,7 +230,14 @@ async def council_view(datasette: Any, request: Any) -> Response:
     return Response.html(
         await datasette.render_template(
             "councilwatch_council.html",
-            {"database": database, "code": code, "feeds": feeds, "peak": peak, **data},
+            {
+                "database": database,
+                "code": code,
+                "feeds": feeds,
+                "peak": peak,
+                "metadata": datasette.metadata(),
+                **data,
+            },
             request=request,
         )
     )
