@@ -30,7 +30,9 @@ def panels(datasette, **filters):
 
 
 def map_data(html: str) -> list[dict]:
-    found = re.search(r'<script type="application/json" id="cw-map-data">(.*?)</script>', html, re.S)
+    found = re.search(
+        r'<script type="application/json" id="cw-map-data">(.*?)</script>', html, re.S
+    )
     return json.loads(found.group(1))
 
 

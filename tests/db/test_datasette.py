@@ -8,7 +8,6 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
-
 from urllib.parse import urlencode
 
 import pytest
@@ -296,5 +295,7 @@ def test_immutable_unless_a_crawl_is_running(demo_db, tmp_path):
     assert crawl_in_progress(db_path)
     args = datasette_args(db_path, host="127.0.0.1", port=1, metadata=metadata)
     assert "-i" not in args and str(db_path) in args
-    assert "-i" in datasette_args(db_path, host="127.0.0.1", port=1, metadata=metadata, immutable=True)
+    assert "-i" in datasette_args(
+        db_path, host="127.0.0.1", port=1, metadata=metadata, immutable=True
+    )
     assert "sql_time_limit_ms" in args and "allow_csv_stream" in args

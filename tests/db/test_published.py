@@ -57,7 +57,9 @@ def test_database_file_is_not_downloadable(served):
 def test_no_server_path_in_responses(served):
     path, datasette = served
     private = str(path.parent)
-    listing = get(datasette, "/councilwatch.json?_shape=array&sql=select+*+from+pragma_database_list")
+    listing = get(
+        datasette, "/councilwatch.json?_shape=array&sql=select+*+from+pragma_database_list"
+    )
     assert listing.status_code == 200
     assert listing.json() == [{"seq": 0, "name": "main", "file": None}]
     databases = get(datasette, "/-/databases.json").json()
