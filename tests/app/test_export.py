@@ -182,7 +182,8 @@ def test_datapackage_types_enums_and_sources(demo_db, tmp_path):
             assert values <= allowed, (table, column, values - allowed)
     with sqlite3.connect(demo_db) as conn:
         press = conn.execute(
-            "select s.title from sources s where s.name in (select source from articles)"
+            "select coalesce(s.title, s.name) from sources s"
+            " where s.name in (select source from articles)"
         ).fetchall()
     assert [s["title"] for s in package["sources"][:-1]] == [t for (t,) in press]
     assert package["sources"][-1]["path"].endswith("uk_local_authority_names_and_codes")
