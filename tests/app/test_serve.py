@@ -95,7 +95,7 @@ def test_demo_original_links_open(tmp_path):
     with running(args, base, timeout=300):
         urls = rows(db, "SELECT id, url, title FROM articles")
         assert len(urls) == 17
-        for article_id, url, title in urls:
+        for _id, url, title in urls:
             assert url.startswith(f"http://127.0.0.1:{site_port}/")
             status, page = fetch(url)
             assert status == 200 and title in html.unescape(page)
