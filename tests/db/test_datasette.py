@@ -75,6 +75,22 @@ def test_council_facet_counts_mentions(datasette):
     assert labels["CMD"] == "Camden"
 
 
+def test_council_facet_reads_the_summary_and_agrees_with_a_column_facet(datasette, seed_id):
+    def counts(query):
+        data = get(datasette, f"/councilwatch/council_mentions.json?_size=0&{query}").json()
+        (facet,) = data["facet_results"].values()
+        return {r["value"]: (r["count"], r["label"]) for r in facet["results"]}
+
+    summary = counts("_facet_council=code")
+    assert summary == counts("_facet=code")
+    assert summary["CMD"] == (1, "Camden")
+    filtered = counts(f"_facet_council=code&article_id={seed_id}")
+    assert filtered == counts(f"_facet=code&article_id={seed_id}")
+    assert 0 < len(filtered) < len(summary)
+    page = get(datasette, "/councilwatch/council_mentions?_facet_council=code").text
+    assert 'href="?_facet_council=code">Facet by council</a>' in page
+
+
 def test_default_facets_on_views(datasette):
     data = get(datasette, "/councilwatch/council_mention_details.json?_size=0").json()
     assert {"code", "nation", "source", "year"} <= set(data["facet_results"])
