@@ -22,3 +22,11 @@ def seed_id(demo_db) -> int:
             "SELECT id FROM articles WHERE title LIKE '%Share Services%'"
         ).fetchone()
     return article_id
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests left their screenshots."""
+    from .browser_artifacts import ARTIFACTS
+
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+        terminalreporter.write_line(f"Browser screenshots: {ARTIFACTS}")
