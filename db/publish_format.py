@@ -76,6 +76,22 @@ def split_list(value: Any) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+#: What the dashboard and the council pages read (created by councilwatch's schema).
+PAGE_OBJECTS = ("council_month_counts", "money_councils", "arrangement_savings")
+
+
+async def missing_objects(db: Any) -> list[str]:
+    """The tables and views of :data:`PAGE_OBJECTS` a database (written by an older
+    councilwatch) does not have yet, through Datasette's ``db.execute``."""
+    rows = await db.execute(
+        "select name from sqlite_master where type in ('table', 'view')"
+        f" and name in ({', '.join('?' * len(PAGE_OBJECTS))})",
+        list(PAGE_OBJECTS),
+    )
+    present = {row[0] for row in rows}
+    return [name for name in PAGE_OBJECTS if name not in present]
+
+
 class ReferenceNames:
     """Council names and service labels of one database, read at most once a minute."""
 

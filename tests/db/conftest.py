@@ -26,7 +26,7 @@ def seed_id(demo_db) -> int:
 
 def pytest_terminal_summary(terminalreporter):
     """Say where the browser tests left their screenshots."""
-    from .browser_artifacts import ARTIFACTS
+    from .browser_artifacts import ARTIFACTS, TOOK_SCREENSHOTS
 
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+    if terminalreporter.config.stash.get(TOOK_SCREENSHOTS, False):
         terminalreporter.write_line(f"Browser screenshots: {ARTIFACTS}")

@@ -27,7 +27,7 @@ import pytest
 
 from councilwatch.serve import free_port
 
-from .browser_artifacts import ARTIFACTS
+from .browser_artifacts import ARTIFACTS, TOOK_SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Pages the link crawl visits at most.
@@ -102,6 +102,7 @@ def page(browser, server, request):
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    request.config.stash[TOOK_SCREENSHOTS] = True
     context.close()
 
 

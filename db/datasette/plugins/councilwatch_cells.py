@@ -4,7 +4,7 @@
 - JSON lists (``authors``, ``tags``, ``partners``) as lists, an empty one as nothing;
 - council codes (``code``, ``codes``, ``partner``) as the council's name linked to
   its council page, and a council's name (``council``, ``councils``) likewise;
-- service ids (``service``, ``services``) with their label;
+- service ids (``service``, ``services``) with their label (on hover in lists);
 - ``article_id`` and every article title linked to the article page.
 """
 
@@ -125,5 +125,9 @@ def _named(
     if column in SERVICE_LIST_COLUMNS:
         ids = split_list(value)
         if ids and all(i in names.services for i in ids):
-            return Markup(", ".join(str(escape(names.services[i])) for i in ids))
+            return Markup(
+                ", ".join(
+                    f'<abbr title="{escape(names.services[i])}">{escape(i)}</abbr>' for i in ids
+                )
+            )
     return None

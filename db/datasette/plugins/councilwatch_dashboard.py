@@ -19,7 +19,12 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
-from councilwatch.db.publish_format import describe_saving, format_gbp, split_list
+from councilwatch.db.publish_format import (
+    describe_saving,
+    format_gbp,
+    missing_objects,
+    split_list,
+)
 
 
 async def councilwatch_database(datasette: Any) -> str | None:
@@ -53,8 +58,25 @@ async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
     return {"panels": panels, "options": options}
 
 
+async def upgrade_notice(
+    datasette: Any, request: Any, database: str, missing: list[str]
+) -> Response:
+    """A one-line page for a database written by an older councilwatch."""
+    return Response.html(
+        await datasette.render_template(
+            "councilwatch_upgrade.html",
+            {"database": database, "missing": missing, "metadata": datasette.metadata()},
+            request=request,
+        ),
+        status=503,
+    )
+
+
 async def render_dashboard(datasette: Any, request: Any, database: str) -> Response:
     db = datasette.get_database(database)
+    missing = await missing_objects(db)
+    if missing:
+        return await upgrade_notice(datasette, request, database, missing)
     filters = Filters.from_args(request.args)
     data = await dashboard_data(db, filters)
     months = data["panels"]["per_month"]

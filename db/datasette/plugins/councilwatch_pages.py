@@ -25,7 +25,12 @@ from markupsafe import Markup, escape
 
 from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.council_page import council_page_data
-from councilwatch.db.publish_format import describe_saving, format_gbp, json_list
+from councilwatch.db.publish_format import (
+    describe_saving,
+    format_gbp,
+    json_list,
+    missing_objects,
+)
 
 #: The largest rowid SQLite stores; a longer id cannot be an article.
 MAX_ROWID = 2**63 - 1
@@ -208,6 +213,16 @@ async def council_view(datasette: Any, request: Any) -> Response:
     async def run(sql: str, params: Any) -> list:
         return list((await db.execute(sql, params)).rows)
 
+    missing = await missing_objects(db)
+    if missing:
+        return Response.html(
+            await datasette.render_template(
+                "councilwatch_upgrade.html",
+                {"database": database, "missing": missing, "metadata": datasette.metadata()},
+                request=request,
+            ),
+            status=503,
+        )
     data = await council_page_data(run, code)
     if data is None:
         if code.upper() != code and await council_page_data(run, code.upper()):
