@@ -144,45 +144,48 @@ order by articles desc, mentions desc, c.code{tail}
 
 
 def arrangements_sql(f: Filters) -> str:
-    """The latest shared-service arrangements with the savings their articles state."""
-    conditions = [c.replace("a.id in", "s.article_id in") for c in f.article_conditions("a")]
-    conditions = [c.replace("a.published", "s.published") for c in conditions]
+    """The latest shared-service arrangements with the savings their articles state (the
+    ten newest are picked first, so only theirs are worked out)."""
+    conditions = [c for c in f.article_conditions("a") if "_mentions" not in c]
     if f.service:
-        conditions = [c for c in conditions if "service_mentions" not in c]
         conditions.append(
-            "s.id in (select arrangement_id from arrangement_services where service = :service)"
+            "ar.id in (select arrangement_id from arrangement_services where service = :service)"
         )
     if f.councils_filtered():
-        conditions = [c for c in conditions if "council_mentions" not in c]
         conditions.append(
-            "s.id in (select ac.arrangement_id from arrangement_councils ac"
+            "ar.id in (select ac.arrangement_id from arrangement_councils ac"
             f" join councils c on c.code = ac.code where {f.council_condition('c')})"
         )
     return f"""
 select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
        s.status, s.saving_gbp, s.period, s.years, s.saving_basis
-from arrangement_summary s{_where(conditions)}
+from arrangement_summary s
+where s.id in (
+    select ar.id from arrangements ar join articles a on a.id = ar.article_id{_where(conditions)}
+    order by a.published desc, ar.id desc
+    limit {PANEL_ROWS}
+)
 order by s.published desc, s.id desc
-limit {PANEL_ROWS}
 """
 
 
 def council_savings_sql(f: Filters) -> str:
-    """The biggest council-level savings (money_councils), with whose they are."""
-    conditions = ["mm.role = 'saving'", *f.article_conditions("a")]
+    """The biggest council-level savings (money_scopes), with whose they are: read in
+    order of amount until ten are found."""
+    conditions = ["mm.role = 'saving'", "sc.scope = 'council'", *f.article_conditions("a")]
     if f.councils_filtered():
         conditions = [c for c in conditions if "council_mentions" not in c]
-        conditions.append(f.council_condition("c"))
+        conditions.append(
+            "exists (select 1 from councils c where"
+            " instr(', ' || sc.codes || ', ', ', ' || c.code || ', ') > 0"
+            f" and {f.council_condition('c')})"
+        )
     return f"""
 select mm.id as money_id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.sentence,
-       a.id as article_id, a.title, a.published,
-       group_concat(c.code, ', ') as codes, group_concat(c.nice_name, ', ') as councils,
-       min(mc.basis) as basis
+       a.id as article_id, a.title, a.published, sc.codes, sc.basis
 from money_mentions mm
-join money_councils mc on mc.money_id = mm.id
-join councils c on c.code = mc.code
+join money_scopes sc on sc.money_id = mm.id
 join articles a on a.id = mm.article_id{_where(conditions)}
-group by mm.id
 order by mm.amount_gbp desc, mm.id
 limit {PANEL_ROWS}
 """

@@ -225,7 +225,17 @@ SELECT x.money_id, x.article_id,
             WHEN x.the_council
                  AND EXISTS (SELECT 1 FROM council_mentions WHERE article_id = x.article_id)
             THEN 'the article''s main council (the sentence says "the council")'
-            ELSE 'its sentence names no council' END AS basis
+            ELSE 'its sentence names no council' END AS basis,
+       CASE WHEN x.names_council THEN
+                (SELECT group_concat(code, ', ') FROM (
+                    SELECT DISTINCT cm.code FROM council_mentions cm JOIN money_mentions mm
+                      ON mm.id = x.money_id AND cm.article_id = mm.article_id
+                     AND cm.sentence = mm.sentence
+                    ORDER BY cm.code))
+            WHEN NOT x.general AND x.the_council THEN
+                (SELECT code FROM council_mentions WHERE article_id = x.article_id
+                 GROUP BY code ORDER BY count(*) DESC, min(start) LIMIT 1)
+       END AS codes
 FROM money_sentence_signals x;
 
 -- The councils each council-level pound figure belongs to (one row per figure and council).
@@ -257,37 +267,43 @@ JOIN articles a ON a.id = mm.article_id;
 -- The saving each arrangement's article states for it: the one stated with the
 -- arrangement, else a saving in the same sentence, else one the article gives for a
 -- member council, else (when the article reports no other arrangement) the first
--- saving in the article that is not sector-wide.
+-- saving in the article that is not sector-wide. Computed row by row, so a page that
+-- picks a few arrangements first pays for those only.
 DROP VIEW IF EXISTS arrangement_savings;
 CREATE VIEW arrangement_savings AS
-WITH candidates AS (
-    SELECT id AS arrangement_id, saving_gbp, period, NULL AS years, NULL AS saving_text,
-           NULL AS money_id, 0 AS rank, 0 AS at
-    FROM arrangements WHERE saving_gbp IS NOT NULL
-    UNION ALL
-    SELECT ar.id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.id,
-           CASE WHEN mm.sentence = ar.sentence THEN 1
-                WHEN EXISTS (SELECT 1 FROM money_councils mc
-                             JOIN arrangement_councils ac
-                               ON ac.code = mc.code AND ac.arrangement_id = ar.id
-                             WHERE mc.money_id = mm.id) THEN 2
-                ELSE 3 END,
-           mm.start
-    FROM arrangements ar
-    JOIN money_mentions mm ON mm.article_id = ar.article_id AND mm.role = 'saving'
-    JOIN money_scopes sc ON sc.money_id = mm.id AND sc.scope != 'sector'
-    WHERE ar.saving_gbp IS NULL
-      AND (mm.sentence = ar.sentence
-           OR EXISTS (SELECT 1 FROM money_councils mc
-                      JOIN arrangement_councils ac ON ac.code = mc.code AND ac.arrangement_id = ar.id
-                      WHERE mc.money_id = mm.id)
-           OR (SELECT count(*) FROM arrangements WHERE article_id = ar.article_id) = 1)
-)
-SELECT arrangement_id, saving_gbp, period, years, saving_text, money_id,
-       CASE rank WHEN 0 THEN 'stated with the arrangement'
-                 WHEN 1 THEN 'in the arrangement''s sentence'
-                 WHEN 2 THEN 'given in the article for a member council'
-                 ELSE 'given in the article' END AS saving_basis
-FROM (SELECT *, row_number() OVER (PARTITION BY arrangement_id ORDER BY rank, at) AS n
-      FROM candidates)
-WHERE n = 1;
+SELECT ar.id AS arrangement_id,
+       coalesce(ar.saving_gbp, mm.amount_gbp) AS saving_gbp,
+       CASE WHEN ar.saving_gbp IS NOT NULL THEN ar.period ELSE mm.period END AS period,
+       CASE WHEN ar.saving_gbp IS NULL THEN mm.years END AS years,
+       mm.text AS saving_text, mm.id AS money_id,
+       CASE WHEN ar.saving_gbp IS NOT NULL THEN 'stated with the arrangement'
+            WHEN mm.sentence = ar.sentence THEN 'in the arrangement''s sentence'
+            WHEN EXISTS (SELECT 1 FROM money_councils mc
+                         JOIN arrangement_councils ac ON ac.code = mc.code AND ac.arrangement_id = ar.id
+                         WHERE mc.money_id = mm.id)
+            THEN 'given in the article for a member council'
+            ELSE 'given in the article' END AS saving_basis
+FROM (
+    SELECT a2.*,
+           CASE WHEN a2.saving_gbp IS NULL THEN coalesce(
+               (SELECT m.id FROM money_mentions m
+                WHERE m.article_id = a2.article_id AND m.role = 'saving'
+                  AND m.sentence = a2.sentence
+                  AND (SELECT scope FROM money_scopes WHERE money_id = m.id) != 'sector'
+                ORDER BY m.start LIMIT 1),
+               (SELECT m.id FROM money_mentions m
+                WHERE m.article_id = a2.article_id AND m.role = 'saving'
+                  AND EXISTS (SELECT 1 FROM money_councils mc
+                              JOIN arrangement_councils ac
+                                ON ac.code = mc.code AND ac.arrangement_id = a2.id
+                              WHERE mc.money_id = m.id)
+                ORDER BY m.start LIMIT 1),
+               (SELECT m.id FROM money_mentions m
+                WHERE m.article_id = a2.article_id AND m.role = 'saving'
+                  AND (SELECT count(*) FROM arrangements WHERE article_id = a2.article_id) = 1
+                  AND (SELECT scope FROM money_scopes WHERE money_id = m.id) != 'sector'
+                ORDER BY m.start LIMIT 1)) END AS pick
+    FROM arrangements a2
+) ar
+LEFT JOIN money_mentions mm ON mm.id = ar.pick
+WHERE ar.saving_gbp IS NOT NULL OR mm.id IS NOT NULL;
