@@ -90,9 +90,23 @@ def _where(conditions: list[str]) -> str:
 
 def articles_per_month_sql(f: Filters) -> str:
     """Articles per month, every month of the range (zeros included)."""
-    conditions = ["a.published is not null", *f.article_conditions("a")]
     start = ":since" if f.since else "(select min(month) from counts)"
     end = ":until" if f.until else "(select max(month) from counts)"
+    if not (f.service or f.councils_filtered()):  # the summary table has these counts
+        return f"""
+with counts as (
+    select month, articles from article_month_counts{_where(f.month_conditions("month"))}
+), months(month) as (
+    select {start}
+    union all
+    select strftime('%Y-%m', month || '-01', '+1 month') from months where month < {end}
+)
+select months.month, coalesce(counts.articles, 0) as articles
+from months left join counts on counts.month = months.month
+where months.month is not null
+order by months.month
+"""
+    conditions = ["a.published is not null", *f.article_conditions("a")]
     return f"""
 with counts as (
     select substr(a.published, 1, 7) as month, count(*) as articles
@@ -186,7 +200,7 @@ select mm.id as money_id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.senten
 from money_mentions mm
 join money_scopes sc on sc.money_id = mm.id
 join articles a on a.id = mm.article_id{_where(conditions)}
-order by mm.amount_gbp desc, mm.id
+order by mm.amount_gbp desc, mm.id desc
 limit {PANEL_ROWS}
 """
 

@@ -43,7 +43,8 @@ JOIN articles a ON a.id = sm.article_id
 JOIN services s ON s.id = sm.service;
 
 -- One row per shared-service arrangement with its member councils and services, and
--- the saving its article states for it (arrangement_savings, defined below).
+-- the saving its article states for it (arrangement_savings, defined below; looked up
+-- row by row, so a query that picks a few arrangements works out only theirs).
 DROP VIEW IF EXISTS arrangement_summary;
 CREATE VIEW arrangement_summary AS
 SELECT ar.id, ar.article_id, a.title, a.source, a.published,
@@ -58,11 +59,14 @@ SELECT ar.id, ar.article_id, a.title, a.source, a.published,
        (SELECT group_concat(service, ', ') FROM
            (SELECT s.service FROM arrangement_services s
             WHERE s.arrangement_id = ar.id ORDER BY s.service)) AS services,
-       ar.vehicle, ar.status, sv.saving_gbp, sv.period, sv.years, sv.saving_basis,
+       ar.vehicle, ar.status,
+       (SELECT saving_gbp FROM arrangement_savings WHERE arrangement_id = ar.id) AS saving_gbp,
+       (SELECT period FROM arrangement_savings WHERE arrangement_id = ar.id) AS period,
+       (SELECT years FROM arrangement_savings WHERE arrangement_id = ar.id) AS years,
+       (SELECT saving_basis FROM arrangement_savings WHERE arrangement_id = ar.id) AS saving_basis,
        ar.partners, ar.sentence
 FROM arrangements ar
-JOIN articles a ON a.id = ar.article_id
-LEFT JOIN arrangement_savings sv ON sv.arrangement_id = ar.id;
+JOIN articles a ON a.id = ar.article_id;
 
 -- Councils named at least once, with counts and gazetteer coordinates (the map).
 DROP VIEW IF EXISTS council_coverage;
@@ -164,6 +168,42 @@ BEGIN
     FROM council_mentions WHERE article_id = new.id GROUP BY code
     ON CONFLICT (code, month) DO UPDATE
         SET articles = articles + 1, mentions = mentions + excluded.mentions;
+END;
+
+-- Articles per month of publication, for the dashboard's chart: kept true by triggers
+-- on articles, filled once from existing rows.
+CREATE TABLE IF NOT EXISTS article_month_counts (
+    month TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO article_month_counts (month, articles)
+SELECT substr(published, 1, 7), count(*) FROM articles
+WHERE published IS NOT NULL AND NOT EXISTS (SELECT 1 FROM article_month_counts)
+GROUP BY substr(published, 1, 7);
+
+CREATE TRIGGER IF NOT EXISTS article_month_counts_ai AFTER INSERT ON articles
+WHEN new.published IS NOT NULL BEGIN
+    INSERT INTO article_month_counts (month, articles) VALUES (substr(new.published, 1, 7), 1)
+    ON CONFLICT (month) DO UPDATE SET articles = articles + 1;
+END;
+
+CREATE TRIGGER IF NOT EXISTS article_month_counts_ad AFTER DELETE ON articles
+WHEN old.published IS NOT NULL BEGIN
+    UPDATE article_month_counts SET articles = articles - 1
+    WHERE month = substr(old.published, 1, 7);
+    DELETE FROM article_month_counts WHERE month = substr(old.published, 1, 7) AND articles <= 0;
+END;
+
+CREATE TRIGGER IF NOT EXISTS article_month_counts_au AFTER UPDATE OF published ON articles
+WHEN coalesce(substr(old.published, 1, 7), '') != coalesce(substr(new.published, 1, 7), '')
+BEGIN
+    UPDATE article_month_counts SET articles = articles - 1
+    WHERE old.published IS NOT NULL AND month = substr(old.published, 1, 7);
+    DELETE FROM article_month_counts WHERE month = substr(old.published, 1, 7) AND articles <= 0;
+    INSERT INTO article_month_counts (month, articles)
+    SELECT substr(new.published, 1, 7), 1 WHERE new.published IS NOT NULL
+    ON CONFLICT (month) DO UPDATE SET articles = articles + 1;
 END;
 
 -- What each pound figure's sentence says about whose money it is: does it name a
@@ -278,9 +318,10 @@ SELECT ar.id AS arrangement_id,
        mm.text AS saving_text, mm.id AS money_id,
        CASE WHEN ar.saving_gbp IS NOT NULL THEN 'stated with the arrangement'
             WHEN mm.sentence = ar.sentence THEN 'in the arrangement''s sentence'
-            WHEN EXISTS (SELECT 1 FROM money_councils mc
-                         JOIN arrangement_councils ac ON ac.code = mc.code AND ac.arrangement_id = ar.id
-                         WHERE mc.money_id = mm.id)
+            WHEN EXISTS (SELECT 1 FROM arrangement_councils ac
+                         WHERE ac.arrangement_id = ar.id
+                           AND instr(', ' || (SELECT codes FROM money_scopes WHERE money_id = mm.id)
+                                     || ', ', ', ' || ac.code || ', ') > 0)
             THEN 'given in the article for a member council'
             ELSE 'given in the article' END AS saving_basis
 FROM (
@@ -293,10 +334,10 @@ FROM (
                 ORDER BY m.start LIMIT 1),
                (SELECT m.id FROM money_mentions m
                 WHERE m.article_id = a2.article_id AND m.role = 'saving'
-                  AND EXISTS (SELECT 1 FROM money_councils mc
-                              JOIN arrangement_councils ac
-                                ON ac.code = mc.code AND ac.arrangement_id = a2.id
-                              WHERE mc.money_id = m.id)
+                  AND EXISTS (SELECT 1 FROM arrangement_councils ac
+                              WHERE ac.arrangement_id = a2.id
+                                AND instr(', ' || (SELECT codes FROM money_scopes WHERE money_id = m.id)
+                                          || ', ', ', ' || ac.code || ', ') > 0)
                 ORDER BY m.start LIMIT 1),
                (SELECT m.id FROM money_mentions m
                 WHERE m.article_id = a2.article_id AND m.role = 'saving'

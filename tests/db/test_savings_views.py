@@ -178,6 +178,17 @@ def recount(conn) -> dict:
     }
 
 
+def month_counts(conn) -> tuple[dict, dict]:
+    kept = dict(conn.execute("select month, articles from article_month_counts").fetchall())
+    counted = dict(
+        conn.execute(
+            "select substr(published, 1, 7), count(*) from articles"
+            " where published is not null group by 1"
+        ).fetchall()
+    )
+    return kept, counted
+
+
 def test_summary_counts_follow_every_write(conn):
     body = "Camden and Camden again. Islington too."
     a = add_article(conn, body, "2016-03-01")
@@ -195,6 +206,12 @@ def test_summary_counts_follow_every_write(conn):
     assert counts(conn) == recount(conn)
     conn.execute("update articles set published = null where id = ?", [a])
     assert counts(conn) == recount(conn) and ("CMD", "") in counts(conn)
+    kept, counted = month_counts(conn)
+    assert kept == counted == {"2017-01": 1}
+    conn.execute("delete from articles where id = ?", [b])
+    conn.execute("update articles set published = '2015-02-02' where id = ?", [a])
+    kept, counted = month_counts(conn)
+    assert kept == counted == {"2015-02": 1}
     conn.commit()
 
 
