@@ -71,7 +71,7 @@ Work = Callable[[sqlite3.Connection], None]
 SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au")
 
 
-def generate(path: Path, scale: int, seed: int = 5) -> None:
+def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> None:
     """Write the synthetic database (Zipf-like council popularity, 2010-2026 dates)."""
     rng = random.Random(seed)
     articles, mentions = ARTICLES * scale, MENTIONS * scale
@@ -106,7 +106,7 @@ def generate(path: Path, scale: int, seed: int = 5) -> None:
         day = f"{rng.randint(2010, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         batch.append(
             (i, f"https://example.org/{i}", f"https://example.org/{i}", rng.choice(SOURCES),
-             body(8), body(120), f"h{i}", f"{day}T09:00:00+00:00",
+             body(8), body(body_words), f"h{i}", f"{day}T09:00:00+00:00",
              "2026-11-28T00:00:00+00:00", "bench")
         )  # fmt: skip
         if len(batch) == 50_000 or i == articles:
@@ -250,12 +250,15 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="default /tmp/councilwatch-bench[-xN].db")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--body-words", type=int, default=120, help="words per generated article body"
+    )
     parser.add_argument("--only", action="append", help="only cases whose label has this word")
     args = parser.parse_args()
     suffix = "" if args.scale == 1 else f"-x{args.scale}"
     path = args.db or Path(f"/tmp/councilwatch-bench{suffix}.db")
     if args.regenerate or not path.exists() or _count(path) != MENTIONS * args.scale:
-        generate(path, args.scale)
+        generate(path, args.scale, args.body_words)
     connect(path).close()  # the current views, indexes and summary tables
     files = datasette_files()
     name = path.stem

@@ -197,9 +197,9 @@ def council_savings_sql(f: Filters) -> str:
     return f"""
 select mm.id as money_id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.sentence,
        a.id as article_id, a.title, a.published, sc.codes, sc.basis
-from money_mentions mm
-join money_scopes sc on sc.money_id = mm.id
-join articles a on a.id = mm.article_id{_where(conditions)}
+from money_mentions mm  -- read in order of amount (CROSS JOIN keeps it the outer loop)
+cross join articles a on a.id = mm.article_id
+join money_scopes sc on sc.money_id = mm.id{_where(conditions)}
 order by mm.amount_gbp desc, mm.id desc
 limit {PANEL_ROWS}
 """
@@ -226,11 +226,11 @@ OPTIONS_SQL = {
 
 
 def panel_sql(f: Filters) -> dict[str, str]:
-    """Every panel's SQL for these filters, by panel name."""
+    """Every panel's SQL for these filters, by panel name (the most-named councils are the
+    map's first :data:`PANEL_ROWS` rows)."""
     return {
         "per_month": articles_per_month_sql(f),
-        "map": council_counts_sql(f, None),
-        "most_named": council_counts_sql(f, PANEL_ROWS),
+        "map": council_counts_sql(f, None),  # its first rows are the most-named councils
         "arrangements": arrangements_sql(f),
         "savings": council_savings_sql(f),
         "recent": recent_articles_sql(f),

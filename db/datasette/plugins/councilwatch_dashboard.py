@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
+from councilwatch.db.dashboard import OPTIONS_SQL, PANEL_ROWS, Filters, panel_sql
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -44,6 +44,7 @@ async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
     for name, sql in panel_sql(filters).items():
         used = {k: v for k, v in params.items() if f":{k}" in sql}
         panels[name] = [dict(r) for r in (await db.execute(sql, used)).rows]
+    panels["most_named"] = panels["map"][:PANEL_ROWS]
     options = {
         name: [tuple(r) for r in (await db.execute(sql)).rows] for name, sql in OPTIONS_SQL.items()
     }
