@@ -68,7 +68,8 @@ MONEY_SENTENCES = [
     (0.40, "It costs £1m."),
 ]
 Work = Callable[[sqlite3.Connection], None]
-SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au")
+SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au",
+                    "council_counts_ai", "council_counts_ad")  # fmt: skip
 
 
 def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> None:
@@ -85,6 +86,7 @@ def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> No
     for trigger in SUMMARY_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     conn.execute("DROP TABLE IF EXISTS council_month_counts")
+    conn.execute("DROP TABLE IF EXISTS council_counts")
     codes = [r[0] for r in conn.execute("select code from councils where end_date is null")]
     names = dict(conn.execute("select code, nice_name from councils"))
     services = [r[0] for r in conn.execute("select id from services")]
@@ -281,8 +283,8 @@ def main() -> None:
     metadata = datasette_metadata(path)["databases"][name]
     profile_sql = metadata["queries"]["council_profile"]["sql"]
     facet_sql = (
-        "select code as value, sum(mentions) as count from council_month_counts"
-        " group by code order by count desc, value limit 31"
+        "select code as value, mentions as count from council_counts"
+        " order by count desc, value limit 31"
     )
     cases = [
         (

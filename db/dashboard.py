@@ -127,6 +127,14 @@ order by months.month
 def council_counts_sql(f: Filters, limit: int | None) -> str:
     """Councils by articles naming them, with coordinates (the map and the top list)."""
     tail = f" limit {int(limit)}" if limit else ""
+    if not (f.service or f.since or f.until):  # whole corpus: the per-council summary
+        where = _where([f.council_condition("c")] if f.councils_filtered() else [])
+        return f"""
+select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
+       n.articles, n.mentions
+from council_counts n join councils c on c.code = n.code{where}
+order by n.articles desc, n.mentions desc, c.code{tail}
+"""
     if not f.service:
         conditions = ["n.month != ''", *f.month_conditions("n.month")]
         if f.councils_filtered():
@@ -138,9 +146,7 @@ from council_month_counts n join councils c on c.code = n.code{_where(conditions
 group by c.code
 order by articles desc, mentions desc, c.code{tail}
 """
-    conditions = [
-        "m.article_id in (select article_id from service_mentions where service = :service)"
-    ]
+    conditions = []
     if f.since or f.until:
         dated = [c for c in f.article_conditions("a") if "service" not in c and "council" not in c]
         conditions.append(
@@ -151,7 +157,9 @@ order by articles desc, mentions desc, c.code{tail}
     return f"""
 select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
        count(distinct m.article_id) as articles, count(*) as mentions
-from council_mentions m join councils c on c.code = m.code{_where(conditions)}
+from (select distinct article_id from service_mentions where service = :service) s
+cross join council_mentions m on m.article_id = s.article_id  -- from the service's articles
+join councils c on c.code = m.code{_where(conditions)}
 group by c.code
 order by articles desc, mentions desc, c.code{tail}
 """
@@ -174,9 +182,9 @@ def arrangements_sql(f: Filters) -> str:
 select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
        s.status, s.saving_gbp, s.period, s.years, s.saving_basis
 from arrangement_summary s
-where s.id in (
-    select ar.id from arrangements ar join articles a on a.id = ar.article_id{_where(conditions)}
-    order by a.published desc, ar.id desc
+where s.id in (  -- newest articles first (their index), until ten arrangements are found
+    select ar.id from articles a cross join arrangements ar on ar.article_id = a.id{_where(conditions)}
+    order by a.published desc
     limit {PANEL_ROWS}
 )
 order by s.published desc, s.id desc

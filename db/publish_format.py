@@ -77,7 +77,13 @@ def split_list(value: Any) -> list[str]:
 
 
 #: What the dashboard and the council pages read (created by councilwatch's schema).
-PAGE_OBJECTS = ("council_month_counts", "money_councils", "arrangement_savings")
+PAGE_OBJECTS = (
+    "council_month_counts",
+    "council_counts",
+    "article_month_counts",
+    "money_scopes",
+    "arrangement_savings",
+)
 
 
 async def missing_objects(db: Any) -> list[str]:

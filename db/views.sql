@@ -170,6 +170,38 @@ BEGIN
         SET articles = articles + 1, mentions = mentions + excluded.mentions;
 END;
 
+-- Articles and mentions per council over the whole corpus (the unfiltered map, the
+-- council facet): kept by triggers on council_mentions, filled once.
+CREATE TABLE IF NOT EXISTS council_counts (
+    code TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO council_counts (code, articles, mentions)
+SELECT code, count(DISTINCT article_id), count(*) FROM council_mentions
+WHERE NOT EXISTS (SELECT 1 FROM council_counts)
+GROUP BY code;
+
+CREATE TRIGGER IF NOT EXISTS council_counts_ai AFTER INSERT ON council_mentions BEGIN
+    INSERT INTO council_counts (code, articles, mentions)
+    VALUES (new.code,
+            NOT EXISTS (SELECT 1 FROM council_mentions
+                        WHERE code = new.code AND article_id = new.article_id AND id != new.id),
+            1)
+    ON CONFLICT (code) DO UPDATE
+        SET articles = articles + excluded.articles, mentions = mentions + 1;
+END;
+
+CREATE TRIGGER IF NOT EXISTS council_counts_ad AFTER DELETE ON council_mentions BEGIN
+    UPDATE council_counts
+    SET mentions = mentions - 1,
+        articles = articles - NOT EXISTS (SELECT 1 FROM council_mentions
+                                          WHERE code = old.code AND article_id = old.article_id)
+    WHERE code = old.code;
+    DELETE FROM council_counts WHERE code = old.code AND mentions <= 0;
+END;
+
 -- Articles per month of publication, for the dashboard's chart: kept true by triggers
 -- on articles, filled once from existing rows.
 CREATE TABLE IF NOT EXISTS article_month_counts (

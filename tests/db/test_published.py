@@ -137,12 +137,12 @@ def test_a_database_from_an_older_councilwatch_says_what_to_do(demo_db, tmp_path
     old = tmp_path / "councilwatch.db"
     shutil.copy(demo_db, old)
     with sqlite3.connect(old) as conn:
-        conn.execute("drop view money_councils")
+        conn.execute("drop table council_counts")
         conn.execute("drop table council_month_counts")
     datasette = make_datasette(old)  # mutable: it sees the WAL the drops went to
     for url in ("/", "/councilwatch/-/council/CMD"):
         page = get(datasette, url)
         assert page.status_code == 503, url
         assert "run <code>councilwatch process" in page.text
-        assert "council_month_counts, money_councils" in page.text
+        assert "council_month_counts, council_counts" in page.text
     assert get(datasette, "/councilwatch/articles").status_code == 200

@@ -162,10 +162,22 @@ def test_arrangements_show_the_saving_their_article_states(conn):
 
 
 def counts(conn) -> dict:
-    return {
+    by_month = {
         (r[0], r[1]): (r[2], r[3])
         for r in conn.execute("select code, month, articles, mentions from council_month_counts")
     }
+    whole = dict(
+        (r[0], (r[1], r[2]))
+        for r in conn.execute("select code, articles, mentions from council_counts")
+    )
+    totals = dict(
+        (r[0], (r[1], r[2]))
+        for r in conn.execute(
+            "select code, count(distinct article_id), count(*) from council_mentions group by code"
+        )
+    )
+    assert whole == totals
+    return by_month
 
 
 def recount(conn) -> dict:
@@ -222,6 +234,7 @@ def test_summary_is_filled_for_a_database_that_had_none(tmp_path):
     a = add_article(conn, body)
     add_council(conn, a, body, "Camden", "CMD")
     conn.execute("drop table council_month_counts")
+    conn.execute("drop table council_counts")
     conn.commit()
     conn.close()
     conn = connect(tmp_path / "old.db")

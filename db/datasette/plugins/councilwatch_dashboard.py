@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.dashboard import OPTIONS_SQL, PANEL_ROWS, Filters, panel_sql
@@ -25,6 +26,9 @@ from councilwatch.db.publish_format import (
     missing_objects,
     split_list,
 )
+
+#: How long one panel may take before the page shows it as too slow for these filters.
+PANEL_TIME_LIMIT_MS = 1500
 
 
 async def councilwatch_database(datasette: Any) -> str | None:
@@ -40,10 +44,16 @@ async def councilwatch_database(datasette: Any) -> str | None:
 async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
     """Rows of every panel, and the filter menus' options."""
     params = filters.params()
-    panels = {}
+    panels: dict[str, list[dict]] = {}
+    slow: list[str] = []
     for name, sql in panel_sql(filters).items():
         used = {k: v for k, v in params.items() if f":{k}" in sql}
-        panels[name] = [dict(r) for r in (await db.execute(sql, used)).rows]
+        try:
+            rows = await db.execute(sql, used, custom_time_limit=PANEL_TIME_LIMIT_MS)
+        except QueryInterrupted:  # one slow panel must not take the page down
+            slow.append(name)
+            rows = None
+        panels[name] = [dict(r) for r in rows.rows] if rows else []
     panels["most_named"] = panels["map"][:PANEL_ROWS]
     options = {
         name: [tuple(r) for r in (await db.execute(sql)).rows] for name, sql in OPTIONS_SQL.items()
@@ -56,7 +66,9 @@ async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
         row["code_list"] = split_list(row["codes"])
     for row in panels["recent"]:
         row["code_list"] = split_list(row["codes"])
-    return {"panels": panels, "options": options}
+    if "map" in slow:
+        slow.append("most_named")
+    return {"panels": panels, "options": options, "slow": slow}
 
 
 async def upgrade_notice(

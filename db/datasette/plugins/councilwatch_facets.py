@@ -2,8 +2,8 @@
 
 ``?_facet_council=code`` on ``council_mentions`` (the table's default facet and its
 "Facet by council" link) gives the same counts as ``?_facet=code``, but while the
-table is not filtered it reads ``council_month_counts`` (a few thousand rows kept
-by triggers) instead of counting millions of mentions. Filtered, it counts the
+table is not filtered it reads ``council_counts`` (one row per council, kept by
+triggers) instead of counting millions of mentions. Filtered, it counts the
 matching rows as a column facet does.
 """
 
@@ -17,8 +17,8 @@ from datasette.utils import path_with_added_args, path_with_removed_args
 
 #: Tables whose ``code`` counts the summary table holds, and the SQL that reads them.
 SUMMARIES = {
-    "council_mentions": "select code as value, sum(mentions) as count from council_month_counts"
-    " group by code order by count desc, value limit :limit"
+    "council_mentions": "select code as value, mentions as count from council_counts"
+    " order by count desc, value limit :limit"
 }
 
 
