@@ -89,13 +89,18 @@ PAGE_OBJECTS = (
 async def missing_objects(db: Any) -> list[str]:
     """The tables and views of :data:`PAGE_OBJECTS` a database (written by an older
     councilwatch) does not have yet, through Datasette's ``db.execute``."""
+    if getattr(db, "_councilwatch_complete", False):  # they do not go away once there
+        return []
     rows = await db.execute(
         "select name from sqlite_master where type in ('table', 'view')"
         f" and name in ({', '.join('?' * len(PAGE_OBJECTS))})",
         list(PAGE_OBJECTS),
     )
     present = {row[0] for row in rows}
-    return [name for name in PAGE_OBJECTS if name not in present]
+    missing = [name for name in PAGE_OBJECTS if name not in present]
+    if not missing:
+        db._councilwatch_complete = True
+    return missing
 
 
 class ReferenceNames:

@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.dashboard import OPTIONS_SQL, PANEL_ROWS, Filters, panel_sql
@@ -32,32 +33,43 @@ PANEL_TIME_LIMIT_MS = 1500
 
 
 async def councilwatch_database(datasette: Any) -> str | None:
-    """The first database served that holds councilwatch's tables."""
+    """The first database served that holds councilwatch's tables (looked up once)."""
+    known = datasette.__dict__.get("_councilwatch_database")
+    if known in datasette.databases:
+        return known
     for name, db in datasette.databases.items():
         if name == "_internal":
             continue
         if await db.table_exists("councils") and await db.table_exists("articles"):
+            datasette.__dict__["_councilwatch_database"] = name
             return name
     return None
 
 
 async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
-    """Rows of every panel, and the filter menus' options."""
+    """Rows of every panel, and the filter menus' options, read in one go on one
+    connection (each panel under its own time limit)."""
     params = filters.params()
-    panels: dict[str, list[dict]] = {}
-    slow: list[str] = []
-    for name, sql in panel_sql(filters).items():
-        used = {k: v for k, v in params.items() if f":{k}" in sql}
-        try:
-            rows = await db.execute(sql, used, custom_time_limit=PANEL_TIME_LIMIT_MS)
-        except QueryInterrupted:  # one slow panel must not take the page down
-            slow.append(name)
-            rows = None
-        panels[name] = [dict(r) for r in rows.rows] if rows else []
+    statements = panel_sql(filters)
+
+    def read(conn: sqlite3.Connection) -> tuple[dict, list, dict]:
+        panels: dict[str, list[dict]] = {}
+        slow: list[str] = []
+        for name, sql in statements.items():
+            used = {k: v for k, v in params.items() if f":{k}" in sql}
+            try:
+                with sqlite_timelimit(conn, PANEL_TIME_LIMIT_MS):
+                    panels[name] = [dict(r) for r in conn.execute(sql, used).fetchall()]
+            except sqlite3.OperationalError as exc:  # one slow panel must not fail the page
+                if "interrupted" not in str(exc):
+                    raise
+                slow.append(name)
+                panels[name] = []
+        options = {name: [tuple(r) for r in conn.execute(sql)] for name, sql in OPTIONS_SQL.items()}
+        return panels, slow, options
+
+    panels, slow, options = await db.execute_fn(read)
     panels["most_named"] = panels["map"][:PANEL_ROWS]
-    options = {
-        name: [tuple(r) for r in (await db.execute(sql)).rows] for name, sql in OPTIONS_SQL.items()
-    }
     for row in panels["arrangements"]:
         row["saving"] = describe_saving(row["saving_gbp"], row["period"], row["years"])
         row["code_list"] = split_list(row["codes"])
