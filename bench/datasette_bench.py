@@ -233,9 +233,11 @@ def dashboard_work(filters: dict[str, str]) -> Work:
 
 def council_page_work(code: str) -> Work:
     by_position = (COUNCIL_SQL, COVERAGE_SQL, PREDECESSORS_SQL, SUCCESSORS_SQL, TOTALS_SQL,
-                   SERVICES_SQL, ARRANGEMENTS_SQL, PARTNERS_SQL, PARTNER_BODIES_SQL)  # fmt: skip
-    pairs = [(sql, [code]) for sql in by_position]
-    pairs += [(ARTICLES_SQL, {"code": code}), (MONEY_SQL, {"code": code})]
+                   PARTNERS_SQL, PARTNER_BODIES_SQL)  # fmt: skip
+    pairs: list = [(sql, [code]) for sql in by_position]
+    pairs += [
+        (sql, {"code": code}) for sql in (ARTICLES_SQL, MONEY_SQL, SERVICES_SQL, ARRANGEMENTS_SQL)
+    ]
     return statements(pairs)
 
 

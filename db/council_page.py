@@ -17,6 +17,8 @@ Run = Callable[[str, Sequence[Any] | Mapping[str, Any]], Awaitable[list[Mapping[
 
 #: How many of a council's articles the page lists (newest first).
 ARTICLES_SHOWN = 50
+#: The money and service sections read the council's newest articles, at most this many.
+MONEY_ARTICLES = 500
 
 COUNCIL_SQL = "select * from councils where code = ?"
 
@@ -53,33 +55,37 @@ order by a.published desc, a.id desc
 limit {ARTICLES_SHOWN}
 """
 
+#: The council's newest articles the money and service sections read.
+NEWEST_ARTICLES = f"""
+select a.id as article_id from articles a
+where a.id in (select article_id from council_mentions where code = :code)
+order by a.published desc
+limit {MONEY_ARTICLES}
+"""
+
 #: The council's own pound figures (see the money_councils view), by role.
-MONEY_SQL = """
-with arts as (select distinct article_id from council_mentions where code = :code),
+MONEY_SQL = f"""
+with arts as ({NEWEST_ARTICLES}),
 figures as (
     select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text,
-           'named in its sentence' as basis
-    from money_mentions mm
-    where mm.article_id in arts
-      and exists (select 1 from council_mentions cm where cm.article_id = mm.article_id
-                  and cm.code = :code and cm.sentence = mm.sentence)
-    union all
-    select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text,
-           'the article''s main council' as basis
-    from money_sentence_signals x join money_mentions mm on mm.id = x.money_id
-    where x.article_id in arts and not x.names_council and not x.general and x.the_council
-      and (select code from council_mentions where article_id = x.article_id
-           group by code order by count(*) desc, min(start) limit 1) = :code
+           case when exists (select 1 from council_mentions cm where cm.article_id = mm.article_id
+                             and cm.code = :code and cm.sentence = mm.sentence)
+                then 'named in its sentence' else 'the article''s main council' end as basis
+    from arts cross join money_mentions mm on mm.article_id = arts.article_id
+    join money_scopes sc on sc.money_id = mm.id
+    where sc.scope = 'council'
+      and instr(', ' || sc.codes || ', ', ', ' || :code || ', ') > 0
 )
 select f.*, a.title, a.published
 from figures f join articles a on a.id = f.article_id
 order by f.role, f.amount_gbp desc
 """
 
-SERVICES_SQL = """
+SERVICES_SQL = f"""
+with arts as ({NEWEST_ARTICLES})
 select s.id, s.label, s.service_group, count(distinct sm.article_id) as articles
-from service_mentions sm join services s on s.id = sm.service
-where sm.article_id in (select article_id from council_mentions where code = ?)
+from arts cross join service_mentions sm on sm.article_id = arts.article_id
+join services s on s.id = sm.service
 group by s.id order by articles desc, s.id
 limit 30
 """
@@ -88,9 +94,13 @@ ARRANGEMENTS_SQL = """
 select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
        s.status, s.saving_gbp, s.period, s.years, s.saving_basis, s.partners
 from arrangement_summary s
-where s.id in (select arrangement_id from arrangement_councils where code = ?)
+where s.id in (
+    select ar.id from arrangements ar join articles a on a.id = ar.article_id
+    where ar.id in (select arrangement_id from arrangement_councils where code = :code)
+    order by a.published desc, ar.id desc
+    limit 100
+)
 order by s.published desc, s.id desc
-limit 100
 """
 
 PARTNERS_SQL = """
@@ -126,30 +136,47 @@ def zero_filled(rows: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+class TooSlow(Exception):
+    """A section's SQL ran past its time limit (``run`` raises it; the page says so)."""
+
+
 async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
-    """Everything the council page shows, or None for an unknown code."""
+    """Everything the council page shows, or None for an unknown code. A section whose
+    SQL is too slow is left empty and named in ``slow``."""
     found = await run(COUNCIL_SQL, [code])
     if not found:
         return None
     council = dict(found[0])
-    coverage = [(r["month"], r["articles"]) for r in await run(COVERAGE_SQL, [code])]
-    money = [dict(r) for r in await run(MONEY_SQL, {"code": code})]
+    slow: list[str] = []
+
+    async def rows(name: str, sql: str, params: Any) -> list[dict]:
+        try:
+            return [dict(r) for r in await run(sql, params)]
+        except TooSlow:
+            slow.append(name)
+            return []
+
+    coverage = [(r["month"], r["articles"]) for r in await rows("coverage", COVERAGE_SQL, [code])]
+    money = await rows("money", MONEY_SQL, {"code": code})
     by_role: dict[str, dict[str, Any]] = {}
     for row in money:
         role = by_role.setdefault(row["role"], {"role": row["role"], "count": 0, "top": []})
         role["count"] += 1
         if len(role["top"]) < 5:
             role["top"].append(row)
+    totals = await rows("totals", TOTALS_SQL, [code])
     return {
         "council": council,
-        "predecessors": [dict(r) for r in await run(PREDECESSORS_SQL, [code])],
-        "successors": [dict(r) for r in await run(SUCCESSORS_SQL, [code])],
-        "totals": dict((await run(TOTALS_SQL, [code]))[0]),
+        "predecessors": await rows("predecessors", PREDECESSORS_SQL, [code]),
+        "successors": await rows("successors", SUCCESSORS_SQL, [code]),
+        "totals": totals[0] if totals else {"articles": 0, "mentions": 0},
         "coverage": zero_filled(coverage),
-        "articles": [dict(r) for r in await run(ARTICLES_SQL, {"code": code})],
+        "articles": await rows("articles", ARTICLES_SQL, {"code": code}),
         "money_by_role": sorted(by_role.values(), key=lambda r: (-r["count"], r["role"])),
-        "services": [dict(r) for r in await run(SERVICES_SQL, [code])],
-        "arrangements": [dict(r) for r in await run(ARRANGEMENTS_SQL, [code])],
-        "partners": [dict(r) for r in await run(PARTNERS_SQL, [code])],
-        "partner_bodies": [dict(r) for r in await run(PARTNER_BODIES_SQL, [code])],
+        "money_articles": MONEY_ARTICLES,
+        "services": await rows("services", SERVICES_SQL, {"code": code}),
+        "arrangements": await rows("arrangements", ARRANGEMENTS_SQL, {"code": code}),
+        "partners": await rows("partners", PARTNERS_SQL, [code]),
+        "partner_bodies": await rows("partner_bodies", PARTNER_BODIES_SQL, [code]),
+        "slow": slow,
     }

@@ -20,11 +20,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from councilwatch.db.council_names import CouncilIndex
-from councilwatch.db.council_page import council_page_data
+from councilwatch.db.council_page import TooSlow, council_page_data
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -32,6 +33,8 @@ from councilwatch.db.publish_format import (
     missing_objects,
 )
 
+#: How long one section of a council page may take before the page says it is too slow.
+SECTION_TIME_LIMIT_MS = 1500
 #: The largest rowid SQLite stores; a longer id cannot be an article.
 MAX_ROWID = 2**63 - 1
 
@@ -211,7 +214,12 @@ async def council_view(datasette: Any, request: Any) -> Response:
     code = request.url_vars["code"]
 
     async def run(sql: str, params: Any) -> list:
-        return list((await db.execute(sql, params)).rows)
+        try:
+            return list(
+                (await db.execute(sql, params, custom_time_limit=SECTION_TIME_LIMIT_MS)).rows
+            )
+        except QueryInterrupted:
+            raise TooSlow(sql) from None
 
     missing = await missing_objects(db)
     if missing:
