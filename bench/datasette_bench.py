@@ -172,6 +172,30 @@ def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> No
     print(f"generated in {time.perf_counter() - start:.1f}s", flush=True)
 
 
+def multiply_mentions(source: Path, target: Path, copies: int) -> None:
+    """``target``: ``source`` with every council mention stored ``copies`` times (a quick
+    way to many mentions; the summary tables are rebuilt from them)."""
+    import shutil
+
+    shutil.copy(source, target)
+    conn = connect(target)
+    for trigger in SUMMARY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS council_month_counts")
+    conn.execute("DROP TABLE IF EXISTS council_counts")
+    for _ in range(copies - 1):
+        conn.execute(
+            'insert into council_mentions (article_id, code, text, start, "end", sentence,'
+            ' nlp_version) select article_id, code, text, start, "end", sentence, nlp_version'
+            f" from council_mentions where id <= {MENTIONS}"
+        )
+    conn.commit()
+    conn.close()
+    connect(target).close()
+    with sqlite3.connect(target) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 in milliseconds."""
     ordered = sorted(samples)
@@ -258,11 +282,22 @@ def main() -> None:
         "--body-words", type=int, default=120, help="words per generated article body"
     )
     parser.add_argument("--only", action="append", help="only cases whose label has this word")
+    parser.add_argument(
+        "--mention-copies",
+        type=int,
+        default=1,
+        help="serve a copy of the scale-1 database with each council mention stored N times",
+    )
     args = parser.parse_args()
     suffix = "" if args.scale == 1 else f"-x{args.scale}"
     path = args.db or Path(f"/tmp/councilwatch-bench{suffix}.db")
     if args.regenerate or not path.exists() or _count(path) != MENTIONS * args.scale:
         generate(path, args.scale, args.body_words)
+    if args.mention_copies > 1:
+        copied = path.with_name(f"{path.stem}-mentions-x{args.mention_copies}.db")
+        if _count(copied) != MENTIONS * args.scale * args.mention_copies:
+            multiply_mentions(path, copied, args.mention_copies)
+        path = copied
     connect(path).close()  # the current views, indexes and summary tables
     files = datasette_files()
     name = path.stem
