@@ -1,19 +1,21 @@
-"""Datasette benchmark: a synthetic corpus of 100,000 articles and 1,000,000 council mentions.
+"""Datasette benchmark: a synthetic corpus of 100,000 articles and 1,000,000 council mentions
+(``--scale 5``: 500,000 and 5,000,000).
 
-Measures p50 / p95 of three pages through Datasette's in-process client (the
-same metadata, plugins and settings as ``councilwatch serve``), with the file opened
-read-only as ``councilwatch serve`` does (``mode=ro``, following writes) and immutable
-(``-i``, as it did before), and the same SQL run directly with sqlite3 in the same run:
+Measures p50 / p95 of the published pages through Datasette's in-process client
+(the same metadata, plugins and settings as ``councilwatch serve``; the file opened
+read-only as ``councilwatch serve`` does, ``mode=ro``, or immutable with
+``--mode immutable``), and the same SQL run directly with sqlite3 in the same run:
 
-- the council facet: ``/db/council_mentions.json?_facet=code&_size=0``
-- a full-text search: ``/db/articles.json?_search=shared+services``
-- the ``council_profile`` canned query for the most-named council
+- the council facet: ``/db/council_mentions.json?_facet_council=code&_size=0``
+- the home dashboard, unfiltered and with each filter (all six panels)
+- the council page of the most-named council, and finding it by name
+- a full-text search and the ``council_profile`` canned query
 
 Usage (from the repo root; not part of ``make test``)::
 
-    .venv/bin/python bench/datasette_bench.py [--db /tmp/councilwatch-bench.db] [--runs 30]
+    .venv/bin/python bench/datasette_bench.py [--scale 1] [--db PATH] [--runs 30] [--only facet]
 
-The database is generated once and reused when it already has the expected size.
+The database is generated once per scale and reused when it already has the expected size.
 """
 
 from __future__ import annotations
@@ -24,10 +26,26 @@ import random
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from datasette.app import Datasette
 
+from councilwatch.db.council_names import CouncilIndex
+from councilwatch.db.council_page import (
+    ARRANGEMENTS_SQL,
+    ARTICLES_SQL,
+    COUNCIL_SQL,
+    COVERAGE_SQL,
+    MONEY_SQL,
+    PARTNER_BODIES_SQL,
+    PARTNERS_SQL,
+    PREDECESSORS_SQL,
+    SERVICES_SQL,
+    SUCCESSORS_SQL,
+    TOTALS_SQL,
+)
+from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
 from councilwatch.reference_data import load_reference_data
@@ -43,17 +61,33 @@ WORDS = (
     "security breach supplier framework programme million pounds year"
 ).split()
 ROLES = ["saving", "spend", "contract", "funding", "fine", "other"]
+#: Money sentences: (share, template); {name} is a council named in the same sentence.
+MONEY_SENTENCES = [
+    (0.35, "{name} Council expects the shared service to save £1m a year."),
+    (0.15, "The council expects to save £1m a year."),
+    (0.10, "Councils across the UK could save £1m by sharing."),
+    (0.40, "It costs £1m."),
+]
+Work = Callable[[sqlite3.Connection], None]
+SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au",
+                    "council_counts_ai", "council_counts_ad")  # fmt: skip
 
 
-def generate(path: Path, seed: int = 5) -> None:
+def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> None:
     """Write the synthetic database (Zipf-like council popularity, 2010-2026 dates)."""
     rng = random.Random(seed)
+    articles, mentions = ARTICLES * scale, MENTIONS * scale
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     conn = connect(path)
     load_reference_data(conn)
     conn.execute("PRAGMA synchronous = OFF")
+    # bulk load without the summary's triggers; connect() below recreates and fills it
+    for trigger in SUMMARY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS council_month_counts")
+    conn.execute("DROP TABLE IF EXISTS council_counts")
     codes = [r[0] for r in conn.execute("select code from councils where end_date is null")]
     names = dict(conn.execute("select code, nice_name from councils"))
     services = [r[0] for r in conn.execute("select id from services")]
@@ -70,66 +104,97 @@ def generate(path: Path, seed: int = 5) -> None:
         return " ".join(words).capitalize() + "."
 
     start = time.perf_counter()
-    rows = []
-    for i in range(1, ARTICLES + 1):
+    batch = []
+    for i in range(1, articles + 1):
         day = f"{rng.randint(2010, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        rows.append(
-            (
-                i,
-                f"https://example.org/{i}",
-                f"https://example.org/{i}",
-                rng.choice(SOURCES),
-                body(8),
-                body(120),
-                f"h{i}",
-                f"{day}T09:00:00+00:00",
-                "2026-11-28T00:00:00+00:00",
-                "bench",
+        batch.append(
+            (i, f"https://example.org/{i}", f"https://example.org/{i}", rng.choice(SOURCES),
+             body(8), body(body_words), f"h{i}", f"{day}T09:00:00+00:00",
+             "2026-11-28T00:00:00+00:00", "bench")
+        )  # fmt: skip
+        if len(batch) == 50_000 or i == articles:
+            conn.executemany(
+                "insert into articles (id, url, canonical_url, source, title, body, content_hash,"
+                " published, fetched_at, nlp_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                batch,
             )
-        )
-    conn.executemany(
-        "insert into articles (id, url, canonical_url, source, title, body, content_hash,"
-        " published, fetched_at, nlp_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+            batch = []
     conn.commit()
-    print(f"articles: {time.perf_counter() - start:.1f}s")
-    picks = rng.choices(codes, weights=weights, k=MENTIONS)
-    article_ids = [rng.randint(1, ARTICLES) for _ in range(MENTIONS)]
+    print(f"articles: {time.perf_counter() - start:.1f}s", flush=True)
+    money, named = [], []
+    shares = [share for share, _ in MONEY_SENTENCES]
+    for _ in range(200_000 * scale):
+        article = rng.randint(1, articles)
+        (template,) = rng.choices([t for _, t in MONEY_SENTENCES], weights=shares)
+        code = rng.choices(codes, weights=weights)[0]
+        sentence = template.format(name=names[code])
+        if "{name}" in template:
+            named.append((article, code, names[code], sentence))
+        money.append(
+            (article, rng.choice([1e5, 5e5, 1e6, 4e6, 2.7e7]), rng.choice(ROLES), sentence)
+        )
+    picks = rng.choices(codes, weights=weights, k=mentions - len(named))
     conn.executemany(
         'insert into council_mentions (article_id, code, text, start, "end", sentence,'
         " nlp_version) values (?, ?, ?, 0, 10, ?, 'bench')",
-        (
-            (a, c, names[c], f"{names[c]} Council agreed the shared service.")
-            for a, c in zip(article_ids, picks, strict=True)
-        ),
+        [
+            *named,
+            *(
+                (rng.randint(1, articles), c, names[c], f"{names[c]} Council agreed the plan.")
+                for c in picks
+            ),
+        ],
     )
     conn.executemany(
         'insert into money_mentions (article_id, amount_gbp, period, role, text, start, "end",'
-        " sentence, nlp_version) values (?, ?, 'total', ?, '£1m', 0, 3, 'It costs £1m.', 'b')",
-        (
-            (rng.randint(1, ARTICLES), rng.choice([1e5, 5e5, 1e6, 4e6, 2.7e7]), rng.choice(ROLES))
-            for _ in range(200_000)
-        ),
+        " sentence, nlp_version) values (?, ?, 'year', ?, '£1m', 0, 3, ?, 'b')",
+        money,
     )
     conn.executemany(
         'insert into service_mentions (article_id, service, text, start, "end", sentence,'
         " nlp_version) values (?, ?, 'IT', 0, 2, 'IT services.', 'b')",
-        ((rng.randint(1, ARTICLES), rng.choice(services)) for _ in range(300_000)),
+        ((rng.randint(1, articles), rng.choice(services)) for _ in range(300_000 * scale)),
     )
-    for n in range(1, 5001):
+    for n in range(1, 5000 * scale + 1):
         conn.execute(
             'insert into arrangements (id, article_id, saving_gbp, period, status, start, "end",'
             " sentence, nlp_version) values (?, ?, ?, 'year', 'live', 0, 10, 'Shared.', 'b')",
-            (n, rng.randint(1, ARTICLES), rng.choice([None, 1e6, 4e6])),
+            (n, rng.randint(1, articles), rng.choice([None, 1e6, 4e6])),
         )
         for code in set(rng.choices(codes, weights=weights, k=3)):
             conn.execute("insert or ignore into arrangement_councils values (?, ?)", (n, code))
         conn.execute("insert into arrangement_services values (?, ?)", (n, rng.choice(services)))
     conn.commit()
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    print(f"generated in {time.perf_counter() - start:.1f}s")
+    connect(path).close()  # the summary table and its triggers, filled from the facts
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("ANALYZE")
+    print(f"generated in {time.perf_counter() - start:.1f}s", flush=True)
+
+
+def multiply_mentions(source: Path, target: Path, copies: int) -> None:
+    """``target``: ``source`` with every council mention stored ``copies`` times (a quick
+    way to many mentions; the summary tables are rebuilt from them)."""
+    import shutil
+
+    shutil.copy(source, target)
+    conn = connect(target)
+    for trigger in SUMMARY_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS council_month_counts")
+    conn.execute("DROP TABLE IF EXISTS council_counts")
+    for _ in range(copies - 1):
+        conn.execute(
+            'insert into council_mentions (article_id, code, text, start, "end", sentence,'
+            ' nlp_version) select article_id, code, text, start, "end", sentence, nlp_version'
+            f" from council_mentions where id <= {MENTIONS}"
+        )
+    conn.commit()
+    conn.close()
+    connect(target).close()
+    with sqlite3.connect(target) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -139,19 +204,34 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
-def time_sql(path: Path, statements: list[tuple[str, dict]], runs: int) -> list[float]:
-    """Run the statements in sequence ``runs`` times on a read-only connection."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def raw_connection(path: Path, mode: str) -> sqlite3.Connection:
+    """A read-only (or immutable) connection with the SQL functions the published pages use."""
+    flag = "mode=ro" if mode == "read-only" else "immutable=1"
+    conn = sqlite3.connect(f"file:{path}?{flag}", uri=True)
     conn.create_function("escape_fts", 1, lambda q: " ".join(f'"{w}"' for w in q.split()))
+    conn.create_function("council_code", 1, CouncilIndex.from_connection(conn).code_for)
+    return conn
+
+
+def time_raw(path: Path, work: Work, runs: int, mode: str) -> list[float]:
+    """Run ``work(conn)`` (SQL, and the Python a page does around it) ``runs`` times."""
+    conn = raw_connection(path, mode)
     samples = []
     for i in range(runs + 2):
         start = time.perf_counter()
-        for sql, params in statements:
-            conn.execute(sql, params).fetchall()
+        work(conn)
         if i >= 2:  # two warm-up runs
             samples.append(time.perf_counter() - start)
     conn.close()
     return samples
+
+
+def statements(pairs: list[tuple[str, dict | list]]) -> Work:
+    def work(conn: sqlite3.Connection) -> None:
+        for sql, params in pairs:
+            conn.execute(sql, params).fetchall()
+
+    return work
 
 
 def time_datasette(ds: Datasette, path: str, runs: int) -> list[float]:
@@ -160,7 +240,7 @@ def time_datasette(ds: Datasette, path: str, runs: int) -> list[float]:
         for i in range(runs + 2):
             start = time.perf_counter()
             response = await ds.client.get(path)
-            assert response.status_code == 200, response.text[:500]
+            assert response.status_code in (200, 302), (path, response.text[:500])
             if i >= 2:
                 samples.append(time.perf_counter() - start)
         return samples
@@ -168,88 +248,140 @@ def time_datasette(ds: Datasette, path: str, runs: int) -> list[float]:
     return asyncio.run(go())
 
 
+def dashboard_work(filters: dict[str, str]) -> Work:
+    f = Filters.from_args(filters)
+    pairs = [
+        (sql, {k: v for k, v in f.params().items() if f":{k}" in sql})
+        for sql in panel_sql(f).values()
+    ]
+    return statements(pairs + [(sql, {}) for sql in OPTIONS_SQL.values()])
+
+
+def council_page_work(code: str) -> Work:
+    by_position = (COUNCIL_SQL, COVERAGE_SQL, PREDECESSORS_SQL, SUCCESSORS_SQL, TOTALS_SQL,
+                   PARTNERS_SQL, PARTNER_BODIES_SQL)  # fmt: skip
+    pairs: list = [(sql, [code]) for sql in by_position]
+    pairs += [
+        (sql, {"code": code}) for sql in (ARTICLES_SQL, MONEY_SQL, SERVICES_SQL, ARRANGEMENTS_SQL)
+    ]
+    return statements(pairs)
+
+
+def name_search_work(name: str) -> Work:
+    def work(conn: sqlite3.Connection) -> None:
+        assert len(CouncilIndex.from_connection(conn).find(name)) == 1
+
+    return work
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path("/tmp/councilwatch-bench.db"))
+    parser.add_argument("--scale", type=int, default=1, help="1: 100k articles, 1M mentions")
+    parser.add_argument("--db", type=Path, help="default /tmp/councilwatch-bench[-xN].db")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--body-words", type=int, default=120, help="words per generated article body"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["read-only", "immutable"],
+        default="read-only",
+        help="how Datasette and the raw SQL open the file (serve: read-only)",
+    )
+    parser.add_argument("--only", action="append", help="only cases whose label has this word")
+    parser.add_argument(
+        "--mention-copies",
+        type=int,
+        default=1,
+        help="serve a copy of the scale-1 database with each council mention stored N times",
+    )
     args = parser.parse_args()
-    path = args.db
-    if args.regenerate or not path.exists() or _count(path) != MENTIONS:
-        generate(path)
-    connect(path).close()  # apply the current views and indexes
-    from datasette.app import Datasette
-
+    suffix = "" if args.scale == 1 else f"-x{args.scale}"
+    path = args.db or Path(f"/tmp/councilwatch-bench{suffix}.db")
+    if args.regenerate or not path.exists() or _count(path) != MENTIONS * args.scale:
+        generate(path, args.scale, args.body_words)
+    if args.mention_copies > 1:
+        copied = path.with_name(f"{path.stem}-mentions-x{args.mention_copies}.db")
+        if _count(copied) != MENTIONS * args.scale * args.mention_copies:
+            multiply_mentions(path, copied, args.mention_copies)
+        path = copied
+    connect(path).close()  # the current views, indexes and summary tables
     files = datasette_files()
     name = path.stem
-    options = {
-        "metadata": datasette_metadata(path),
-        "template_dir": str(files["templates"]),
-        "plugins_dir": str(files["plugins"]),
-        "settings": SETTINGS,
-    }
-    servers = {
-        "read-only": Datasette(files=[str(path)], **options),
-        "immutable": Datasette(immutables=[str(path)], **options),
-    }
+    opened = [str(path)]
+    ds = Datasette(
+        opened if args.mode == "read-only" else [],
+        immutables=opened if args.mode == "immutable" else [],
+        metadata=datasette_metadata(path),
+        template_dir=str(files["templates"]),
+        plugins_dir=str(files["plugins"]),
+        settings=SETTINGS,
+    )
     with sqlite3.connect(path) as conn:
-        (top,) = conn.execute(
-            "select code from council_mentions group by code order by count(*) desc limit 1"
+        (top, top_name) = conn.execute(
+            "select n.code, c.nice_name from council_month_counts n join councils c"
+            " on c.code = n.code group by n.code order by sum(n.mentions) desc limit 1"
         ).fetchone()
+        (mentions,) = conn.execute("select count(*) from council_mentions").fetchone()
+        (articles,) = conn.execute("select count(*) from articles").fetchone()
     match = "rowid in (select rowid from articles_fts where articles_fts match escape_fts(:q))"
     q = {"q": "shared services"}
     metadata = datasette_metadata(path)["databases"][name]
     profile_sql = metadata["queries"]["council_profile"]["sql"]
+    facet_sql = (
+        "select code as value, mentions as count from council_counts"
+        " order by count desc, value limit 31"
+    )
     cases = [
         (
-            "council facet",
-            f"/{name}/council_mentions.json?_facet=code&_size=0",
-            [
+            "council facet `_facet_council=code`",
+            f"/{name}/council_mentions.json?_facet_council=code&_size=0",
+            statements([
                 ("select count(*) from council_mentions", {}),
-                (
-                    "select code as value, count(*) as count from council_mentions"
-                    " where code is not null group by code order by count desc, value limit 31",
-                    {},
-                ),
-                (
-                    "select code, nice_name from councils where code in (select code from councils limit 30)",
-                    {},
-                ),
-            ],
-        ),
-        (
-            "FTS search",
-            f"/{name}/articles.json?_search=shared+services&_size=50",
-            [
-                (f"select * from articles where {match} order by published desc limit 51", q),
-                (f"select count(*) from articles where {match}", q),
-            ]
-            + [  # the articles table's default facets, over the matches
-                (
-                    f"select {col} as value, count(*) as count from articles where {match}"
-                    f" and {col} is not null group by {col} order by count desc, value limit 31",
-                    q,
-                )
-                for col in ("source", "section")
-            ],
-        ),
-        (
-            f"council_profile ({top})",
-            f"/{name}/council_profile.json?code={top}&_shape=array",
-            [(profile_sql, {"code": top})],
-        ),
-    ]
-    print(f"{path}: {ARTICLES:,} articles, {MENTIONS:,} council mentions; {args.runs} runs each")
-    print("| request | file opened | Datasette p50 | p95 | raw SQL p50 | p95 | ratio (p50) |")
-    print("|---|---|---|---|---|---|---|")
-    for label, url, statements in cases:
-        r50, r95 = percentiles(time_sql(path, statements, args.runs))
-        for mode, ds in servers.items():
-            d50, d95 = percentiles(time_datasette(ds, url, args.runs))
-            print(
-                f"| {label} | {mode} | {d50:.0f} ms | {d95:.0f} ms | {r50:.0f} ms |"
-                f" {r95:.0f} ms | {d50 / r50:.2f}× |"
-            )
+                (facet_sql, {}),
+                ("select code, nice_name from councils where code in"
+                 " (select code from councils limit 30)", {}),
+            ]),
+        ),  # fmt: skip
+        ("dashboard `/`", "/", dashboard_work({})),
+        ("dashboard, 2015-2016", "/?since=2015-01&until=2016-12",
+         dashboard_work({"since": "2015-01", "until": "2016-12"})),
+        ("dashboard, nation Wales", "/?nation=Wales", dashboard_work({"nation": "Wales"})),
+        ("dashboard, London boroughs", "/?type=London+borough",
+         dashboard_work({"type": "London borough"})),
+        ("dashboard, service ict", "/?service=ict", dashboard_work({"service": "ict"})),
+        (f"council page ({top})", f"/{name}/-/council/{top}", council_page_work(top)),
+        (f"name search ({top_name})", f"/{name}/-/council?q={top_name.replace(' ', '+')}",
+         name_search_work(top_name)),
+        ("FTS `/db/articles.json?_search=shared+services`",
+         f"/{name}/articles.json?_search=shared+services&_size=50",
+         statements(
+             [(f"select * from articles where {match} order by published desc limit 51", q),
+              (f"select count(*) from articles where {match}", q)]
+             + [(f"select {col} as value, count(*) as count from articles where {match}"
+                 f" and {col} is not null group by {col} order by count desc, value limit 31", q)
+                for col in ("source", "section")]
+         )),
+        (f"`council_profile` ({top})", f"/{name}/council_profile.json?council={top}&_shape=array",
+         statements([(profile_sql, {"council": top})])),
+    ]  # fmt: skip
+    if args.only:
+        cases = [c for c in cases if any(word in c[0] for word in args.only)]
+    print(
+        f"{path} ({args.mode}): {articles:,} articles, {mentions:,} council mentions;"
+        f" {args.runs} runs each"
+    )
+    print("| request | Datasette p50 | p95 | raw SQL p50 | p95 | ratio (p50) |")
+    print("|---|---|---|---|---|---|")
+    for label, url, work in cases:
+        d50, d95 = percentiles(time_datasette(ds, url, args.runs))
+        r50, r95 = percentiles(time_raw(path, work, args.runs, args.mode))
+        print(
+            f"| {label} | {d50:.0f} ms | {d95:.0f} ms | {r50:.0f} ms | {r95:.0f} ms |"
+            f" {d50 / r50:.2f}× |",
+            flush=True,
+        )
 
 
 def _count(path: Path) -> int:

@@ -1,7 +1,9 @@
 """``councilwatch demo``: the whole path on the bundled sample site.
 
 sample site and register mimic on 127.0.0.1 -> real crawls -> SQLite -> NLP -> register
-linking -> Datasette.
+linking -> Datasette. While Datasette serves, the sample site keeps serving beside it
+(on a fixed port, 8000 unless ``--site-port`` says otherwise), so every article's
+"Original" link opens; with ``--no-serve`` it stops after loading.
 """
 
 from __future__ import annotations
@@ -43,15 +45,18 @@ def demo_register_settings(base_url: str) -> dict:
     }
 
 
-def crawl_sample_site(db_path: Path) -> tuple[dict, list[RegisterCrawlFigures]]:
-    """Start the sample site and the register mimic (serving the demo's register) on free
-    loopback ports and crawl both into ``db_path``, in one Scrapy process."""
+#: Where the demo serves the sample site while Datasette runs, so stored URLs stay valid.
+SITE_PORT = 8000
+
+
+def crawl_sample_site(db_path: Path, base_url: str) -> tuple[dict, list[RegisterCrawlFigures]]:
+    """Crawl the sample site running at ``base_url`` and the register mimic (serving the
+    demo's register, on a free loopback port) into ``db_path``, in one Scrapy process."""
     from councilwatch.sample_site.procurement_api import running_procurement_api
     from councilwatch.sample_site.procurement_data import Register, demo_folder
-    from councilwatch.sample_site.server import running_sample_site
 
     register = Register.from_folder(demo_folder())
-    with running_sample_site("127.0.0.1", 0) as base_url, running_procurement_api(register) as api:
+    with running_procurement_api(register) as api:
         click.echo(f"Sample site at {base_url}/; crawling from {base_url}/robots.txt", err=True)
         click.echo(f"Register mimic at {api.base_url}/", err=True)
         scheduled: list = []
@@ -67,13 +72,35 @@ def crawl_sample_site(db_path: Path) -> tuple[dict, list[RegisterCrawlFigures]]:
     return stats, register_figures(scheduled)
 
 
-def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> None:
+def run_demo(
+    db_path: Path, *, port: int = 8001, serve_after: bool = True, site_port: int | None = None
+) -> None:
+    """Crawl, process and (with ``serve_after``) serve; ``site_port`` None: :data:`SITE_PORT`
+    when serving, a free port otherwise."""
+    from councilwatch.sample_site.server import running_sample_site
+
+    if site_port is None:
+        site_port = SITE_PORT if serve_after else 0
+    ports = [("sample site", site_port, "--site-port")]
     if serve_after:
-        try:
-            check_port_free("127.0.0.1", port)
-        except PortInUse as exc:
-            raise click.ClickException(f"{exc}; choose another with --port") from exc
-    stats, register = crawl_sample_site(db_path)
+        ports.insert(0, ("Datasette", port, "--port"))
+    for what, number, option in ports:
+        if number:
+            try:
+                check_port_free("127.0.0.1", number)
+            except PortInUse as exc:
+                raise click.ClickException(f"{what}: {exc}; choose another with {option}") from exc
+    with running_sample_site("127.0.0.1", site_port) as base_url:
+        load_demo(db_path, base_url)
+        if serve_after:
+            click.echo(f"The articles' original pages stay served at {base_url}/.", err=True)
+            sys.exit(serve(db_path, host="127.0.0.1", port=port))
+
+
+def load_demo(db_path: Path, base_url: str) -> None:
+    """Crawl the sample site at ``base_url`` and the demo's register, load the reference
+    data, run the NLP stage and link the register."""
+    stats, register = crawl_sample_site(db_path, base_url)
     crawled = CrawlFigures.from_stats(stats)
     click.echo(
         f"Crawled {crawled.pages} pages: {crawled.articles_new} new articles, "
@@ -98,5 +125,3 @@ def run_demo(db_path: Path, *, port: int = 8001, serve_after: bool = True) -> No
     if checks:
         summary = ", ".join(f"{n} {outcome}" for outcome, n in checks.items())
         click.echo(f"Press against the register: {summary}.", err=True)
-    if serve_after:
-        sys.exit(serve(db_path, host="127.0.0.1", port=port))

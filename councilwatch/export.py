@@ -1,7 +1,15 @@
 """Dated extracts of a councilwatch database for researchers: CSV or JSON + datapackage.json.
 
 One file per table and a Frictionless Data Package descriptor whose field
-descriptions come from the Datasette metadata (``db/datasette/metadata.yml``).
+descriptions come from the Datasette metadata (``db/datasette/metadata.yml``),
+with date and datetime types, enum constraints for role, period and status, and
+JSON list columns typed ``array``. Each export is written beside its target and
+moved into place at the end, so a folder holds exactly the files its
+datapackage.json lists (no stale ones from an earlier export).
+
+CSV is spreadsheet-safe unless ``raw_csv``: a text cell that a spreadsheet would
+read as a formula (starting with ``=``, ``+``, ``-`` or ``@``, or a tab or carriage
+return) is written with a leading ``'``.
 
 >>> import tempfile
 >>> from councilwatch.db.schema import connect
@@ -16,18 +24,24 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from councilwatch.dates import iso_date
+from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.datasette_config import DATABASE_NAME, load_metadata
 from councilwatch.db.export_queries import (
     article_selection,
     exportable_tables,
     foreign_keys,
+    publications,
+    service_ids,
     table_columns,
     table_rows,
 )
@@ -57,8 +71,34 @@ DEFAULT_TABLES = (
     "awards",
     "award_suppliers",
     "contract_checks",
+    "money_by_council",
 )
 FORMATS = ("csv", "json")
+
+#: Columns holding dates (``YYYY-MM-DD``) and date-times (ISO 8601, with an offset).
+DATE_COLUMNS = frozenset({"start_date", "end_date"})
+DATETIME_COLUMNS = frozenset(
+    {"published", "modified", "fetched_at", "processed_at", "started_at", "finished_at", "at",
+     "checked_at"}
+)  # fmt: skip
+#: Columns holding JSON lists.
+ARRAY_COLUMNS = frozenset({"authors", "tags", "partners"})
+#: The values a column may take (the extraction spec).
+ENUMS = {
+    "role": ["saving", "spend", "contract", "funding", "fine", "other"],
+    "period": ["year", "total"],
+    "status": ["proposed", "agreed", "live", "ended"],
+    "service_group": ["it", "back_office", "front_line"],
+}
+#: Tables whose ``status`` is not an arrangement's.
+OTHER_STATUS = frozenset({"crawl_runs", "process_runs", "source_health"})
+#: What makes a spreadsheet read a text cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Where the council register comes from.
+REGISTER_SOURCE = {
+    "title": "UK local authority names and codes (mySociety): the council register and coordinates",
+    "path": "https://github.com/mysociety/uk_local_authority_names_and_codes",
+}
 
 
 class ExportError(Exception):
@@ -101,6 +141,44 @@ def _checked_date(value: str | None, name: str) -> str | None:
         raise ExportError(f"{name}: {exc}") from None
 
 
+def spreadsheet_safe(value: object) -> object:
+    """``value``, or a text value a spreadsheet would run as a formula with ``'`` before it.
+
+    >>> spreadsheet_safe('=HYPERLINK("http://evil.example")'), spreadsheet_safe("-5"), spreadsheet_safe(-5)
+    ('\\'=HYPERLINK("http://evil.example")', "'-5", -5)
+    >>> spreadsheet_safe("Camden")
+    'Camden'
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def check_filters(conn: sqlite3.Connection, filters: Filters) -> Filters:
+    """``filters`` with each council given by name turned into its code; an
+    :class:`ExportError` for a council or service that does not exist."""
+    index = CouncilIndex.from_connection(conn)
+    codes = []
+    for given in filters.councils:
+        found = index.find(given)
+        if not found:
+            raise ExportError(f"--council {given}: no council has that name or code")
+        if len(found) > 1:
+            names = ", ".join(c.label for c in found[:6])
+            raise ExportError(
+                f"--council {given}: fits {len(found)} councils ({names}); give a code"
+            )
+        codes.append(found[0].code)
+    known = service_ids(conn)
+    for given in filters.services:
+        if given not in known:
+            raise ExportError(
+                f"--service {given}: not a service id (choose from {', '.join(sorted(known))})"
+            )
+    filters.councils = tuple(dict.fromkeys(codes))
+    return filters
+
+
 def field_type(declared: str) -> str:
     """Frictionless field type for a SQLite declared type.
 
@@ -122,11 +200,22 @@ def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> di
     columns = table_columns(conn, table)
     fields = []
     for name, declared, notnull, _pk in columns:
-        item = {"name": name, "type": field_type(declared)}
+        item: dict = {"name": name, "type": field_type(declared)}
+        if name in DATE_COLUMNS:
+            item["type"] = "date"
+        elif name in DATETIME_COLUMNS:
+            item.update(type="datetime", format="any")  # ISO 8601 with the source's offset
+        elif name in ARRAY_COLUMNS:
+            item["type"] = "array"  # a JSON list in each cell
         if descriptions.get(name):
             item["description"] = descriptions[name]
+        constraints: dict = {}
         if notnull:
-            item["constraints"] = {"required": True}
+            constraints["required"] = True
+        if name in ENUMS and not (name == "status" and table in OTHER_STATUS):
+            constraints["enum"] = ENUMS[name]
+        if constraints:
+            item["constraints"] = constraints
         fields.append(item)
     schema: dict = {"fields": fields}
     pk = [name for name, _t, _nn, pk in sorted(columns, key=lambda c: c[3]) if pk]
@@ -141,14 +230,15 @@ def table_schema(conn: sqlite3.Connection, table: str, descriptions: dict) -> di
     return schema
 
 
-def write_csv(path: Path, columns: list[str], rows: Iterable) -> int:
-    """Write rows as UTF-8 CSV with a header; return the row count."""
+def write_csv(path: Path, columns: list[str], rows: Iterable, *, raw: bool = False) -> int:
+    """Write rows as UTF-8 CSV with a header, spreadsheet-safe unless ``raw``; return the
+    row count."""
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(row if raw else [spreadsheet_safe(v) for v in row])
             count += 1
     return count
 
@@ -174,10 +264,13 @@ def export_extract(
     tables: Sequence[str] | None = None,
     filters: Filters | None = None,
     today: date | None = None,
+    raw_csv: bool = False,
 ) -> Path:
-    """Write ``out_dir/councilwatch-extract-<date>/`` and return that directory.
+    """Write ``out_dir/councilwatch-extract-<date>/`` and return that directory; an
+    earlier extract of the same day there is replaced whole.
 
-    Raises :class:`ExportError` for a missing database, unknown table or format.
+    Raises :class:`ExportError` for a missing database, an unknown table, format,
+    council or service, or a bad date.
     """
     filters = filters or Filters()
     if fmt not in FORMATS:
@@ -190,7 +283,9 @@ def export_extract(
     filters.since = _checked_date(filters.since, "--since")
     filters.until = _checked_date(filters.until, "--until")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    work: Path | None = None
     try:
+        filters = check_filters(conn, filters)
         available = exportable_tables(conn)
         chosen = list(tables) if tables else [t for t in DEFAULT_TABLES if t in available]
         unknown = [t for t in chosen if t not in available]
@@ -202,14 +297,17 @@ def export_extract(
         table_meta = metadata.get("databases", {}).get(DATABASE_NAME, {}).get("tables", {})
         stamp = (today or date.today()).isoformat()
         target = Path(out_dir) / f"councilwatch-extract-{stamp}"
-        target.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
         resources = []
         for table in chosen:
             meta = table_meta.get(table, {})
             columns, rows = table_rows(conn, table, filters.selection())
-            path = target / f"{table}.{fmt}"
-            writer = write_csv if fmt == "csv" else write_json
-            count = writer(path, columns, rows)
+            path = work / f"{table}.{fmt}"
+            if fmt == "csv":
+                count = write_csv(path, columns, rows, raw=raw_csv)
+            else:
+                count = write_json(path, columns, rows)
             schema = table_schema(conn, table, meta.get("columns", {}))
             # keep only references to resources inside this package
             fks = [f for f in schema.pop("foreignKeys", []) if f["reference"]["resource"] in chosen]
@@ -226,7 +324,18 @@ def export_extract(
                 "count": count,
                 "schema": schema,
             }
+            if fmt == "csv":
+                resource["dialect"] = {"header": True, "delimiter": ","}
+                resource["councilwatch"] = {"spreadsheet_safe": not raw_csv}
             resources.append(resource)
+        sources = [
+            {"title": title, **({"path": path} if path else {})}
+            for title, path in publications(conn)
+        ]
+    except BaseException:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
     finally:
         conn.close()
     package = {
@@ -243,7 +352,7 @@ def export_extract(
                 "path": metadata.get("license_url"),
             }
         ],
-        "sources": [{"title": metadata.get("source"), "path": metadata.get("source_url")}],
+        "sources": [*sources, REGISTER_SOURCE],
         "councilwatch": {
             "database": db_path.name,
             "filters": {
@@ -252,10 +361,31 @@ def export_extract(
                 "since": filters.since,
                 "until": filters.until,
             },
+            "csv": (
+                "raw"
+                if raw_csv
+                else "spreadsheet-safe: text starting with = + - @, a tab"
+                " or a carriage return has a ' before it"
+            )
+            if fmt == "csv"
+            else None,
         },
         "resources": resources,
     }
-    (target / "datapackage.json").write_text(
+    (work / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    _move_into_place(work, target)
     return target
+
+
+def _move_into_place(work: Path, target: Path) -> None:
+    """Replace ``target`` by the folder ``work`` (both in the same folder)."""
+    os.chmod(work, 0o755)
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(work, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(work, target)

@@ -7,8 +7,8 @@ writes meanwhile. Opened immutable (``immutable=True``, ``--immutable``) it woul
 break for good at the first such write ("database disk image is malformed"): only
 for a file nothing will write to again (``bench/datasette_bench.py`` times both).
 
->>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001)[4]
-'/tmp/cw.db'
+>>> datasette_args(Path("/tmp/cw.db"), host="127.0.0.1", port=8001, metadata=Path("m.json"))[4:7]
+['/tmp/cw.db', '--metadata', 'm.json']
 """
 
 from __future__ import annotations
@@ -52,15 +52,22 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def datasette_args(db_path: Path, *, host: str, port: int, immutable: bool = False) -> list[str]:
+def write_metadata(db_path: Path, folder: Path) -> Path:
+    """Write councilwatch's metadata for ``db_path`` as ``folder/metadata.json``."""
+    metadata_file = folder / "metadata.json"
+    metadata_file.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
+    return metadata_file
+
+
+def datasette_args(
+    db_path: Path, *, host: str, port: int, metadata: Path, immutable: bool = False
+) -> list[str]:
     """Command line that serves ``db_path`` (read-only, or immutable) with councilwatch's
-    metadata and settings."""
+    metadata (the file ``metadata``, see :func:`write_metadata`) and settings."""
     paths = datasette_files()
     args = [sys.executable, "-m", "datasette", "serve"]
     args += ["-i", str(db_path)] if immutable else [str(db_path)]
-    metadata_file = Path(tempfile.mkdtemp(prefix="councilwatch-")) / "metadata.json"
-    metadata_file.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
-    args += ["--metadata", str(metadata_file), "--host", host, "--port", str(port)]
+    args += ["--metadata", str(metadata), "--host", host, "--port", str(port)]
     if paths["templates"].is_dir():
         args += ["--template-dir", str(paths["templates"])]
     if paths["plugins"].is_dir():
@@ -82,7 +89,15 @@ def serve(db_path: Path, *, host: str, port: int, immutable: bool = False) -> in
     check_port_free(host, port)
     mode = "immutable" if immutable else "read-only, following writes"
     print(f"Serving {db_path} ({mode}) at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    proc = subprocess.Popen(datasette_args(db_path, host=host, port=port, immutable=immutable))
+    # The metadata file lives only as long as Datasette: nothing is left in the temp folder.
+    with tempfile.TemporaryDirectory(prefix="councilwatch-") as folder:
+        metadata = write_metadata(db_path, Path(folder))
+        args = datasette_args(db_path, host=host, port=port, metadata=metadata, immutable=immutable)
+        return _run_until_stopped(subprocess.Popen(args))
+
+
+def _run_until_stopped(proc: subprocess.Popen) -> int:
+    """Wait for Datasette, passing SIGTERM and SIGHUP on; return its exit code."""
     # Stopping `councilwatch serve` (SIGTERM, SIGHUP) stops Datasette with it.
     previous = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):

@@ -4,7 +4,8 @@
 ``settings.json`` (Datasette settings), ``templates/`` and ``plugins/`` (the article
 view). Settings worth knowing: SQL is stopped after ``sql_time_limit_ms``;
 ``allow_csv_stream`` with ``max_csv_mb`` 0 lets researchers take whole tables as CSV
-(``?_stream=on``); ``suggest_facets`` is off because suggesting facets runs a query
+(``?_stream=on``, on every table's CSV link); ``allow_download`` is off (the file holds
+the raw pages, which are not published); ``truncate_cells_html`` cuts long text in cells; ``suggest_facets`` is off because suggesting facets runs a query
 per column (seconds on a million rows): default facets are set in ``metadata.yml``
 and every column's menu offers "Facet by this".
 
@@ -59,7 +60,12 @@ def datasette_metadata(db_path: str | Path) -> dict[str, Any]:
     if DATABASE_NAME in databases:
         databases[name] = databases.pop(DATABASE_NAME)
     if "description_html" in metadata:
-        metadata["description_html"] = metadata["description_html"].replace(
-            f'href="/{DATABASE_NAME}/', f'href="/{name}/'
+        metadata["description_html"] = (
+            metadata["description_html"]
+            .replace(f'href="/{DATABASE_NAME}/', f'href="/{name}/')
+            .replace(f"<code>/{DATABASE_NAME}/", f"<code>/{name}/")
         )
+    for key in ("source_url", "license_url", "about_url"):
+        if str(metadata.get(key, "")).startswith(f"/{DATABASE_NAME}/"):
+            metadata[key] = f"/{name}/" + metadata[key][len(DATABASE_NAME) + 2 :]
     return metadata

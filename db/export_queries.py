@@ -83,6 +83,23 @@ def exportable_tables(conn: sqlite3.Connection) -> list[str]:
     return names
 
 
+def service_ids(conn: sqlite3.Connection) -> set[str]:
+    """The service taxonomy's ids."""
+    return {row[0] for row in conn.execute("select id from services")}
+
+
+def publications(conn: sqlite3.Connection) -> list[tuple[str, str | None]]:
+    """``(title, home page)`` of each publication articles were taken from, most articles first."""
+    return [
+        (row[0], row[1])
+        for row in conn.execute(
+            "select coalesce(s.title, s.name), s.homepage from sources s"
+            " join (select source, count(*) as n from articles group by source) a"
+            " on a.source = s.name order by a.n desc, s.name"
+        )
+    ]
+
+
 def table_columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int, int]]:
     """``(name, declared type, not null, primary key position)`` of each column."""
     return [(r[1], r[2], r[3], r[5]) for r in conn.execute(f'pragma table_info("{table}")')]
@@ -94,7 +111,7 @@ def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[list[str], 
 
     >>> from councilwatch.db.schema import connect
     >>> foreign_keys(connect(":memory:"), "award_suppliers")
-    [(['ocid', 'award_id'], 'awards', ['ocid', 'award_id'])]
+    [(['ocid', 'award_id'], 'awards', ['ocid', 'award_id']), (['supplier_id'], 'suppliers', ['id'])]
     """
     keys: dict[int, tuple[list[str], str, list[str]]] = {}
     for row in conn.execute(f'pragma foreign_key_list("{table}")'):

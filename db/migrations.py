@@ -52,8 +52,8 @@ The rules:
 - Never edit, renumber or remove a migration once it is on main: databases in use
   have applied it. Change things with a new one.
 - Stay inside the one transaction: work through ``db`` (sqlite-utils nests its own
-  steps in savepoints there); no ``commit()``, no ``executescript()`` on the raw
-  connection, no ``PRAGMA journal_mode``.
+  steps in savepoints there); SQL files through :func:`run_script`; no ``commit()``,
+  no ``executescript()`` (it commits first), no ``PRAGMA journal_mode``.
 - Views and indexes are made by migrations only, never on connect.
 - Two branches that both add version N: the one merged second renumbers its own
   (importing this module fails on a repeated or missing version number).
@@ -100,6 +100,29 @@ def migration(version: int, summary: str) -> Callable[[Callable], Callable]:
 def sql_file(name: str) -> str:
     """The text of a SQL file of this package (``db/<name>``)."""
     return files("councilwatch.db").joinpath(name).read_text(encoding="utf-8")
+
+
+def run_script(db: Database, sql: str) -> None:
+    """Run the statements of ``sql`` one by one inside the migration's transaction.
+
+    (``executescript`` would commit the transaction first, and a failing statement
+    would leave the steps before it applied.) Statements end at a ``;`` that
+    completes them, so a trigger's body stays whole.
+
+    >>> db = Database(memory=True)
+    >>> run_script(db, "CREATE TABLE t (x); CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN SELECT 1; END;")
+    >>> sorted(db.table_names()), [t.name for t in db.triggers]
+    (['t'], ['t_ai'])
+    """
+    statement = ""
+    for piece in sql.split(";")[:-1]:
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    rest = statement + sql.split(";")[-1]
+    if any(line.strip() and not line.strip().startswith("--") for line in rest.splitlines()):
+        raise ValueError(f"SQL script ends in an incomplete statement: {rest.strip()[:60]!r}")
 
 
 def replace_view(db: Database, name: str, select_sql: str) -> None:
@@ -157,8 +180,8 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
 
 @migration(1, "the schema of the first release: tables, indexes, full-text search, views")
 def _first_release(db: Database) -> None:
-    db.executescript(sql_file("v1_tables.sql"))  # statement by statement inside the transaction
-    db.executescript(sql_file("v1_views.sql"))
+    run_script(db, sql_file("v1_tables.sql"))
+    run_script(db, sql_file("v1_views.sql"))
 
 
 @migration(2, "schema_migrations: which migration was applied when")
@@ -174,17 +197,22 @@ def _migrations_log(db: Database) -> None:
 
 @migration(3, "suppliers and contracts: suppliers, supplier_names, supplier_mentions, contracts")
 def _suppliers(db: Database) -> None:
-    db.executescript(sql_file("v3_suppliers.sql"))
+    run_script(db, sql_file("v3_suppliers.sql"))
 
 
 @migration(4, "the public register: ocds_releases, awards, award_suppliers, ocds_crawl_windows")
 def _public_register(db: Database) -> None:
-    db.executescript(sql_file("v4_register.sql"))
+    run_script(db, sql_file("v4_register.sql"))
 
 
 @migration(5, "the press against the register: contract_checks, contracts_ending and their views")
 def _contract_checks(db: Database) -> None:
-    db.executescript(sql_file("v5_contract_checks.sql"))
+    run_script(db, sql_file("v5_contract_checks.sql"))
+
+
+@migration(6, "the analyst's pages: summary tables, whose each pound figure is, savings")
+def _analyst_pages(db: Database) -> None:
+    run_script(db, sql_file("v6_analyst_pages.sql"))
 
 
 #: The version :func:`migrate` brings a database to.

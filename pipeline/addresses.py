@@ -8,6 +8,8 @@ and recorded in ``crawl_errors``, unless
 * its host is exactly the host of a start URL (a crawl of ``http://127.0.0.1:8000/``
   may fetch from 127.0.0.1, as the demo and the tests do, but not from 127.0.0.2 or
   10.0.0.1);
+* its host is the host of the API a register spider was configured with (its
+  ``api_hosts``: ``COUNCILWATCH_CONTRACTS_FINDER_URL``, ``COUNCILWATCH_FIND_A_TENDER_URL``);
 * its host is named by ``COUNCILWATCH_HOST_MAP`` (the local server it is sent to
   included): an explicit mapping is an explicit allowance;
 * ``COUNCILWATCH_ALLOW_PRIVATE_ADDRESSES`` is on (a crawl of an intranet).
@@ -113,11 +115,13 @@ class PrivateAddressMiddleware:
         return cls(crawler, mapped, settings.getbool("COUNCILWATCH_ALLOW_PRIVATE_ADDRESSES"))
 
     def allowed(self, host: str) -> bool:
-        hosts = getattr(self.crawler.spider, "hosts", None)
+        spider = self.crawler.spider
+        hosts = getattr(spider, "hosts", None)
         return (
             self.allow_all
             or host in self.mapped_hosts
             or (hosts is not None and hosts.is_start_host(host))
+            or host in getattr(spider, "api_hosts", ())
         )
 
     async def process_request(self, request: Request) -> None:

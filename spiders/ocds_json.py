@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from councilwatch.extraction.encoding import charset_from_content_type, normalise_encoding
+from w3lib.encoding import http_content_type_encoding, resolve_encoding
 
 #: Kingfisher Collect's byte rewrites for Find a Tender's invalid JSON.
 INVALID_JSON_REWRITES = ((b"1e9999", b"9999999"), (b" 000,", b" 0,"))
@@ -42,8 +42,8 @@ def decode_body(body: bytes, content_type: str | None = None, fallback: str = "i
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = charset_from_content_type(content_type)  # ISO-8859-1 labels read as cp1252
-    label = declared if declared and declared != "utf-8" else normalise_encoding(fallback)
+    declared = http_content_type_encoding(content_type)  # ISO-8859-1 labels read as cp1252
+    label = declared if declared and declared != "utf-8" else resolve_encoding(fallback)
     if label in (None, "cp1252"):
         try:
             return body.decode("cp1252")

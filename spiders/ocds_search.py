@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -100,6 +100,8 @@ class OcdsSearchSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.base_url = settings.get(cls.url_setting).rstrip("/")
+        # the configured API may be on a private address (the demo's mimic): it is allowed
+        spider.api_hosts = frozenset({(urlsplit(spider.base_url).hostname or "").lower()})
         spider.window = duration(settings.get(cls.window_setting))
         spider.first_day = settings.get(cls.start_setting)
         spider.page_size = settings.getint("COUNCILWATCH_REGISTER_PAGE_SIZE")

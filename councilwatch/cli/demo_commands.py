@@ -13,12 +13,19 @@ from councilwatch.cli.options import check_db_writable, db_option
 @db_option
 @click.option("--port", default=8001, type=int, show_default=True, help="Datasette's port.")
 @click.option("--no-serve", is_flag=True, help="Stop after loading; do not start Datasette.")
-def demo(db_path: Path, port: int, no_serve: bool) -> None:
+@click.option(
+    "--site-port",
+    type=click.IntRange(min=0, max=65535),
+    default=None,
+    help="Port of the sample site, which keeps serving beside Datasette so the articles' "
+    "original links open (default 8000; with --no-serve a free port).",
+)
+def demo(db_path: Path, port: int, no_serve: bool, site_port: int | None) -> None:
     """Crawl the bundled sample site, extract facts, load SQLite and serve Datasette."""
     from councilwatch.demo import run_demo
 
     check_db_writable(db_path)
-    run_demo(db_path, port=port, serve_after=not no_serve)
+    run_demo(db_path, port=port, serve_after=not no_serve, site_port=site_port)
 
 
 @click.command("sample-site")

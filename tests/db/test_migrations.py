@@ -85,11 +85,22 @@ def test_the_fixture_fills_every_table_of_the_release(release_db):
         assert len(count) >= 2, f"{table}: too few rows to compare"
 
 
+#: Views a later migration redefines on purpose (version 6: arrangement_summary gives the
+#: saving each arrangement's article states): same rows, new or refined columns.
+REDEFINED_VIEWS = {"arrangement_summary"}
+
+
 def test_a_release_database_upgrades_in_place_with_nothing_lost(release_db):
     old_objects = objects(release_db)
     tables = sorted(name for kind, name in old_objects if kind == "table")  # FTS shadows too
-    views = sorted(name for kind, name in old_objects if kind == "view")
+    views = sorted(
+        name for kind, name in old_objects if kind == "view" and name not in REDEFINED_VIEWS
+    )
     before = every_row(release_db, tables + views)
+    ids_before = {
+        v: [r[0] for r in rows]
+        for v, rows in every_row(release_db, sorted(REDEFINED_VIEWS)).items()
+    }
 
     result = run_cli("migrate", "--db", str(release_db))
     assert result.returncode == 0, result.stderr
@@ -98,8 +109,14 @@ def test_a_release_database_upgrades_in_place_with_nothing_lost(release_db):
         assert f"{step.version}: {step.summary}" in result.stdout
 
     assert every_row(release_db, tables + views) == before
+    ids_after = {
+        v: [r[0] for r in rows]
+        for v, rows in every_row(release_db, sorted(REDEFINED_VIEWS)).items()
+    }
+    assert ids_after == ids_before
     new_objects = objects(release_db)
-    assert {k: v for k, v in new_objects.items() if k in old_objects} == old_objects
+    kept = {k: v for k, v in old_objects.items() if k[1] not in REDEFINED_VIEWS}
+    assert {k: v for k, v in new_objects.items() if k in kept} == kept
     conn = sqlite3.connect(release_db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

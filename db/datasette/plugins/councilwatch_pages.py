@@ -1,13 +1,14 @@
-"""councilwatch's Datasette plugin: the article view and money formatting.
+"""councilwatch's Datasette pages: the article view and the council pages.
 
 Loaded by Datasette from ``--plugins-dir db/datasette/plugins``. Adds:
 
 - ``/<database>/-/article/<id>``: an article's text with every extracted fact
   highlighted (``<mark>``), each fact beside the sentence it came from, and a link
-  to the original URL. All scraped text is escaped.
-- ``render_cell``: amounts in pounds (``amount_gbp``, ``saving_gbp``) shown as
-  ``£4,000,000``; ``article_id`` in views and queries links to the article view;
-  an article's title links to its article view.
+  to the original URL. All scraped text is escaped. An id that is not an article
+  (or not a number SQLite can hold) is a 404.
+- ``/<database>/-/council/<code>``: a council's page (see ``db/council_page.py``);
+  ``/<database>/-/council?q=Camden`` finds a council by name or code and redirects
+  to its page, lists the councils when several fit, and says so when none does.
 
 >>> str(mark_spans("Camden <b>", [(0, 6)]))
 '<mark>Camden</mark> &lt;b&gt;'
@@ -16,35 +17,26 @@ Loaded by Datasette from ``--plugins-dir db/datasette/plugins``. Adds:
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-#: Columns holding pounds sterling.
-MONEY_COLUMNS = {"amount_gbp", "saving_gbp", "largest_saving_gbp"}
-#: Tables whose ``article_id`` is a foreign key Datasette already labels and links.
-FK_TABLES = {
-    "council_mentions",
-    "money_mentions",
-    "service_mentions",
-    "arrangements",
-    "article_aliases",
-    "raw_pages",
-}
+from councilwatch.db.council_names import CouncilIndex
+from councilwatch.db.council_page import TooSlow, council_page_data
+from councilwatch.db.publish_format import (
+    describe_saving,
+    format_gbp,
+    json_list,
+    missing_objects,
+)
 
-
-def format_gbp(value: Any) -> str | None:
-    """``£`` and thousands separators; None when ``value`` is not a number.
-
-    >>> format_gbp(4000000.0), format_gbp(1250.5), format_gbp("x")
-    ('£4,000,000', '£1,250.50', None)
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if float(value).is_integer():
-        return f"£{int(value):,}"
-    return f"£{value:,.2f}"
+#: How long one section of a council page may take before the page says it is too slow.
+SECTION_TIME_LIMIT_MS = 1500
+#: The largest rowid SQLite stores; a longer id cannot be an article.
+MAX_ROWID = 2**63 - 1
 
 
 def mark_spans(text: str, spans: list[tuple[int, int]], css: list[str] | None = None) -> Markup:
@@ -128,6 +120,9 @@ async def load_article(db: Any, article_id: int) -> dict | None:
              (select group_concat(c.nice_name || ' (' || ac.code || ')', ', ')
                 from arrangement_councils ac left join councils c on c.code = ac.code
                 where ac.arrangement_id = ar.id) as members,
+             (select group_concat(ac.code || '=' || coalesce(c.nice_name, ac.code), '|')
+                from arrangement_councils ac left join councils c on c.code = ac.code
+                where ac.arrangement_id = ar.id) as member_pairs,
              (select group_concat(service, ', ') from arrangement_services s
                 where s.arrangement_id = ar.id) as shared_services
            from arrangements ar where ar.article_id = ? order by ar.start"""
@@ -150,6 +145,8 @@ def annotate(article: dict) -> dict:
             fact["sentence_html"] = sentence_with_marks(body, fact["sentence"], [anchor], anchor)
     for arrangement in article["arrangements"]:
         arrangement["saving"] = format_gbp(arrangement["saving_gbp"])
+        pairs = (arrangement.get("member_pairs") or "").split("|")
+        arrangement["member_list"] = [tuple(p.split("=", 1)) for p in pairs if "=" in p]
         anchor = (arrangement["start"], arrangement["end"])
         inside = [
             (s, e) for s, e in spans if s >= anchor[0] and e <= anchor[1] and anchor[1] > anchor[0]
@@ -162,16 +159,22 @@ def annotate(article: dict) -> dict:
     return article
 
 
+def _database(datasette: Any, request: Any) -> tuple[str, Any]:
+    name = request.url_vars["database"]
+    try:
+        return name, datasette.get_database(name)
+    except KeyError:
+        raise NotFound(f"Database not found: {name}") from None
+
+
 async def article_view(datasette: Any, request: Any) -> Response:
     """``/<database>/-/article/<id>``: the article with its facts highlighted."""
-    database = request.url_vars["database"]
-    try:
-        db = datasette.get_database(database)
-    except KeyError:
-        raise NotFound(f"Database not found: {database}") from None
-    article = await load_article(db, int(request.url_vars["id"]))
+    database, db = _database(datasette, request)
+    article_id = int(request.url_vars["id"])
+    article = await load_article(db, article_id) if 0 < article_id <= MAX_ROWID else None
     if article is None:
         raise NotFound("Article not found")
+    article["authors_list"] = json_list(article.get("authors")) or []
     return Response.html(
         await datasette.render_template(
             "councilwatch_article.html",
@@ -181,21 +184,144 @@ async def article_view(datasette: Any, request: Any) -> Response:
     )
 
 
+async def council_index(db: Any) -> CouncilIndex:
+    rows = await db.execute(
+        "select code, official_name, nice_name, end_date from councils order by code"
+    )
+    return CouncilIndex(tuple(row) for row in rows)
+
+
+async def council_search(datasette: Any, request: Any) -> Response:
+    """``/<database>/-/council?q=...``: to the council's page, or the list of candidates."""
+    database, db = _database(datasette, request)
+    query = (request.args.get("q") or "").strip()
+    found = (await council_index(db)).find(query) if query else []
+    if len(found) == 1:
+        return Response.redirect(datasette.urls.path(f"/{database}/-/council/{found[0].code}"))
+    return Response.html(
+        await datasette.render_template(
+            "councilwatch_councils.html",
+            {"database": database, "query": query, "found": found},
+            request=request,
+        ),
+        status=200,
+    )
+
+
+async def council_view(datasette: Any, request: Any) -> Response:
+    """``/<database>/-/council/<code>``: everything councilwatch holds about one council."""
+    database, db = _database(datasette, request)
+    code = request.url_vars["code"]
+
+    async def run(sql: str, params: Any) -> list:
+        try:
+            return list(
+                (await db.execute(sql, params, custom_time_limit=SECTION_TIME_LIMIT_MS)).rows
+            )
+        except QueryInterrupted:
+            raise TooSlow(sql) from None
+
+    missing = await missing_objects(db)
+    if missing:
+        return Response.html(
+            await datasette.render_template(
+                "councilwatch_upgrade.html",
+                {"database": database, "missing": missing, "metadata": datasette.metadata()},
+                request=request,
+            ),
+            status=503,
+        )
+    data = await council_page_data(run, code)
+    if data is None:
+        if code.upper() != code and await council_page_data(run, code.upper()):
+            return Response.redirect(datasette.urls.path(f"/{database}/-/council/{code.upper()}"))
+        found = (await council_index(db)).find(code)
+        if len(found) == 1:
+            return Response.redirect(datasette.urls.path(f"/{database}/-/council/{found[0].code}"))
+        raise NotFound(f"No council with the code {code}")
+    for row in data["arrangements"]:
+        row["saving"] = describe_saving(row["saving_gbp"], row["period"], row["years"])
+        row["partner_bodies"] = json_list(row.get("partners")) or []
+    for role in data["money_by_role"]:
+        for row in role["top"]:
+            row["amount"] = describe_saving(row["amount_gbp"], row["period"], row["years"])
+    feeds = {
+        name: datasette.urls.path(f"/{database}/{name}.atom?" + urlencode({"council": code}))
+        for name in ("new_articles", "new_arrangements", "new_savings")
+    }
+    peak = max((n for _, n in data["coverage"]), default=0)
+    return Response.html(
+        await datasette.render_template(
+            "councilwatch_council.html",
+            {
+                "database": database,
+                "code": code,
+                "feeds": feeds,
+                "peak": peak,
+                "metadata": datasette.metadata(),
+                **data,
+            },
+            request=request,
+        )
+    )
+
+
 @hookimpl
 def register_routes() -> list:
-    return [(r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]+)$", article_view)]
+    return [
+        (r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]+)$", article_view),
+        (r"^/(?P<database>[^/]+)/-/council$", council_search),
+        (r"^/(?P<database>[^/]+)/-/council/(?P<code>[^/]+)$", council_view),
+    ]
+
+
+#: Canned-query parameters that take a council, by name or by code.
+COUNCIL_PARAMETERS = ("council", "council1", "council2")
 
 
 @hookimpl
-def render_cell(
-    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
-) -> Markup | str | None:
-    if column in MONEY_COLUMNS:
-        return format_gbp(value)
-    if column == "article_id" and table not in FK_TABLES and isinstance(value, int):
-        href = datasette.urls.path(f"/{database}/-/article/{value}")
-        return Markup(f'<a href="{escape(href)}">{value}</a>')
-    if table == "articles" and column == "title" and "id" in row.keys():
-        href = datasette.urls.path(f"/{database}/-/article/{row['id']}")
-        return Markup(f'<a href="{escape(href)}">{escape(value or "(untitled)")}</a>')
-    return None
+def prepare_connection(conn: Any) -> None:
+    """``council_code(text)``: the code of the one council a name or code names, else NULL."""
+    index = CouncilIndex.from_connection(conn)
+    conn.create_function("council_code", 1, index.code_for, deterministic=True)
+
+
+def council_notices(index: CouncilIndex, args: Any, database: str, base: str) -> list[Markup]:
+    """One line per council parameter that names no council, or several."""
+    notices = []
+    for name in COUNCIL_PARAMETERS:
+        value = (args.get(name) or "").strip()
+        if not value:
+            continue
+        found = index.find(value)
+        if not found:
+            notices.append(
+                Markup(
+                    f"No council matches “{escape(value)}” ({escape(name)}): try its place name"
+                    " (e.g. Camden) or its three-letter code (CMD)."
+                )
+            )
+        elif len(found) > 1:
+            links = ", ".join(
+                f'<a href="{escape(base)}/-/council/{escape(c.code)}">{escape(c.label)}</a>'
+                for c in found[:10]
+            )
+            notices.append(
+                Markup(f"“{escape(value)}” fits {len(found)} councils; give one of: {links}.")
+            )
+    return notices
+
+
+@hookimpl
+def extra_template_vars(template: str, database: str | None, request: Any, datasette: Any) -> Any:
+    if template != "query.html" or request is None or database not in datasette.databases:
+        return {}
+    if not any(request.args.get(name) for name in COUNCIL_PARAMETERS):
+        return {}
+
+    async def inner() -> dict:
+        index = await council_index(datasette.get_database(database))
+        base = datasette.urls.database(database)
+        return {"cw_council_notices": council_notices(index, request.args, database, base)}
+
+    return inner

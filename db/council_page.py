@@ -1,0 +1,182 @@
+"""The SQL of a council's page (``/<database>/-/council/<code>``).
+
+Each function takes a ``run(sql, params)`` coroutine (Datasette's
+``db.execute`` returning rows as mappings) so the same statements serve the
+page, the tests and the benchmark.
+
+>>> zero_filled([("2015-01", 2), ("2015-03", 1)])
+[('2015-01', 2), ('2015-02', 0), ('2015-03', 1)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+Run = Callable[[str, Sequence[Any] | Mapping[str, Any]], Awaitable[list[Mapping[str, Any]]]]
+
+#: How many of a council's articles the page lists (newest first).
+ARTICLES_SHOWN = 50
+#: The money and service sections read the council's newest articles, at most this many.
+MONEY_ARTICLES = 500
+
+COUNCIL_SQL = "select * from councils where code = ?"
+
+#: Councils whose ``replaced_by`` names this one, and those this one names.
+PREDECESSORS_SQL = """
+select code, nice_name, end_date from councils
+where ',' || replace(coalesce(replaced_by, ''), ' ', '') || ',' like '%,' || ? || ',%'
+order by nice_name
+"""
+SUCCESSORS_SQL = """
+select code, nice_name, start_date from councils
+where ',' || replace(coalesce((select replaced_by from councils where code = ?), ''), ' ', '') || ','
+      like '%,' || code || ',%'
+order by nice_name
+"""
+
+COVERAGE_SQL = """
+select month, articles, mentions from council_month_counts
+where code = ? and month != '' order by month
+"""
+
+TOTALS_SQL = """
+select coalesce(sum(articles), 0) as articles, coalesce(sum(mentions), 0) as mentions,
+       min(nullif(month, '')) as first_month, max(nullif(month, '')) as last_month
+from council_month_counts where code = ?
+"""
+
+ARTICLES_SQL = f"""
+select a.id, a.title, a.published, a.source,
+       (select count(*) from council_mentions m where m.article_id = a.id and m.code = :code) as mentions
+from articles a
+where a.id in (select article_id from council_mentions where code = :code)
+order by a.published desc, a.id desc
+limit {ARTICLES_SHOWN}
+"""
+
+#: The council's newest articles the money and service sections read.
+NEWEST_ARTICLES = f"""
+select a.id as article_id from articles a
+where a.id in (select article_id from council_mentions where code = :code)
+order by a.published desc
+limit {MONEY_ARTICLES}
+"""
+
+#: The council's own pound figures (see the money_councils view), by role.
+MONEY_SQL = f"""
+with arts as ({NEWEST_ARTICLES}),
+figures as (
+    select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text,
+           case when exists (select 1 from council_mentions cm where cm.article_id = mm.article_id
+                             and cm.code = :code and cm.sentence = mm.sentence)
+                then 'named in its sentence' else 'the article''s main council' end as basis
+    from arts cross join money_mentions mm on mm.article_id = arts.article_id
+    join money_scopes sc on sc.money_id = mm.id
+    where sc.scope = 'council'
+      and instr(', ' || sc.codes || ', ', ', ' || :code || ', ') > 0
+)
+select f.*, a.title, a.published
+from figures f join articles a on a.id = f.article_id
+order by f.role, f.amount_gbp desc
+"""
+
+SERVICES_SQL = f"""
+with arts as ({NEWEST_ARTICLES})
+select s.id, s.label, s.service_group, count(distinct sm.article_id) as articles
+from arts cross join service_mentions sm on sm.article_id = arts.article_id
+join services s on s.id = sm.service
+group by s.id order by articles desc, s.id
+limit 30
+"""
+
+ARRANGEMENTS_SQL = """
+select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
+       s.status, s.saving_gbp, s.period, s.years, s.saving_basis, s.partners
+from arrangement_summary s
+where s.id in (
+    select ar.id from arrangements ar join articles a on a.id = ar.article_id
+    where ar.id in (select arrangement_id from arrangement_councils where code = :code)
+    order by a.published desc, ar.id desc
+    limit 100
+)
+order by s.published desc, s.id desc
+"""
+
+PARTNERS_SQL = """
+select ac2.code, c.nice_name, count(distinct ac1.arrangement_id) as arrangements
+from arrangement_councils ac1
+join arrangement_councils ac2 on ac2.arrangement_id = ac1.arrangement_id and ac2.code != ac1.code
+join councils c on c.code = ac2.code
+where ac1.code = ?
+group by ac2.code order by arrangements desc, c.nice_name
+"""
+
+PARTNER_BODIES_SQL = """
+select j.value as body, count(distinct ar.id) as arrangements
+from arrangements ar, json_each(case when json_valid(ar.partners) then ar.partners else '[]' end) j
+where ar.id in (select arrangement_id from arrangement_councils where code = ?)
+group by j.value order by arrangements desc, body
+"""
+
+
+def zero_filled(rows: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """``(YYYY-MM, count)`` rows with every month between the first and last, zeros added."""
+    if not rows:
+        return []
+    counts = dict(rows)
+    first, last = min(counts), max(counts)
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while True:
+        key = f"{year:04d}-{month:02d}"
+        out.append((key, counts.get(key, 0)))
+        if key >= last:
+            return out
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+class TooSlow(Exception):
+    """A section's SQL ran past its time limit (``run`` raises it; the page says so)."""
+
+
+async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
+    """Everything the council page shows, or None for an unknown code. A section whose
+    SQL is too slow is left empty and named in ``slow``."""
+    found = await run(COUNCIL_SQL, [code])
+    if not found:
+        return None
+    council = dict(found[0])
+    slow: list[str] = []
+
+    async def rows(name: str, sql: str, params: Any) -> list[dict]:
+        try:
+            return [dict(r) for r in await run(sql, params)]
+        except TooSlow:
+            slow.append(name)
+            return []
+
+    coverage = [(r["month"], r["articles"]) for r in await rows("coverage", COVERAGE_SQL, [code])]
+    money = await rows("money", MONEY_SQL, {"code": code})
+    by_role: dict[str, dict[str, Any]] = {}
+    for row in money:
+        role = by_role.setdefault(row["role"], {"role": row["role"], "count": 0, "top": []})
+        role["count"] += 1
+        if len(role["top"]) < 5:
+            role["top"].append(row)
+    totals = await rows("totals", TOTALS_SQL, [code])
+    return {
+        "council": council,
+        "predecessors": await rows("predecessors", PREDECESSORS_SQL, [code]),
+        "successors": await rows("successors", SUCCESSORS_SQL, [code]),
+        "totals": totals[0] if totals else {"articles": 0, "mentions": 0},
+        "coverage": zero_filled(coverage),
+        "articles": await rows("articles", ARTICLES_SQL, {"code": code}),
+        "money_by_role": sorted(by_role.values(), key=lambda r: (-r["count"], r["role"])),
+        "money_articles": MONEY_ARTICLES,
+        "services": await rows("services", SERVICES_SQL, {"code": code}),
+        "arrangements": await rows("arrangements", ARRANGEMENTS_SQL, {"code": code}),
+        "partners": await rows("partners", PARTNERS_SQL, [code]),
+        "partner_bodies": await rows("partner_bodies", PARTNER_BODIES_SQL, [code]),
+        "slow": slow,
+    }

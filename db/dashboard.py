@@ -1,0 +1,245 @@
+"""The SQL of the home dashboard: six panels, each narrowed by the same filters.
+
+Filters (all optional): ``since`` / ``until`` (months, ``YYYY-MM``, inclusive),
+``nation``, ``type`` (council type) and ``service`` (a taxonomy id). A filter on
+councils (nation, type) keeps the articles naming such a council; a filter on a
+service keeps the articles naming that service. Only the filters given become
+SQL, so an unfiltered panel reads the summary table ``council_month_counts``.
+
+>>> f = Filters.from_args({"since": "2015-01", "nation": "Wales", "until": "bad"})
+>>> f.since, f.until, f.nation
+('2015-01', None, 'Wales')
+>>> sorted(f.params())
+['nation', 'since']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+PANEL_ROWS = 10
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class Filters:
+    """The dashboard's filters; empty strings and malformed months count as not given."""
+
+    since: str | None = None
+    until: str | None = None
+    nation: str | None = None
+    type: str | None = None
+    service: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        values = {f.name: (args.get(f.name) or "").strip() or None for f in fields(cls)}
+        for name in ("since", "until"):
+            if values[name] and not _MONTH.match(values[name]):
+                values[name] = None
+        return cls(**values)
+
+    def params(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def councils_filtered(self) -> bool:
+        return bool(self.nation or self.type)
+
+    def council_condition(self, alias: str) -> str:
+        """SQL on ``councils`` row ``alias`` for the nation and type filters."""
+        parts = []
+        if self.nation:
+            parts.append(f"{alias}.nation = :nation")
+        if self.type:
+            parts.append(f"{alias}.type = :type")
+        return " and ".join(parts) or "1"
+
+    def article_conditions(self, alias: str = "a") -> list[str]:
+        """SQL conditions on ``articles`` row ``alias`` for every filter."""
+        out = []
+        if self.since:
+            out.append(f"{alias}.published >= :since")
+        if self.until:
+            # months are inclusive: anything before the next month's first day
+            out.append(f"{alias}.published < :until || '-32'")
+        if self.service:
+            out.append(
+                f"{alias}.id in (select article_id from service_mentions where service = :service)"
+            )
+        if self.councils_filtered():
+            out.append(
+                f"{alias}.id in (select m.article_id from council_mentions m"
+                f" join councils c on c.code = m.code where {self.council_condition('c')})"
+            )
+        return out
+
+    def month_conditions(self, column: str) -> list[str]:
+        out = []
+        if self.since:
+            out.append(f"{column} >= :since")
+        if self.until:
+            out.append(f"{column} <= :until")
+        return out
+
+
+def _where(conditions: list[str]) -> str:
+    return " where " + " and ".join(conditions) if conditions else ""
+
+
+def articles_per_month_sql(f: Filters) -> str:
+    """Articles per month, every month of the range (zeros included)."""
+    start = ":since" if f.since else "(select min(month) from counts)"
+    end = ":until" if f.until else "(select max(month) from counts)"
+    if not (f.service or f.councils_filtered()):  # the summary table has these counts
+        return f"""
+with counts as (
+    select month, articles from article_month_counts{_where(f.month_conditions("month"))}
+), months(month) as (
+    select {start}
+    union all
+    select strftime('%Y-%m', month || '-01', '+1 month') from months where month < {end}
+)
+select months.month, coalesce(counts.articles, 0) as articles
+from months left join counts on counts.month = months.month
+where months.month is not null
+order by months.month
+"""
+    conditions = ["a.published is not null", *f.article_conditions("a")]
+    return f"""
+with counts as (
+    select substr(a.published, 1, 7) as month, count(*) as articles
+    from articles a{_where(conditions)}
+    group by month
+), months(month) as (
+    select {start}
+    union all
+    select strftime('%Y-%m', month || '-01', '+1 month') from months where month < {end}
+)
+select months.month, coalesce(counts.articles, 0) as articles
+from months left join counts on counts.month = months.month
+where months.month is not null
+order by months.month
+"""
+
+
+def council_counts_sql(f: Filters, limit: int | None) -> str:
+    """Councils by articles naming them, with coordinates (the map and the top list)."""
+    tail = f" limit {int(limit)}" if limit else ""
+    if not (f.service or f.since or f.until):  # whole corpus: the per-council summary
+        where = _where([f.council_condition("c")] if f.councils_filtered() else [])
+        return f"""
+select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
+       n.articles, n.mentions
+from council_counts n join councils c on c.code = n.code{where}
+order by n.articles desc, n.mentions desc, c.code{tail}
+"""
+    if not f.service:
+        conditions = ["n.month != ''", *f.month_conditions("n.month")]
+        if f.councils_filtered():
+            conditions.append(f.council_condition("c"))
+        return f"""
+select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
+       sum(n.articles) as articles, sum(n.mentions) as mentions
+from council_month_counts n join councils c on c.code = n.code{_where(conditions)}
+group by c.code
+order by articles desc, mentions desc, c.code{tail}
+"""
+    conditions = []
+    if f.since or f.until:
+        dated = [c for c in f.article_conditions("a") if "service" not in c and "council" not in c]
+        conditions.append(
+            "m.article_id in (select a.id from articles a where " + " and ".join(dated) + ")"
+        )
+    if f.councils_filtered():
+        conditions.append(f.council_condition("c"))
+    return f"""
+select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
+       count(distinct m.article_id) as articles, count(*) as mentions
+from (select distinct article_id from service_mentions where service = :service) s
+cross join council_mentions m on m.article_id = s.article_id  -- from the service's articles
+join councils c on c.code = m.code{_where(conditions)}
+group by c.code
+order by articles desc, mentions desc, c.code{tail}
+"""
+
+
+def arrangements_sql(f: Filters) -> str:
+    """The latest shared-service arrangements with the savings their articles state (the
+    ten newest are picked first, so only theirs are worked out)."""
+    conditions = [c for c in f.article_conditions("a") if "_mentions" not in c]
+    if f.service:
+        conditions.append(
+            "ar.id in (select arrangement_id from arrangement_services where service = :service)"
+        )
+    if f.councils_filtered():
+        conditions.append(
+            "ar.id in (select ac.arrangement_id from arrangement_councils ac"
+            f" join councils c on c.code = ac.code where {f.council_condition('c')})"
+        )
+    return f"""
+select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
+       s.status, s.saving_gbp, s.period, s.years, s.saving_basis
+from arrangement_summary s
+where s.id in (  -- newest articles first (their index), until ten arrangements are found
+    select ar.id from articles a cross join arrangements ar on ar.article_id = a.id{_where(conditions)}
+    order by a.published desc
+    limit {PANEL_ROWS}
+)
+order by s.published desc, s.id desc
+"""
+
+
+def council_savings_sql(f: Filters) -> str:
+    """The biggest council-level savings (money_scopes), with whose they are: read in
+    order of amount until ten are found."""
+    conditions = ["mm.role = 'saving'", "sc.scope = 'council'", *f.article_conditions("a")]
+    if f.councils_filtered():
+        conditions = [c for c in conditions if "council_mentions" not in c]
+        conditions.append(
+            "exists (select 1 from councils c where"
+            " instr(', ' || sc.codes || ', ', ', ' || c.code || ', ') > 0"
+            f" and {f.council_condition('c')})"
+        )
+    return f"""
+select mm.id as money_id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.sentence,
+       a.id as article_id, a.title, a.published, sc.codes, sc.basis
+from money_mentions mm  -- read in order of amount (CROSS JOIN keeps it the outer loop)
+cross join articles a on a.id = mm.article_id
+join money_scopes sc on sc.money_id = mm.id{_where(conditions)}
+order by mm.amount_gbp desc, mm.id desc
+limit {PANEL_ROWS}
+"""
+
+
+def recent_articles_sql(f: Filters) -> str:
+    conditions = ["a.published is not null", *f.article_conditions("a")]
+    return f"""
+select a.id, a.title, a.published, a.source,
+       (select group_concat(code, ', ') from (select distinct code from council_mentions m
+         where m.article_id = a.id order by code)) as codes
+from articles a{_where(conditions)}
+order by a.published desc, a.id desc
+limit {PANEL_ROWS}
+"""
+
+
+#: Values offered by the filter menus.
+OPTIONS_SQL = {
+    "nation": "select distinct nation from councils where nation is not null order by nation",
+    "type": "select distinct type from councils where type is not null order by type",
+    "service": "select id, label from services order by service_group, label",
+}
+
+
+def panel_sql(f: Filters) -> dict[str, str]:
+    """Every panel's SQL for these filters, by panel name (the most-named councils are the
+    map's first :data:`PANEL_ROWS` rows)."""
+    return {
+        "per_month": articles_per_month_sql(f),
+        "map": council_counts_sql(f, None),  # its first rows are the most-named councils
+        "arrangements": arrangements_sql(f),
+        "savings": council_savings_sql(f),
+        "recent": recent_articles_sql(f),
+    }
