@@ -45,9 +45,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from councilwatch.sample_site.data import sample_articles
+
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
-SHIPPED_ARTICLES = 17
 #: ``-s`` settings of the benchmarked crawl: politeness off, robots.txt still obeyed, and
 #: Scrapy's per-response item concurrency lowered (see BENCHMARKS.md, "End to end").
 FAST_CRAWL = {
@@ -331,7 +332,7 @@ def start_site(articles: int, seed: int, logs: Path) -> tuple[subprocess.Popen, 
     argv = [
         sys.executable, "-m", "councilwatch", "sample-site", "--host", "127.0.0.1",
         "--port", "0", "--seed", str(seed),
-        "--extra-articles", str(max(articles - SHIPPED_ARTICLES, 0)),
+        "--extra-articles", str(max(articles - len(sample_articles()), 0)),
     ]  # fmt: skip
     stderr = (logs / "site.log").open("wb")
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.serve import free_port
 
 from ..conftest import REPO
@@ -94,7 +95,7 @@ def test_demo_original_links_open(tmp_path):
     args = ["demo", "--db", str(db), "--port", str(port), "--site-port", str(site_port)]
     with running(args, base, timeout=300):
         urls = rows(db, "SELECT id, url, title FROM articles")
-        assert len(urls) == 17
+        assert len(urls) == len(sample_articles())
         for _id, url, title in urls:
             assert url.startswith(f"http://127.0.0.1:{site_port}/")
             status, page = fetch(url)
