@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 from councilwatch.nlp.supplier_table import load_suppliers
 
 FRAMES = Path(__file__).with_name("contract_frames.json")

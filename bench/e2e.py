@@ -215,7 +215,7 @@ def worker_store_floor(src: Path, dst: Path) -> dict:
 
 def worker_tokenize(db: Path) -> dict:
     """The NLP floor: spaCy's tokenizer alone over every stored body (words = tokens)."""
-    from councilwatch.nlp.pipeline import build_pipeline
+    from councilwatch.nlp.language import build_pipeline
 
     tokenizer = build_pipeline().tokenizer
     conn = sqlite3.connect(db)

@@ -31,7 +31,7 @@ from typing import Any
 
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.gazetteer import load_councils
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 FRAMES = Path(__file__).with_name("facts_frames.json")
 #: council types that run services (not combined or strategic authorities)

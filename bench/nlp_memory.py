@@ -28,10 +28,10 @@ def rss_mb() -> float:
 
 def run(articles: int, new_words: int, batch: int, limited: bool) -> dict:
     from councilwatch import process
-    from councilwatch.nlp import pipeline as nlp_pipeline
+    from councilwatch.nlp import language as nlp_language
 
     if not limited:
-        nlp_pipeline.VOCAB_LIMIT = sys.maxsize
+        nlp_language.VOCAB_LIMIT = sys.maxsize
     process.analyse_batch([(0, "Warm-up. Kent County Council.", None)])
     rng = random.Random(1)
     start, councils = rss_mb(), 0
@@ -46,7 +46,7 @@ def run(articles: int, new_words: int, batch: int, limited: bool) -> dict:
             items.append((i, body, None))
         councils += sum(len(r["councils"]) for r in process.analyse_batch(items))
     return {
-        "limit": nlp_pipeline.VOCAB_LIMIT if limited else None,
+        "limit": nlp_language.VOCAB_LIMIT if limited else None,
         "rss_growth_mb": round(rss_mb() - start, 1),
         "strings": len(process._NLP.vocab.strings),
         "councils": councils,

@@ -5,7 +5,7 @@ All sides run in the same process on the same texts, alternating, and the median
 
 - spaCy's tokenizer alone: the tokenizer of ``spacy.blank("en")`` as shipped;
 - the councilwatch tokenizer alone: the same rules, keeping 100,000 chunks in its cache
-  instead of 10,000 (``nlp.pipeline.TOKENIZER_CACHE``);
+  instead of 10,000 (``nlp.language.TOKENIZER_CACHE``);
 - the full pipeline: ``analyse_texts`` (tokenizer, the five components and the records).
 
 "ratio" is full pipeline / spaCy's tokenizer (target >= 0.4); "components" is full
@@ -49,7 +49,7 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -4,7 +4,7 @@ press forms, lists and false friends of real news, through the pipeline's public
 The documents are generated (register_docs.py) from ../shared/reference/uk-local-authorities
 and the frames of register_frames.json only, never from the linker's data files, so the
 evaluation does not share the linker's blind spots. They run through
-``councilwatch.nlp.pipeline.build_pipeline`` and ``councilwatch.nlp.analyse.analyse_texts``;
+``councilwatch.nlp.language.build_pipeline`` and ``councilwatch.nlp.analyse.analyse_texts``;
 each document's set of linked codes is compared with the codes it names (register_score.py).
 
 Targets: recall >= 0.99 on every positive form, and no council linked on the negative frames.
@@ -34,7 +34,7 @@ from register_docs import Generator
 from register_score import Scores, report, score, show_misses
 
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 PROGRESS_SECONDS = 5.0
 

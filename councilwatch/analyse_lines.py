@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 
 def decode_line(line: bytes | str) -> str:

@@ -23,7 +23,7 @@ def predict(gold: dict[str, dict[str, Any]], batch_size: int = 64) -> dict[str, 
     """Run the pipeline over the gold documents' texts; predictions keyed by id."""
     # imported here: loading spaCy costs every other command a second at start-up
     from councilwatch.nlp.analyse import analyse_texts
-    from councilwatch.nlp.pipeline import build_pipeline
+    from councilwatch.nlp.language import build_pipeline
 
     nlp = build_pipeline()
     items = [(d["text"], d.get("published")) for d in gold.values()]

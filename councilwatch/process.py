@@ -40,7 +40,7 @@ from councilwatch.db.nlp_queue import (
 )
 from councilwatch.db.store import record_error, replace_facts
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
-from councilwatch.nlp.pipeline import bounded_vocabulary, build_pipeline
+from councilwatch.nlp.language import bounded_vocabulary, build_pipeline
 from councilwatch.worker_pool import ordered_results
 
 ProgressCallback = Callable[[int, int], None]

@@ -1,7 +1,7 @@
 """Run the NLP stage over texts and return spec §6 records.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> nlp = build_pipeline()
     >>> [rec] = analyse_texts(nlp, [("Kent County Council saved £2m.", "2015-01-01")])
     >>> rec["councils"][0]["code"], rec["money"][0]["amount_gbp"]

@@ -3,7 +3,7 @@
 Results are dicts in ``doc._.arrangements``.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("Islington and Camden Councils plan to merge their ICT services.")
     >>> a = doc._.arrangements[0]
     >>> a["councils"], a["services"], a["status"]

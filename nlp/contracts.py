@@ -27,7 +27,7 @@ A contract's status is its highest-ranked cue; a bidder left with only ``tendere
 another supplier of the same councils got further is a losing bidder and has no contract.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("Barnet Council has signed a ten-year, £320m contract with Capita.")
     >>> c = doc._.contracts[0]
     >>> c["councils"], c["supplier"], c["value_gbp"], c["years"], c["status"]

@@ -3,7 +3,7 @@
 Mentions become ``doc.ents`` with label ``COUNCIL`` and ``kb_id_``/``ent_id_`` = register code.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("Islington and Camden Councils will merge their ICT services.")
     >>> [(e.text, e.kb_id_) for e in doc.ents if e.label_ == "COUNCIL"]
     [('Islington', 'ISL'), ('Camden', 'CMD')]

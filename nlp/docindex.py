@@ -197,10 +197,6 @@ class DocIndex:
         """Index of the sentence holding token ``i``."""
         return bisect_right(self.sent_tokens, i) - 1
 
-    def sent_of_char(self, char: int) -> int:
-        """Index of the sentence holding the token that starts at or before ``char``."""
-        return bisect_right(self.sent_tokens, self.token_at(char)) - 1
-
     def sent_token_bounds(self, k: int) -> tuple[int, int]:
         """``(start token, end token)`` of sentence ``k``."""
         st = self.sent_tokens

@@ -3,7 +3,7 @@
 Mentions are stored as dicts in ``doc._.money`` and as ``MONEY`` spans in ``doc.spans["money"]``.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("The councils aim to save £4 million a year.")
     >>> m = doc._.money[0]
     >>> m["text"], m["amount_gbp"], m["period"], m["role"]

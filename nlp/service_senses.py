@@ -12,7 +12,7 @@ Three rules over the taxonomy's matches, each looking only at the tokens of the 
   teams"), not in "they are planning to".
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> nlp = build_pipeline()
     >>> def ids(text):
     ...     doc = nlp(text)

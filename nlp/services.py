@@ -3,7 +3,7 @@
 Spans go to ``doc.spans["services"]`` with label ``SERVICE`` and ``kb_id_`` = taxonomy id.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("They share IT support and telephony systems.")
     >>> [(s.text, s.kb_id_) for s in doc.spans["services"]]
     [('IT support', 'it_support'), ('telephony systems', 'telephony')]

@@ -20,7 +20,7 @@ How a name is found and judged, with the rules' words in ``supplier_context.json
   the council linker's or the service tagger's match is dropped.
 
 Example:
-    >>> from councilwatch.nlp.pipeline import build_pipeline
+    >>> from councilwatch.nlp.language import build_pipeline
     >>> doc = build_pipeline()("Capita plc won the deal. Meetings moved to Microsoft Teams.")
     >>> [(m["id"], m["text"]) for m in doc._.suppliers]
     [('capita', 'Capita plc')]

@@ -232,13 +232,13 @@ class SampleSite:
 
     ``port=0`` picks a free port; :attr:`base_url` is known once started.
     ``extra_articles`` generated articles (deterministic for ``seed``) are added to
-    ``articles`` (default: the 17 shipped ones). ``fault_rate`` (0..1) of the responses
+    ``articles`` (default: the shipped ones). ``fault_rate`` (0..1) of the responses
     to article pages, the feed and sitemap files are faulty (see :mod:`.faults`);
     :attr:`faults` records what was injected and :attr:`plan` decides it.
 
     >>> site = SampleSite(extra_articles=20, fault_rate=0.2, seed=4).start()
-    >>> site.base_url.startswith("http://127.0.0.1:"), len(site.articles)
-    (True, 37)
+    >>> site.base_url.startswith("http://127.0.0.1:"), len(site.articles) - len(sample_articles())
+    (True, 20)
     >>> site.faults.counts()
     {}
     >>> site.stop()

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.server import running_sample_site
 
 from ..conftest import REPO, run_cli
@@ -22,7 +23,7 @@ def test_a_clean_crawl_prints_one_line_and_nothing_on_stderr(db_path):
     assert result.returncode == 0
     assert result.stderr == ""
     (line,) = result.stdout.splitlines()
-    assert line.startswith("Crawl finished: ") and "17 new articles" in line
+    assert line.startswith("Crawl finished: ") and f"{len(sample_articles())} new articles" in line
 
 
 def test_verbose_and_log_level_bring_scrapys_log_back(tmp_path):

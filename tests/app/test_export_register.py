@@ -43,7 +43,8 @@ def test_register_tables_are_exported_with_their_schema(tmp_path):
         {
             "fields": ["ocid", "award_id"],
             "reference": {"resource": "awards", "fields": ["ocid", "award_id"]},
-        }
+        },
+        {"fields": ["supplier_id"], "reference": {"resource": "suppliers", "fields": ["id"]}},
     ]
     with (out / "contract_checks.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))

@@ -16,13 +16,16 @@ from councilwatch.extraction.saved_pages import MAX_PAGE_BYTES, PageTooLarge, re
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 GIB = 1 << 30
 
-# Runs `councilwatch extract` in a fresh interpreter and reports its own peak memory.
+# Runs `councilwatch extract` in a fresh interpreter and reports its own peak memory
+# (VmHWM: ru_maxrss would include the parent's memory from before the exec).
 _RUN_EXTRACT = """
-import json, resource, sys
+import json, re, sys
+from pathlib import Path
 from click.testing import CliRunner
 from councilwatch.cli import cli
 result = CliRunner().invoke(cli, ["extract", *sys.argv[1:]])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+status = Path("/proc/self/status").read_text()
+peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) * 1024
 print(json.dumps({"exit": result.exit_code, "stdout": result.stdout, "stderr": result.stderr, "peak": peak}))
 """
 

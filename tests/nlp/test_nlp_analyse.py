@@ -9,7 +9,7 @@ import pytest
 
 from councilwatch.nlp import NLP_VERSION
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 SEED = Path(__file__).parents[3] / "shared" / "samples" / "seed-gold.jsonl"
 

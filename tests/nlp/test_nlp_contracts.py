@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from councilwatch.nlp.analyse import analyse_texts
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.coordination import DIRECTIONS, Cand, expand_ellipsis, groups
 from councilwatch.nlp.gazetteer import load_councils
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 CURRENT = [
     c for c in load_councils() if c["end_date"] is None and c["type"] != "Combined authority"

@@ -10,7 +10,7 @@ import pytest
 
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.gazetteer import Gazetteer, load_councils
-from councilwatch.nlp.pipeline import build_pipeline
+from councilwatch.nlp.language import build_pipeline
 
 GAZ = Gazetteer.load()
 

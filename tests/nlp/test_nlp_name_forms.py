@@ -10,8 +10,8 @@ import pytest
 
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.gazetteer import Gazetteer, load_councils
+from councilwatch.nlp.language import build_pipeline
 from councilwatch.nlp.name_forms import FormRules, form_kind, press_forms, short_forms, stems
-from councilwatch.nlp.pipeline import build_pipeline
 
 COUNCILS = [c for c in load_councils()]
 BY_CODE = {c["code"]: c for c in COUNCILS}

@@ -174,7 +174,7 @@ def test_past_the_vocabulary_limit_batches_forget_their_words_and_keep_their_fac
     tmp_path, monkeypatch
 ):
     from councilwatch import process
-    from councilwatch.nlp import pipeline as nlp_pipeline
+    from councilwatch.nlp import language as nlp_language
 
     plain, bounded = make_db(tmp_path / "plain.db"), make_db(tmp_path / "bounded.db")
     for conn in (plain, bounded):  # words no other article has
@@ -182,7 +182,7 @@ def test_past_the_vocabulary_limit_batches_forget_their_words_and_keep_their_fac
                              "body": "Kent County Council bought Qwxzorb software."})  # fmt: skip
     assert process_articles(plain, batch_size=4) == N_ARTICLES + 1
     monkeypatch.setattr(process, "_NLP", None)  # a fresh pipeline, past its limit at once
-    monkeypatch.setattr(nlp_pipeline, "VOCAB_LIMIT", 0)
+    monkeypatch.setattr(nlp_language, "VOCAB_LIMIT", 0)
     assert process_articles(bounded, batch_size=4) == N_ARTICLES + 1
     assert facts(bounded) == facts(plain)
     assert "Qwxzorb" not in process._NLP.vocab.strings  # dropped with its batch's memory zone

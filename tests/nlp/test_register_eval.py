@@ -395,7 +395,7 @@ def test_the_evaluation_reads_only_the_register_and_its_own_templates():
                 and node.module
                 and node.module.startswith("councilwatch")
             ):
-                assert node.module in ("councilwatch.nlp.pipeline", "councilwatch.nlp.analyse"), (
+                assert node.module in ("councilwatch.nlp.language", "councilwatch.nlp.analyse"), (
                     path.name
                 )
             if isinstance(node, ast.Import):

@@ -36,8 +36,11 @@ redis = pytest.importorskip("redis")
 KEYS = RedisKeys.for_spider("news")
 
 
+#: The sample site's articles with 500 and with 20 generated ones.
+ARTICLES = 500 + len(sample_articles())
+FEW = 20 + len(sample_articles())
 #: Each worker fetches at most ~20 pages/s, so the crawl lasts long enough (~15 s for
-#: 517 pages) for both workers to be up and sharing it, however slowly one starts.
+#: 520 pages) for both workers to be up and sharing it, however slowly one starts.
 PACED = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
 
 
@@ -64,7 +67,7 @@ def test_two_workers_share_the_frontier_and_one_loader_stores_each_article_once(
         assert "DeprecationWarning" not in err and "Traceback" not in err, err[-3000:]
         assert out.startswith("Worker finished: "), out
     client = redis.Redis.from_url(redis_url)
-    assert client.llen(KEYS.items) == 517
+    assert client.llen(KEYS.items) == ARTICLES
     workers_pages = {k.decode(): int(v) for k, v in client.hgetall(KEYS.workers).items()}
     assert len(workers_pages) == 2 and all(pages > 0 for pages in workers_pages.values())
     # the last worker out cleared the shared state for the next crawl
@@ -72,19 +75,19 @@ def test_two_workers_share_the_frontier_and_one_loader_stores_each_article_once(
 
     loaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
     assert loaded.returncode == 0, loaded.stderr[-3000:]
-    assert "Loaded 517 items (run 1): 517 new articles" in loaded.stdout
+    assert f"Loaded {ARTICLES} items (run 1): {ARTICLES} new articles" in loaded.stdout
     assert "0 errors recorded" in loaded.stdout
     assert client.llen(KEYS.items) == 0
     assert query(db_path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [
-        (517, 517)
+        (ARTICLES, ARTICLES)
     ]
-    assert query(db_path, "SELECT count(*) FROM raw_pages") == [(517,)]
+    assert query(db_path, "SELECT count(*) FROM raw_pages") == [(ARTICLES,)]
     assert query(db_path, "SELECT count(*) FROM crawl_errors") == [(0,)]
     runs = query(db_path, "SELECT command, status, articles_new, pages_fetched FROM crawl_runs")
     (source_pages,) = query(db_path, "SELECT sum(pages_fetched) FROM crawl_run_sources")[0]
-    assert runs == [("councilwatch load", "finished", 517, source_pages)]
+    assert runs == [("councilwatch load", "finished", ARTICLES, source_pages)]
     # every page fetched for the source, plus each worker's own robots.txt check
-    assert 517 < source_pages <= sum(workers_pages.values())
+    assert ARTICLES < source_pages <= sum(workers_pages.values())
 
 
 def scrapy_command() -> list[str]:
@@ -172,9 +175,11 @@ def test_workers_do_not_refetch_the_articles_the_loader_has_stored(redis_url, db
     client.sadd(KEYS.stored, stale)
     with running_sample_site(extra_articles=20) as base:
         start = f"{base}/robots.txt"
-        assert "37 items" in finished_worker(redis_url, start)
+        assert f"{FEW} items" in finished_worker(redis_url, start)
         loaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
-        assert "Loaded 37 items (run 1): 37 new articles" in loaded.stdout, loaded.stderr[-2000:]
+        assert f"Loaded {FEW} items (run 1): {FEW} new articles" in loaded.stdout, loaded.stderr[
+            -2000:
+        ]
         # the loader replaced the set with its database's articles, and added what it stored
         assert not client.sismember(KEYS.stored, stale)
         stored = {url.decode() for url in client.smembers(KEYS.stored)}
@@ -187,10 +192,10 @@ def test_workers_do_not_refetch_the_articles_the_loader_has_stored(redis_url, db
         )
 
         refreshed = finished_worker(redis_url, start, "--refresh")
-        assert "37 items" in refreshed, refreshed
+        assert f"{FEW} items" in refreshed, refreshed
     reloaded = run_cli("load", "--redis", redis_url, "--db", str(db_path))
-    assert "37 unchanged" in reloaded.stdout, reloaded.stdout
-    assert query(db_path, "SELECT count(*) FROM articles") == [(37,)]
+    assert f"{FEW} unchanged" in reloaded.stdout, reloaded.stdout
+    assert query(db_path, "SELECT count(*) FROM articles") == [(FEW,)]
 
 
 def test_load_follow_drains_until_sigterm_and_records_errors(redis_url, db_path):

@@ -277,4 +277,4 @@ def test_plan_is_deterministic_and_validated() -> None:
 
 def test_running_sample_site_takes_the_options() -> None:
     with running_sample_site(extra_articles=3, seed=2, fault_rate=0.0) as base_url:
-        assert len(set(discover(base_url))) == 20
+        assert len(set(discover(base_url))) == 3 + len(sample_articles())
