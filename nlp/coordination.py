@@ -118,7 +118,12 @@ def groups(
             while i < cand.start and i - last.end < 3:
                 if words[i] in type_words:
                     i += 1
-                elif words[i] == "and" and i > last.end and words[i + 1] in type_words:
+                elif (
+                    words[i] == "and"
+                    and (i > last.end or words[i - 1] in type_words)
+                    and words[i + 1] in type_words
+                    and i + 2 <= cand.start  # not "Dundee City and City of Edinburgh"
+                ):
                     i += 2  # "St Albans City and District, ..."
                 else:
                     break

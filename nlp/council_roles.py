@@ -10,7 +10,12 @@ the tokens around a coordinated group of names (:mod:`.coordination`):
 - a verb after it: "Havering and Newham have brought together ...", "Breckland said",
   "Sefton signs ...", "South Holland and Breckland to end ...";
 - a possessive with an organisation's noun: "Sefton's cabinet", "Kent's new app";
-- an apposition: "Medway, a separate unitary, ...", "Harrogate, which runs its own ...".
+- an apposition: "Medway, a separate unitary, ...", "Harrogate, which runs its own ...";
+- a comparison with its peers: "Unlike Adur, the other partners ...";
+- the answer to a question about an authority: "Which authority will host it? Adur, ...";
+- the complement of an agent's copula: "The first to sign up was Adur";
+- inside a quotation that a council office holder speaks: '"a first for Adur", the leader
+  said'.
 
 False friends are checked over the run of capitalised words after and before the group: a
 head such as "NHS", "Trust", "Police", "University", "Integrated Care Board" makes the name
@@ -90,6 +95,15 @@ class RoleCues:
         self.not_verbs = set(ctx["not_verbs"])
         self.place_verbs = set(ctx["place_verbs"])
         self.council_text = re.compile(ctx["council_text"], re.IGNORECASE)
+        self.comparison_words = set(ctx["comparison_words"])
+        self.peer_nouns = set(ctx["peer_nouns"])
+        self.peer_determiners = set(ctx["peer_determiners"])
+        self.question_words = set(ctx["question_words"])
+        self.ordinals = set(ctx["ordinals"])
+        self.copulas = set(ctx["copulas"])
+        self.offices = _phrases(ctx["council_offices"])
+        self.speech_verbs = set(ctx["speech_verbs"])
+        self.sport_words = set(ctx["sport_words"])
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -102,7 +116,12 @@ class RoleCues:
         while i < n and i - end < 3:
             if words[i] in types:
                 i += 1
-            elif words[i] == "and" and i > end and i + 1 < n and words[i + 1] in types:
+            elif (
+                words[i] == "and"
+                and (i > end or (end > 0 and words[end - 1] in types))  # "St Albans City and"
+                and i + 1 < n
+                and words[i + 1] in types
+            ):
                 i += 2
             else:
                 break
@@ -160,6 +179,71 @@ class RoleCues:
         if lower[i] not in _DETERMINERS:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
+
+    def compared(self, lower: Sequence[str], start: int, end: int) -> bool:
+        """ "Unlike Adur, the other partners ...", "Like Camden, many councils ...": the name
+        compared with organisations of its kind."""
+        if start > 1 and lower[start - 1] == "the":  # "Unlike the City of Derby, ..."
+            start -= 1
+        if start == 0 or lower[start - 1] not in self.comparison_words:
+            return False
+        n = len(lower)
+        if end >= n or lower[end] != ",":
+            return False
+        i = end + 1
+        while i < n and i - end <= 3 and lower[i] in self.peer_determiners:
+            i += 1
+        return i < n and lower[i] in self.peer_nouns
+
+    def answer(self, lower: Sequence[str], start: int, sent_start: int) -> bool:
+        """ "Which authority will host the data centre? Adur, according to the plans.": the
+        name opens the answer to a question whose subject is an authority."""
+        i = start - 1 if start > 0 and lower[start - 1] == "the" else start
+        if i == 0 or lower[i - 1] != "?":
+            return False
+        j = i - 2
+        while j >= 0 and i - j <= 15 and lower[j] not in _CLOSERS:
+            if lower[j] in self.question_words and j + 1 < i:
+                nxt = lower[j + 1 : j + 3]
+                return any(w in self.apposition_nouns for w in nxt)
+            j -= 1
+        return False
+
+    def complement(self, lower: Sequence[str], start: int, sent_start: int) -> bool:
+        """ "The first to sign up was Adur", "the last council to join is Adur": the name
+        completes a copula whose subject is an agent ("the first to ...")."""
+        i = start - 1 if start > 0 and lower[start - 1] == "the" else start
+        if i <= sent_start + 2 or lower[i - 1] not in self.copulas:
+            return False
+        for j in range(max(sent_start + 1, i - 9), i - 1):
+            if lower[j] != "to":
+                continue
+            if lower[j - 1] in self.ordinals:
+                return True
+            if j >= 2 and lower[j - 2] in self.ordinals and lower[j - 1] in self.apposition_nouns:
+                return True
+        return False
+
+    def quoted_by_office(
+        self, words: Sequence[str], lower: Sequence[str], start: int, bounds: tuple[int, int]
+    ) -> bool:
+        """The name inside quotation marks that a council office holder speaks in the same
+        sentence: 'Calling the plan "a first for Adur", the cabinet member said ...'."""
+        sent_start, sent_end = bounds
+        marks = [i for i in range(sent_start, sent_end) if words[i] in _QUOTE_MARKS]
+        before = sum(1 for i in marks if i < start)
+        after = [i for i in marks if i >= start]
+        if before % 2 == 0 or not after:
+            return False  # not inside a quotation
+        close = after[0]
+        rest = list(lower[close + 1 : sent_end])
+        if not any(w in self.speech_verbs for w in rest):
+            return False
+        return any(_ends_with(rest, k + 1, self.offices) for k in range(len(rest)))
+
+    def sporting(self, lower: Sequence[str], bounds: tuple[int, int]) -> bool:
+        """The sentence speaks of sport: "Hull City" there is the club, not the council."""
+        return any(w in self.sport_words for w in lower[bounds[0] : bounds[1]])
 
     def mere_place(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
         """A place, not the organisation: "Camden Town", "in Kent", "a Kent-based firm"."""
@@ -290,6 +374,7 @@ class RoleCues:
         return end
 
 
+_QUOTE_MARKS = frozenset({'"', "“", "”"})
 _OBJECT_STARTS = frozenset(
     {"its", "their", "a", "an", "the", "it", "up", "off", "back", "out", "over"}
 )

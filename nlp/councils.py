@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -272,6 +273,11 @@ class CouncilLinker:
         )
         headed = role
         sent_start, sent_end = ix.sent_token_bounds(ix.sent_of_token(first.start))
+        if single and lower[first.start] in STOP_WORDS and first.end - first.start == 1:
+            # a name that is also a word ("Down"): a council head, a cue before it or a verb
+            # after it, never first in its sentence ("Down the road, ...")
+            ok = first.start > sent_start and (role or cues.verb(words, lower, last.end, True))
+            return out + [(c, ok) for c in places]
         if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite
@@ -281,12 +287,18 @@ class CouncilLinker:
                     cues.verb(words, lower, last.end, single)
                     or cues.apposition(lower, last.end)
                     or self._partner(lower, first.start, sent_start)
+                    or cues.compared(lower, first.start, last.end)
+                    or cues.answer(lower, first.start, sent_start)
+                    or cues.complement(lower, first.start, sent_start)
+                    or cues.quoted_by_office(words, lower, first.start, (sent_start, sent_end))
                     or (
                         council_doc
                         and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
                     )
                     or (not single and any(named.intersection(c.codes) for c in places))
                 )
+        if role and any(words[c.end - 1] == "City" for c in places):
+            role = not cues.sporting(lower, (sent_start, sent_end))  # "Hull City" the club
         for c in places:
             if headed and c is not last:
                 ok = True

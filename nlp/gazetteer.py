@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .name_forms import FormRules, form_kind, press_forms, short_forms
+from .name_forms import FormRules, form_kind, press_forms, short_forms, short_places
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -144,6 +144,13 @@ class Gazetteer:
         for form, codes in shorts.items():
             if len(codes) == 1 and form.lower() not in known:
                 gaz._add(codes.pop(), form, "org")
+        towns: dict[str, set[str]] = {}
+        for code, rec in gaz.councils.items():
+            for town in short_places(rec, rules):
+                towns.setdefault(town, set()).add(code)
+        for town, codes in towns.items():
+            if len(codes) == 1 and town not in gaz.place:
+                gaz._add(codes.pop(), town, "place")
         return gaz
 
     def _add(self, code: str, variant: str, kind: str) -> None:

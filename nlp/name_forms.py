@@ -38,8 +38,9 @@ DATA_DIR = Path(__file__).parent / "data"
 _CAPS_WORD = re.compile(r"\b[A-Z]{2,}\b")
 _SPACES = re.compile(r"\s+")
 
-__all__ = ["FormRules", "form_kind", "press_forms", "short_forms", "stems"]
+__all__ = ["FormRules", "form_kind", "press_forms", "short_forms", "short_places", "stems"]
 _FIRST_PART = re.compile(r"^(.+?)(?:,| and | & | with |[ -]upon[ -]|[ -]on[ -]|-under-)")
+_TOWN_TAIL = re.compile(r"^(.+?)(?: with |[ -]upon[ -]|[ -]on[ -]|-under-)")  # not lists
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,36 @@ def _swaps(name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_PLAIN_WORD = re.compile(r"^[A-Z][a-z]+$")
+_TYPE_WORDS = frozenset({"City", "District", "Borough", "County", "Royal"})
+
+
+def _list_variants(base: str) -> list[str]:
+    """A name that joins places, written as the press writes lists: the two places the other
+    way round ("North Down and Ards" for Ards and North Down), with commas or without them
+    ("Bournemouth Christchurch and Poole", "Rhondda, Cynon, Taff").
+
+    >>> _list_variants("Ards and North Down"), _list_variants("Rhondda Cynon Taff")
+    (['North Down and Ards'], ['Rhondda, Cynon, Taff'])
+    >>> _list_variants("Bournemouth, Christchurch and Poole")
+    ['Bournemouth Christchurch and Poole']
+    """
+    out = []
+    parts = base.split(" and ")
+    if (
+        len(parts) == 2
+        and "," not in base
+        and all(_PLAIN_WORD.match(w) and w not in _TYPE_WORDS for w in base.split() if w != "and")
+    ):
+        out.append(f"{parts[1]} and {parts[0]}")
+    if len(parts) == 2 and ", " in parts[0]:
+        out.append(base.replace(", ", " "))
+    words = base.split()
+    if len(words) == 3 and all(_PLAIN_WORD.match(w) and w not in DIRECTIONS for w in words):
+        out.append(", ".join(words))
+    return out
+
+
 def press_forms(
     record: dict[str, Any], alt_names: Iterable[str], rules: FormRules
 ) -> list[tuple[str, str]]:
@@ -178,9 +209,10 @@ def press_forms(
     city = any(e in official for e in rules.city_evidence)
     bases = stems(record, rules)
     bases += [a for a in alt_names if a not in bases]
+    own = stems(record, rules)
+    bases += [v for base in own for v in _list_variants(base) if v not in bases]
     for base in bases:
-        if base.lower() not in STOP_WORDS:  # "Down" names no council on its own
-            add(base, "place")
+        add(base, "place")  # also "Down": the linker asks more of a name that is a word
         add(f"{base} Council")
         for suffix in suffixes:
             add(f"{base} {suffix}")
@@ -197,6 +229,21 @@ def press_forms(
     return list(forms.items())
 
 
+def _first_parts(record: dict[str, Any], rules: FormRules, pattern: re.Pattern[str]) -> list[str]:
+    """The first parts of the record's stems before what ``pattern`` ends with, but not a
+    direction or a prefix alone ("Mid" of Mid and East Antrim)."""
+    if (record.get("type") or "") in rules.org_types_only:
+        return []
+    out = []
+    for base in stems(record, rules):
+        found = pattern.match(base)
+        if found:
+            part = found.group(1)
+            if part not in rules.strip_prefixes and part not in DIRECTIONS and part not in out:
+                out.append(part)
+    return out
+
+
 def short_forms(record: dict[str, Any], rules: FormRules) -> list[str]:
     """ "X Council" for the first part of a compound name ("Redcar Council" for Redcar and
     Cleveland, "Stoke Council" for Stoke-on-Trent). The caller keeps only the forms that no
@@ -207,17 +254,21 @@ def short_forms(record: dict[str, Any], rules: FormRules) -> list[str]:
     ...              "nice_name": "Blackburn with Darwen", "type": "Unitary authority"}, rules)
     ['Blackburn Council']
     """
-    if (record.get("type") or "") in rules.org_types_only:
-        return []
-    out = []
-    for base in stems(record, rules):
-        found = _FIRST_PART.match(base)
-        if (
-            found
-            and found.group(1) not in rules.strip_prefixes
-            and found.group(1) not in DIRECTIONS
-        ):
-            form = f"{found.group(1)} Council"
-            if form not in out:
-                out.append(form)
-    return out
+    return [f"{part} Council" for part in _first_parts(record, rules, _FIRST_PART)]
+
+
+def short_places(record: dict[str, Any], rules: FormRules) -> list[str]:
+    """The bare town of a name that qualifies it ("Blackburn" for Blackburn with Darwen,
+    "Stoke" for Stoke-on-Trent), not the first of a list-like name ("Redcar" is not Redcar
+    and Cleveland). The caller keeps only the names that no other authority makes.
+
+    >>> rules = FormRules.load()
+    >>> short_places({"official_name": "Blackburn with Darwen Borough Council",
+    ...               "nice_name": "Blackburn with Darwen", "type": "Unitary authority"}, rules)
+    ['Blackburn']
+    """
+    return [
+        town
+        for town in _first_parts(record, rules, _TOWN_TAIL)
+        if " " not in town and town.lower() not in STOP_WORDS
+    ]

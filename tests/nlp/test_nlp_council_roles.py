@@ -70,6 +70,14 @@ def check(link, frame: str, expect_council: bool) -> None:
         "The authority already shares a chief executive and a legal team with {name}.",
         "The framework was let by one authority ({name}) on behalf of the others.",
         "Officers at {name} told councillors that the move was behind schedule.",
+        # compared with its peers, the answer to a question about an authority, the
+        # complement of an agent, inside the words of a council's office holder
+        "Unlike {name}, most councils still run their own payroll.",
+        "Like {name}, the other members will move their email to the cloud.",
+        "Which council will lead the procurement? {name}, according to the business case.",
+        "The last council to join the scheme was {name}.",
+        '"This is a big step for {name}," the council leader said.',
+        "Calling it “the right deal for {name}”, the portfolio holder said costs would fall.",
     ],
 )
 def test_a_role_makes_a_bare_name_a_council(link, frame):
@@ -99,6 +107,11 @@ def test_in_a_story_about_councils_weaker_cues_count(link, frame):
         "The council said costs had risen. {name} residents will pay more.",
         "The council said costs had risen. The {name} area has 12 libraries.",
         '"It is a first," Jo {name} said of the council\'s plan.',
+        "Unlike {name}, the coast further north has few visitors.",
+        '"This is a big day for {name}," said a visitor from abroad.',
+        "Which town has the most visitors? {name}, according to the survey.",
+        "The first stop on the tour was {name}.",
+        '"We love living in {name}," the council leader said.',
     ],
 )
 def test_a_place_in_a_story_about_councils_is_still_a_place(link, frame):
@@ -147,3 +160,38 @@ def test_a_uk_story_that_mentions_dollars_keeps_its_councils(link):
 def test_a_uk_story_that_names_the_us_keeps_its_bare_councils(link):
     [found] = link(["Hackney will move its email to Google. The US firm said the council agreed."])
     assert found == ["HCK"]
+
+
+def test_a_name_that_is_also_a_word_needs_a_cue_and_is_never_first(link):
+    assert link(["Data breach at Down under investigation", "Exclusive: Down scraps its app"]) == [
+        ["NIR-R"],
+        ["NIR-R"],
+    ]
+    assert link(
+        [
+            "Down the road, the council agreed to share its ICT service.",
+            "The council said its Down syndrome service would move.",
+            "Prices went Down after the council agreed a deal.",
+        ]
+    ) == [[], [], []]
+
+
+def test_x_city_is_the_council_in_its_role_and_the_club_in_a_story_about_sport(link):
+    assert link(
+        [
+            "A spokesperson for Derby City said the new system would go live in the spring.",
+            "Officers at Hull City told councillors that the move was behind schedule.",
+            "Hull City signed a striker as the club's fans celebrated.",
+            "A spokesperson for Leicester City said the match would go ahead.",
+        ]
+    ) == [["DER"], ["KHL"], [], []]
+
+
+def test_a_city_name_before_a_type_run_or_another_city(link):
+    assert link(
+        [
+            "A team serves St Albans City and District, Three Rivers District and Dacorum "
+            "Borough Councils.",
+            "The councils are Fife, Dundee City and City of Edinburgh.",
+        ]
+    ) == [["DAC", "SAL", "THE"], ["DND", "EDH", "FIF"]]

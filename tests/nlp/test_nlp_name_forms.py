@@ -11,7 +11,14 @@ import pytest
 from councilwatch.nlp.analyse import analyse_texts
 from councilwatch.nlp.gazetteer import Gazetteer, load_councils
 from councilwatch.nlp.language import build_pipeline
-from councilwatch.nlp.name_forms import FormRules, form_kind, press_forms, short_forms, stems
+from councilwatch.nlp.name_forms import (
+    FormRules,
+    form_kind,
+    press_forms,
+    short_forms,
+    short_places,
+    stems,
+)
 
 COUNCILS = [c for c in load_councils()]
 BY_CODE = {c["code"]: c for c in COUNCILS}
@@ -81,6 +88,33 @@ def test_cities_get_city_council_and_city_of_forms(rules):
         made = dict(press_forms(rec, [], rules))
         assert made[f"{plain(rec)} City Council"] == "org"
         assert made[f"City of {plain(rec)} Council"] == "org"
+
+
+def test_city_councils_get_the_bare_x_city_form(rules):
+    cities = [c for c in COUNCILS if c["official_name"].endswith(" City Council")]
+    assert len(cities) >= 10
+    for rec in cities:
+        base = stems(rec, rules)[-1]  # "Aberdeen" of "Aberdeen City Council"
+        assert dict(press_forms(rec, [], rules)).get(f"{base} City") == "place", base
+    assert "Derbyshire City" not in dict(press_forms(BY_CODE["DBY"], [], rules))
+
+
+def test_names_that_join_places_are_written_as_lists(rules):
+    ards = dict(press_forms(BY_CODE["AND"], [], rules))
+    assert ards["North Down and Ards"] == "place"  # the other way round
+    rct = dict(press_forms(BY_CODE["RCT"], [], rules))
+    assert rct["Rhondda, Cynon, Taff"] == "place"  # commas between the places
+    # no type word is swapped: "St Albans City and District" stays as it is
+    assert "District and St Albans City" not in dict(press_forms(BY_CODE["SAL"], [], rules))
+
+
+def test_a_qualified_town_names_its_council_only_where_it_is_no_other_authoritys(gaz, rules):
+    assert gaz.place["Blackburn"] == ["BBD"] and gaz.place["Stoke"] == ["STE"]
+    assert short_places(BY_CODE["RCC"], rules) == []  # "Redcar": a list-like name
+    towns = [t for rec in COUNCILS for t in short_places(rec, rules)]
+    assert towns.count("Kingston") == 2 and towns.count("Newcastle") == 2  # two authorities each
+    # left to the other names of council_variants.csv: "Kingston", "Newcastle" (upon Tyne)
+    assert gaz.place["Kingston"] == ["KTT"] and gaz.place["Newcastle"] == ["NET"]
 
 
 def test_abbreviations_are_matched_as_written_and_other_forms_ignoring_case(rules):
