@@ -110,8 +110,10 @@ class CouncilLinker:
         cands, foreign = self._candidates(doc, ix)
         if not cands:
             return doc
-        cands = expand_ellipsis(ix.words, cands, self.gaz.place, DIRECTIONS)
         published = get_extension(doc, "published")
+        if published:
+            cands = [part for c in cands for part in self._before_merger(ix, c, published)]
+        cands = expand_ellipsis(ix.words, cands, self.gaz.place, DIRECTIONS)
         council_doc = any(c.kind == "org" for c in cands) or bool(
             self.cues.council_text.search(ix.text)
         )
@@ -166,6 +168,26 @@ class CouncilLinker:
             doc.ents = ents
             doc.user_data[RECORDS_KEY] = [list(f) for f in found]
         return doc
+
+    def _before_merger(self, ix: DocIndex, cand: Cand, published: str) -> list[Cand]:
+        """A name that joins two places, in a text dated before its authority existed, is
+        the two councils it merged: "North Down and Ards councils" in 2012 (spec §1, dates)."""
+        if cand.kind != "place" or not all(
+            (self.gaz.councils[c]["start_date"] or "") > published for c in cand.codes
+        ):
+            return [cand]
+        words = ix.words
+        joins = [i for i in range(cand.start + 1, cand.end - 1) if words[i] in ("and", "&")]
+        if len(joins) != 1:
+            return [cand]
+        k = joins[0]
+        parts = []
+        for s, e in ((cand.start, k), (k + 1, cand.end)):
+            codes = self.gaz.place.get(ix.span_text(s, e))
+            if not codes:
+                return [cand]
+            parts.append(Cand(s, e, "place", codes))
+        return parts
 
     def _typed(self, ix: DocIndex, cand: Cand) -> list[str]:
         """Of a name that served two authorities, the one its type words fit: "Somerset

@@ -209,3 +209,10 @@ def test_a_date_chooses_only_where_one_name_served_two(link):
 def test_names_in_capitals_that_tokenize_differently(link):
     assert link("The chief executive of ST. HELENS Council wrote to staff.") == ["SHN"]
     assert link("BARROW-IN-FURNESS BOROUGH COUNCIL HAS AGREED A DEAL") == ["BAR"]  # not Indiana
+
+
+def test_a_joined_name_dated_before_its_authority_is_the_councils_it_merged(link):
+    text = "North Down and Ards councils have agreed to share an ICT service."
+    assert link(text, "2012-05-01") == ["NIR-W", "NIR-X"]  # before Ards and North Down
+    assert link(text.replace(" councils", ""), "2019-05-01") == ["AND"]
+    assert link(text.replace(" councils", "")) == ["AND"]  # undated: the current council
