@@ -67,7 +67,7 @@ def process(
             batch_size=batch_size,
             processes=processes,
             scheduler=scheduler,
-            progress=ProgressReport(sys.stderr),
+            progress=ProgressReport(sys.stderr) if sys.stderr.isatty() else None,
             max_body_chars=max_body_chars or None,
             cut=cut,
         )

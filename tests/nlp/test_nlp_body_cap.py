@@ -71,6 +71,7 @@ def test_process_command_counts_the_articles_cut(tmp_path):
     result = run_cli("process", "--db", str(db), "--max-body-chars", "1000")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Processed 2 articles (1 cut to 1,000 characters)."
+    assert result.stderr == ""  # no progress line in a cron log: only on a terminal
     conn = connect(db)
     reasons = [r[0] for r in conn.execute("SELECT reason FROM crawl_errors WHERE stage = 'nlp'")]
     assert len(reasons) == 1 and "body cut to 1,000" in reasons[0]
