@@ -75,6 +75,11 @@ def test_process_command_counts_the_articles_cut(tmp_path):
     conn = connect(db)
     reasons = [r[0] for r in conn.execute("SELECT reason FROM crawl_errors WHERE stage = 'nlp'")]
     assert len(reasons) == 1 and "body cut to 1,000" in reasons[0]
+    uncapped = tmp_path / "u.db"
+    make_db(uncapped)
+    result = run_cli("process", "--db", str(uncapped), "--max-body-chars", "0")
+    assert result.stdout.strip() == "Processed 2 articles."  # 0: no cap
+    assert ("http://example.test/long", "LDS") in councils(connect(uncapped))
 
 
 def test_process_command_help_states_the_default_cap():
