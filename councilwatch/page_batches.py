@@ -29,24 +29,31 @@ class Page(NamedTuple):
 
 
 #: What a page's article carries from the NLP stage: ``{"facts": ..., "nlp_version": ...}``,
-#: or nothing (NLP off, a refused page, or an article the NLP stage failed on, which the
-#: next ``councilwatch process`` tries again).
+#: or nothing (NLP off, a refused page, an article the NLP stage failed on, or one whose body
+#: is over the NLP stage's cap, which the next ``councilwatch process`` takes up).
 Analysis = dict[str, Any]
 
 
-def analyse_pages(pages: Sequence[Page], *, nlp: bool = True) -> list[tuple[Verdict, Analysis]]:
+def analyse_pages(
+    pages: Sequence[Page], *, nlp: bool = True, max_body_chars: int | None = None
+) -> list[tuple[Verdict, Analysis]]:
     """The gate's verdict on each page and, with ``nlp``, its article's facts, in order.
 
     Never raises for one bad page: extraction failures are refusals, and an article the
-    NLP stage fails on gets no facts.
+    NLP stage fails on gets no facts. Neither does an article whose body is longer than
+    ``max_body_chars`` (default ``process.MAX_BODY_CHARS``): it is stored unanalysed, and
+    ``process`` (which ``run`` and ``import-warc`` call afterwards) analyses it up to its
+    cap and records the cut, in one place for every path.
     """
     verdicts = [judge_page(p.body, p.url, content_type=p.content_type) for p in pages]
     analyses: list[Analysis] = [{} for _ in verdicts]
     articles = [(i, v.article) for i, v in enumerate(verdicts) if v.article is not None]
     if nlp and articles:
         from councilwatch.nlp.analyse import NLP_VERSION
-        from councilwatch.process import analyse_batch
+        from councilwatch.process import MAX_BODY_CHARS, analyse_batch
 
+        limit = MAX_BODY_CHARS if max_body_chars is None else max_body_chars
+        articles = [(i, a) for i, a in articles if len(a.body or "") <= limit]
         batch = [(i, a.body, a.published) for i, a in articles]
         for (i, _), facts in zip(articles, analyse_batch(batch), strict=True):
             if "error" not in facts:

@@ -25,7 +25,7 @@ import functools
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any, TextIO
 
@@ -44,6 +44,10 @@ from councilwatch.nlp.language import bounded_vocabulary, build_pipeline
 from councilwatch.worker_pool import ordered_results
 
 ProgressCallback = Callable[[int, int], None]
+#: The characters of an article's body the NLP stage reads by default: generous (a long news
+#: article has 30,000), so only pages that are not news in size are cut. The cost grows with
+#: the body, so one crawled page of megabytes would otherwise hold up a whole run.
+MAX_BODY_CHARS = 1_000_000
 # One pipeline per process (the writer's, or each worker's), built on first use.
 _NLP = None
 
@@ -80,8 +84,14 @@ def process_articles(
     processes: int = 1,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    max_body_chars: int | None = MAX_BODY_CHARS,
+    cut: list[int] | None = None,
 ) -> int:
     """Extract facts from new (or, with ``everything``, all) articles; return how many.
+
+    Only the first ``max_body_chars`` characters of a body are analysed (``None``: all of
+    it; offsets stay those of the stored body). Each article cut is recorded in
+    ``crawl_errors`` (stage ``nlp``, "body cut ...") and its id appended to ``cut``.
 
     The batches are analysed in ``processes`` worker processes, or as tasks on the Dask
     scheduler at ``scheduler`` (``tcp://HOST:8786``, see :mod:`councilwatch.dask_runner`);
@@ -97,6 +107,9 @@ def process_articles(
     batches = pending_batches(
         conn, NLP_VERSION, everything=everything, batch_size=batch_size, after_id=after_id
     )
+    lengths: dict[int, int] = {}  # the articles cut: their whole body's length
+    if max_body_chars is not None:
+        batches = _capped(batches, max_body_chars, lengths)
     analyse = functools.partial(analyse_batch, batch_size=batch_size)
     with ExitStack() as stack:
         if scheduler and total:
@@ -108,6 +121,11 @@ def process_articles(
             results = ordered_results(analyse, batches, processes)
         for batch, facts in results:
             write_facts(conn, run_id, batch, facts)
+            for article_id, body, _ in batch:
+                if article_id in lengths:
+                    _record_cut(conn, article_id, lengths.pop(article_id), len(body))
+                    if cut is not None:
+                        cut.append(article_id)
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -130,6 +148,30 @@ def write_facts(
         note_batch_done(conn, run_id, batch[-1][0], len(batch))
     for article_id, reason in failures:
         _record_failure(conn, article_id, reason)
+
+
+def _capped(
+    batches: Iterator[list[Item]], limit: int, lengths: dict[int, int]
+) -> Iterator[list[Item]]:
+    """The batches with each body cut to ``limit`` characters; ``lengths`` gets the whole
+    length of each body cut, by article id.
+
+    >>> lengths = {}
+    >>> list(_capped(iter([[(1, "abcdef", None), (2, "ab", None)]]), 3, lengths)), lengths
+    ([[(1, 'abc', None), (2, 'ab', None)]], {1: 6})
+    """
+    for batch in batches:
+        for article_id, body, _ in batch:
+            if body is not None and len(body) > limit:
+                lengths[article_id] = len(body)
+        yield [(i, b[:limit] if b is not None else b, p) for i, b, p in batch]
+
+
+def _record_cut(conn: sqlite3.Connection, article_id: int, length: int, limit: int) -> None:
+    """An article whose body the NLP stage read only in part: its facts come from the
+    first ``limit`` characters of ``length``."""
+    reason = f"article {article_id}: body cut to {limit:,} of {length:,} characters for NLP"
+    record_error(conn, None, article_url(conn, article_id), "nlp", reason)
 
 
 def _record_failure(conn: sqlite3.Connection, article_id: int, reason: str) -> None:

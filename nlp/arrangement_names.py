@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 __all__ = ["NamesInDoc"]
 
@@ -56,9 +58,14 @@ class NamesInDoc:
         rx, by_name = self._pattern(codes)
         if rx is None:
             return []
+        # Overlap test in log time: the taken ranges by start, and the furthest end so far.
+        ranges = sorted(taken)
+        starts = [a for a, _ in ranges]
+        reach = list(accumulate((b for _, b in ranges), max))
         out = []
         for m in rx.finditer(text, lo, hi):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            before_end = bisect_left(starts, m.end())  # the ranges starting before m ends
+            if before_end and reach[before_end - 1] > m.start():
                 continue
             after = _NEXT_WORD.match(text, m.end())
             if after and after.group(1) not in self.org_after:

@@ -157,8 +157,9 @@ class DocIndex:
         words = self._data.get("words")
         if words is None:
             text = self.text
-            if len(self.starts) > LAZY_FROM:
-                return TokenTexts(text, self.starts, self.ends)
+            if len(self.starts) > LAZY_FROM:  # kept too: a long Doc asks for it often
+                words = self._data["words"] = TokenTexts(text, self.starts, self.ends)
+                return words
             words = self._data["words"] = [
                 text[s:e] for s, e in zip(self.starts, self.ends, strict=True)
             ]
@@ -175,11 +176,12 @@ class DocIndex:
             # slices of the lower-cased text are the lower-cased tokens when lower-casing
             # keeps every offset and has no context rule (final sigma)
             sliced = len(low) == len(self.text) and "\u03a3" not in self.text
-            if len(self.starts) > LAZY_FROM:
+            if len(self.starts) > LAZY_FROM:  # kept, so the text is scanned once, not per call
                 if sliced:
-                    return TokenTexts(low, self.starts, self.ends)
-                return TokenTexts(self.text, self.starts, self.ends, str.lower)
-            if sliced:
+                    lower = TokenTexts(low, self.starts, self.ends)
+                else:
+                    lower = TokenTexts(self.text, self.starts, self.ends, str.lower)
+            elif sliced:
                 lower = [low[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
             else:
                 lower = [w.lower() for w in self.words]

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,6 +27,8 @@ from .gazetteer import load_json
 from .money_roles import STRONG, RoleResolver
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
 from .phrases import Folded, fold, is_word, trie_alternation
+
+T = TypeVar("T")
 
 LABEL = "MONEY"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -118,11 +121,11 @@ class MoneyExtractor:
                 period, years, role = prev["period"], prev["years"], prev["role"]
                 how = hows[-1]
             else:
-                before = [f for f in found[:i] if f[4] <= gstart]
-                after = [f for f in found[i + 1 :] if f[3] >= gend]
-                lo = max(sent_lo, before[-1][4] if before else 0)
-                hi = min(sent_hi, after[0][3] if after else len(text))
-                after_amount = bool(before) and before[-1][4] > sent_lo
+                before = _nearest(found[j] for j in range(i - 1, -1, -1) if found[j][4] <= gstart)
+                after = _nearest(found[j] for j in range(i + 1, len(found)) if found[j][3] >= gend)
+                lo = max(sent_lo, before[4] if before else 0)
+                hi = min(sent_hi, after[3] if after else len(text))
+                after_amount = before is not None and before[4] > sent_lo
                 period = self._period(text, gstart, gend, lo, hi, after_amount)
                 years = self._years(text, low, gstart, gend, lo, hi)
                 role, how = self._role(text, low, gstart, gend, lo, hi)
@@ -132,9 +135,10 @@ class MoneyExtractor:
                 ):  # "WMCA will use its £5.2m"
                     k = ix.sent_of_token(tokens[0])
                     recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
-                same_sent = [m for m in mentions if m["start"] >= recent_lo]
-                if role == "other" and how is None and same_sent:  # "£2.8m, of which £1m ..."
-                    role = same_sent[-1]["role"]
+                if role == "other" and how is None:  # "£2.8m, of which £1m ..."
+                    same_sent = _nearest(m for m in reversed(mentions) if m["start"] >= recent_lo)
+                    if same_sent is not None:
+                        role = same_sent["role"]
             mentions.append(
                 {
                     "text": text[start:end],
@@ -242,6 +246,16 @@ class MoneyExtractor:
         if governed is not None:
             return governed
         return "other", None
+
+
+def _nearest(candidates: Iterator[T]) -> T | None:
+    """The first of ``candidates`` (a scan outward from one amount, so the nearest one),
+    or None: the scan stops there, and a text with many amounts stays linear.
+
+    >>> _nearest(x for x in (3, 2, 1) if x < 3)
+    2
+    """
+    return next(candidates, None)
 
 
 def _share_roles(mentions: list[dict], hows: list[str | None]) -> None:

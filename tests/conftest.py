@@ -22,6 +22,31 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def run_on_terminal(*args: str) -> tuple[subprocess.CompletedProcess, bytes]:
+    """Run ``councilwatch ARGS`` with stderr on a pseudo-terminal (stdout piped); return
+    the process and what the terminal showed."""
+    primary, secondary = os.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "councilwatch", *args],
+            stdout=subprocess.PIPE, stderr=secondary, text=True, cwd=REPO, timeout=300,
+        )  # fmt: skip
+        os.close(secondary)
+        shown = b""
+        while chunk := _read(primary):
+            shown += chunk
+    finally:
+        os.close(primary)
+    return result, shown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: all read
+        return b""
+
+
 def query(db: Path, sql: str, *params) -> list[tuple]:
     """All rows of ``sql`` on the SQLite file ``db`` (opened and closed for the query)."""
     conn = sqlite3.connect(db, timeout=30)

@@ -25,17 +25,32 @@ from councilwatch.cli.options import db_option, open_db
     metavar="ADDRESS",
     help="Analyse the batches as tasks on this Dask scheduler (tcp://HOST:8786).",
 )
+@click.option(
+    "--max-body-chars",
+    type=click.IntRange(0),
+    help="Analyse at most this many characters of each body (0: no cap).  [default: 1000000]",
+)
 def process(
-    db_path: Path, everything: bool, processes: int, batch_size: int, scheduler: str | None
+    db_path: Path,
+    everything: bool,
+    processes: int,
+    batch_size: int,
+    scheduler: str | None,
+    max_body_chars: int | None,
 ) -> None:
     """Run the NLP stage over new articles (or all with --all).
 
     Interruptible: committed batches stay done, and running the same command again
     resumes (an interrupted --all run continues after the last article it finished).
-    With --dask the batches are analysed on a Dask cluster and stored here.
+    With --dask the batches are analysed on a Dask cluster and stored here. A body longer
+    than --max-body-chars is analysed up to it; each one cut is counted in the summary
+    and recorded in crawl_errors (stage nlp).
     """
-    from councilwatch.process import ProgressReport, process_articles
+    from councilwatch.process import MAX_BODY_CHARS, ProgressReport, process_articles
     from councilwatch.reference_data import load_reference_data
+
+    if max_body_chars is None:
+        max_body_chars = MAX_BODY_CHARS
 
     unavailable: tuple[type[Exception], ...] = ()
     if scheduler:
@@ -44,6 +59,7 @@ def process(
         unavailable = (DaskUnavailable,)
     conn = open_db(db_path, create=False)  # migrated: adds what newer versions brought
     load_reference_data(conn)
+    cut: list[int] = []
     try:
         count = process_articles(
             conn,
@@ -51,14 +67,20 @@ def process(
             batch_size=batch_size,
             processes=processes,
             scheduler=scheduler,
-            progress=ProgressReport(sys.stderr),
+            progress=ProgressReport(sys.stderr) if sys.stderr.isatty() else None,
+            max_body_chars=max_body_chars or None,
+            cut=cut,
         )
     except KeyboardInterrupt:
         click.echo("\nInterrupted; run the same command again to resume.", err=True)
         sys.exit(130)
     except unavailable as exc:  # the Dask scheduler
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Processed {count} articles.")
+    if cut:
+        limit = f"{max_body_chars:,}"
+        click.echo(f"Processed {count} articles ({len(cut)} cut to {limit} characters).")
+    else:
+        click.echo(f"Processed {count} articles.")
 
 
 @click.command()

@@ -4,14 +4,10 @@ on a terminal."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from councilwatch.sample_site.data import sample_articles
 from councilwatch.sample_site.server import running_sample_site
 
-from ..conftest import REPO, run_cli
+from ..conftest import run_cli, run_on_terminal
 
 #: No politeness delays against our own loopback server, and the log level left alone.
 QUICK = ("-s", "AUTOTHROTTLE_ENABLED=false", "-s", "DOWNLOAD_DELAY=0")
@@ -46,26 +42,8 @@ def test_run_shows_progress_on_a_terminal_only(tmp_path):
     with running_sample_site() as base:
         args = ["run", "--start-url", f"{base}/feed/", "--name", "sample", *QUICK]
         piped = run_cli(*args, "--db", str(tmp_path / "piped.db"))
-        primary, secondary = os.openpty()
-        try:
-            terminal = subprocess.run(
-                [sys.executable, "-m", "councilwatch", *args, "--db", str(tmp_path / "tty.db")],
-                stdout=subprocess.PIPE, stderr=secondary, text=True, cwd=REPO, timeout=300,
-            )  # fmt: skip
-            os.close(secondary)
-            shown = b""
-            while chunk := _read(primary):
-                shown += chunk
-        finally:
-            os.close(primary)
+        terminal, shown = run_on_terminal(*args, "--db", str(tmp_path / "tty.db"))
     assert piped.returncode == 0 and terminal.returncode == 0
     assert piped.stderr == ""
     assert piped.stdout.startswith("Run 1 finished: ") and len(piped.stdout.splitlines()) == 1
     assert b"articles/s" in shown  # the NLP stage's progress, on the terminal
-
-
-def _read(fd: int) -> bytes:
-    try:
-        return os.read(fd, 65536)
-    except OSError:  # the terminal's other end is closed: all read
-        return b""

@@ -10,7 +10,7 @@ from councilwatch.nlp import NLP_VERSION
 from councilwatch.process import ProgressReport, process_articles
 from councilwatch.reference_data import load_reference_data
 
-from ..conftest import run_cli
+from ..conftest import run_cli, run_on_terminal
 
 TEXTS = [
     "Islington and Camden Councils plan to merge their ICT services to save £4 million a year.",
@@ -135,9 +135,17 @@ def test_process_command(tmp_path):
     result = run_cli("process", "--db", str(path), "--batch-size", "4", "--processes", "2")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Processed 6 articles." in result.stdout
-    assert "6/6 articles" in result.stderr and "ETA" in result.stderr
+    assert result.stderr == ""  # piped (a cron log): no progress line
     result = run_cli("process", "--db", str(path))
     assert "Processed 0 articles." in result.stdout
+
+
+def test_process_shows_progress_on_a_terminal_only(tmp_path):
+    path = tmp_path / "cw.db"
+    make_db(path, n=6).close()
+    result, shown = run_on_terminal("process", "--db", str(path))
+    assert result.returncode == 0 and "Processed 6 articles." in result.stdout
+    assert b"6/6 articles" in shown and b"ETA" in shown
 
 
 def test_an_article_the_nlp_stage_fails_on_is_recorded_and_the_rest_processed(
