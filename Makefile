@@ -37,7 +37,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 test: setup system-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: setup
 	$(BIN)/python bench/extraction.py
