@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-#: How many contracts and awards a page lists (newest first).
-ROWS_SHOWN = 200
+#: How many contracts and awards a page lists (newest first; the rest are a link away).
+ROWS_SHOWN = 50
 
 By = Literal["supplier", "council"]
 _PRESS_KEY = {"supplier": "p.supplier_id = :id", "council": "p.code = :code"}
@@ -32,46 +32,60 @@ def _check(by: str) -> None:
 
 
 def contracts_sql(by: By) -> str:
-    """The press's contracts of one supplier or one council, newest article first."""
+    """The press's contracts of one supplier or one council, newest article first. The
+    newest are picked first, then the check's outcome is worked out for those only, by
+    the rule of the ``contract_checks`` view (``confirmed`` when a matching award's value
+    agrees, ``value differs`` when awards match but none agrees)."""
     _check(by)
     return f"""
-select p.contract_id, p.code, c.nice_name, p.supplier_id, s.name as supplier_name,
-       p.value_gbp, p.period, p.years, p.start_date, p.end_date, p.ends, p.status, p.sentence,
-       a.id as article_id, a.title, a.published,
+with picked as (
+    select p.contract_id, p.code, p.supplier_id, p.value_gbp, p.period, p.years,
+           p.start_date, p.end_date, p.ends, p.status, p.sentence, a.id as article_id,
+           a.title, a.published
+    from press_contracts p
+    join articles a on a.id = p.article_id
+    where {_PRESS_KEY[by]}
+    order by a.published desc, p.contract_id desc, p.code
+    limit {ROWS_SHOWN}
+)
+select k.*, c.nice_name, s.name as supplier_name,
        (select group_concat(service, ', ') from contract_services cs
-         where cs.contract_id = p.contract_id) as services,
-       (select k.outcome from contract_checks k
-         where k.contract_id = p.contract_id and k.council = p.code limit 1) as outcome
-from press_contracts p
-join articles a on a.id = p.article_id
-join suppliers s on s.id = p.supplier_id
-left join councils c on c.code = p.code
-where {_PRESS_KEY[by]}
-order by a.published desc, p.contract_id desc, p.code
-limit {ROWS_SHOWN}
+         where cs.contract_id = k.contract_id) as services,
+       (select case when max(m.value_agrees) = 1 then 'confirmed'
+                    when count(m.award_id) > 0 then 'value differs'
+                    else 'not on the register' end
+          from contract_matches m
+         where m.contract_id = k.contract_id and m.code = k.code) as outcome
+from picked k
+join suppliers s on s.id = k.supplier_id
+left join councils c on c.code = k.code
+order by k.published desc, k.contract_id desc, k.code
 """
 
 
 def awards_sql(by: By) -> str:
-    """The register's awards of one supplier or one council, and whether the press
-    reported them (``confirmed``, ``value differs``, ``not in the press``)."""
+    """The register's awards of one supplier or one council (the newest picked first),
+    and whether the press reported them (``confirmed``, ``value differs``, ``not in the
+    press``)."""
     _check(by)
     return f"""
+with picked as (
+    select r.* from register_awards r
+    where {_REGISTER_KEY[by]}
+    order by r.date desc, r.ocid, r.award_id
+    limit {ROWS_SHOWN}
+)
 select r.supplier_id, r.supplier, r.council, r.council_name, r.buyer_name, r.title, r.value,
        r.currency, r.date, r.contract_start, r.contract_end, r.status, r.notice_url, r.source,
        r.ocid, r.award_id, r.register_supplier_name,
        case when r.council is null then 'buyer not linked to a council'
-            when exists (select 1 from contract_matches m where m.ocid = r.ocid
-                         and m.award_id = r.award_id and m.supplier_id = r.supplier_id
-                         and m.value_agrees = 1) then 'confirmed'
-            when exists (select 1 from contract_matches m where m.ocid = r.ocid
-                         and m.award_id = r.award_id and m.supplier_id = r.supplier_id)
-            then 'value differs'
-            else 'not in the press' end as outcome
-from register_awards r
-where {_REGISTER_KEY[by]}
+            else (select case when count(*) = 0 then 'not in the press'
+                              when max(m.value_agrees) = 1 then 'confirmed'
+                              else 'value differs' end
+                    from contract_matches m where m.ocid = r.ocid
+                     and m.award_id = r.award_id and m.supplier_id = r.supplier_id) end as outcome
+from picked r
 order by r.date desc, r.ocid, r.award_id
-limit {ROWS_SHOWN}
 """
 
 

@@ -264,18 +264,17 @@ def suppliers_by_councils_sql(f: Filters) -> str:
                 f"w.buyer_code in (select k.code from councils k where {f.council_condition('k')})"
             )
         register = f"""
-    union
+    union all
     select s.supplier_id, w.buyer_code as code, 'register' as evidence
     from award_suppliers s join awards w on w.ocid = s.ocid and w.award_id = s.award_id{_where(conditions)}"""
+    dated = "\n    join articles a on a.id = c.article_id" if f.since or f.until else ""
     return f"""
 with pairs as (
     select c.supplier_id, cc.code, 'press' as evidence
-    from contracts c
-    join articles a on a.id = c.article_id
+    from contracts c{dated}
     join contract_councils cc on cc.contract_id = c.id{_where(press_conditions)}{register}
 )
 select p.supplier_id, t.name as supplier, count(distinct p.code) as councils,
-       group_concat(distinct p.code) as codes,
        max(p.evidence = 'press') as in_press, max(p.evidence = 'register') as on_register
 from pairs p join suppliers t on t.id = p.supplier_id
 group by p.supplier_id
@@ -288,13 +287,13 @@ def suppliers_by_value_sql(f: Filters) -> str:
     """Suppliers by the value of their council contracts in the press: each contract's
     total (a yearly figure times its term; a year's worth when no term is given)."""
     conditions = ["c.value_gbp is not null", *_contract_conditions(f)]
+    dated = "\n    join articles a on a.id = c.article_id" if f.since or f.until else ""
     return f"""
 select c.supplier_id, t.name as supplier,
        sum(case when c.period = 'year' and c.years > 0 then c.value_gbp * c.years
                 else c.value_gbp end) as value_gbp,
        count(*) as contracts
-from contracts c
-join articles a on a.id = c.article_id
+from contracts c{dated}
 join suppliers t on t.id = c.supplier_id{_where(conditions)}
 group by c.supplier_id
 order by value_gbp desc, t.name
