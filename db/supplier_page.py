@@ -60,13 +60,10 @@ left join register on register.code = codes.code
 order by contracts + awards desc, c.nice_name
 """
 
-#: Press coverage: articles per month naming it.
+#: Press coverage: articles per month naming it (the summary table of migration 7).
 COVERAGE_SQL = """
-select substr(a.published, 1, 7) as month, count(*) as articles
-from (select distinct article_id from supplier_mentions where supplier_id = ?) m
-join articles a on a.id = m.article_id
-where a.published is not null
-group by month order by month
+select month, articles from supplier_month_counts
+where supplier_id = ? and month != '' order by month
 """
 
 ARTICLES_SQL = f"""
@@ -80,8 +77,8 @@ limit {ARTICLES_SHOWN}
 """
 
 TOTAL_ARTICLES_SQL = """
-select count(distinct article_id) as articles, count(*) as mentions
-from supplier_mentions where supplier_id = ?
+select coalesce(sum(articles), 0) as articles, coalesce(sum(mentions), 0) as mentions
+from supplier_month_counts where supplier_id = ?
 """
 
 #: Every name a supplier goes by, for finding one (see :func:`find_suppliers`).
