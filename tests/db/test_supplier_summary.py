@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from councilwatch.db.migrations import SCHEMA_VERSION
 from councilwatch.db.schema import connect
 from councilwatch.reference_data import load_reference_data
 
@@ -94,4 +95,4 @@ def test_supplier_counts_are_filled_for_a_database_that_had_none(tmp_path):
     assert kept(conn) == recount(conn) == {("capita", "2016-03"): (1, 1)}
     conn.close()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("pragma user_version").fetchone()[0] == 7
+        assert raw.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
