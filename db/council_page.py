@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .contract_rows import awards_sql, contracts_sql
+from .contract_rows import ROWS_SHOWN, awards_sql, contracts_sql
 from .page_sections import Run, section_reader
 
 #: How many of a council's articles the page lists (newest first).
@@ -200,5 +200,6 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
         "contracts": contracts,
         "awards": awards,
         "suppliers": council_suppliers(contracts, awards),
+        "rows_shown": ROWS_SHOWN,
         "slow": slow,
     }

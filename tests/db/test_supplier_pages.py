@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sqlite3
 from urllib.parse import quote
 
@@ -244,3 +245,32 @@ def test_supplier_ids_and_names_link_to_their_pages(datasette, path):
         assert (
             '<a class="cw-supplier" href="/councilwatch/-/supplier/capita">Capita</a>' in page.text
         )
+
+
+def test_a_busy_supplier_lists_its_newest_contracts_and_links_the_rest(demo_db, tmp_path):
+    from councilwatch.db.contract_rows import ROWS_SHOWN
+
+    from .datasette_client import make_datasette
+
+    path = tmp_path / "councilwatch.db"
+    shutil.copy(demo_db, path)
+    with sqlite3.connect(path) as conn:
+        (article,) = conn.execute("select min(id) from articles").fetchone()
+        for n in range(ROWS_SHOWN + 5):
+            cur = conn.execute(
+                "insert into contracts (article_id, supplier_id, value_gbp, period, status, start,"
+                ' "end", sentence, nlp_version) values (?, ?, ?, ?, ?, 0, 1, ?, ?)',
+                [article, "capita", 1000.0 + n, "total", "awarded", f"Contract {n}.", "t"],
+            )
+            conn.execute("insert into contract_councils values (?, 'CMD')", [cur.lastrowid])
+    busy = make_datasette(path)
+    page = get(busy, "/councilwatch/-/supplier/capita").text
+    assert len(rows_of(section(page, "cw-contracts"))) == ROWS_SHOWN + 1  # and the header
+    assert f"The newest {ROWS_SHOWN}:" in page
+    assert 'href="/councilwatch/contract_checks?supplier=capita">every contract' in page
+    council = get(busy, "/councilwatch/-/council/CMD").text
+    assert len(rows_of(section(council, "cw-contracts"))) == ROWS_SHOWN + 1
+    assert 'href="/councilwatch/contract_checks?council=CMD">every contract' in council
+    assert all(
+        "not on the register" in row for row in rows_of(section(council, "cw-contracts"))[1:]
+    )
