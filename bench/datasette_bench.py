@@ -55,9 +55,6 @@ from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
 from councilwatch.db.supplier_page import (
-    ARTICLES_SQL as SUPPLIER_ARTICLES,
-)
-from councilwatch.db.supplier_page import (
     AWARDS_SQL as AWARDS_SQL_SUPPLIER,
 )
 from councilwatch.db.supplier_page import (
@@ -69,6 +66,7 @@ from councilwatch.db.supplier_page import (
     SUBSIDIARIES_SQL,
     SUPPLIER_SQL,
     TOTAL_ARTICLES_SQL,
+    articles_sql,
     find_suppliers,
 )
 from councilwatch.db.supplier_page import (
@@ -356,13 +354,18 @@ def council_page_work(code: str) -> Work:
     return statements(pairs)
 
 
-def supplier_page_work(supplier_id: str) -> Work:
+def supplier_page_work(supplier_id: str, articles: int) -> Work:
     by_position = (SUPPLIER_SQL, COVERAGE_SQL_SUPPLIER, TOTAL_ARTICLES_SQL)
     pairs: list = [(sql, [supplier_id]) for sql in by_position]
     pairs += [(NAMES_SQL, [supplier_id, ""]), (SUBSIDIARIES_SQL, ["", supplier_id])]
     pairs += [
         (sql, {"id": supplier_id})
-        for sql in (COUNCILS_SQL, CONTRACTS_SQL_SUPPLIER, AWARDS_SQL_SUPPLIER, SUPPLIER_ARTICLES)
+        for sql in (
+            COUNCILS_SQL,
+            CONTRACTS_SQL_SUPPLIER,
+            AWARDS_SQL_SUPPLIER,
+            articles_sql(articles),
+        )
     ]
     return statements(pairs)
 
@@ -456,6 +459,10 @@ def main() -> None:
             " group by c.supplier_id order by count(*) desc limit 1"
         ).fetchone()
         (contracts,) = conn.execute("select count(*) from contracts").fetchone()
+        (busiest_articles,) = conn.execute(
+            "select coalesce(sum(articles), 0) from supplier_month_counts where supplier_id = ?",
+            [busiest],
+        ).fetchone()
         (articles,) = conn.execute("select count(*) from articles").fetchone()
     match = "rowid in (select rowid from articles_fts where articles_fts match escape_fts(:q))"
     q = {"q": "shared services"}
@@ -487,7 +494,7 @@ def main() -> None:
         (f"name search ({top_name})", f"/{name}/-/council?q={top_name.replace(' ', '+')}",
          name_search_work(top_name)),
         (f"supplier page ({busiest})", f"/{name}/-/supplier/{busiest}",
-         supplier_page_work(busiest)),
+         supplier_page_work(busiest, busiest_articles)),
         (f"supplier search ({busiest_name})",
          f"/{name}/-/supplier?q={busiest_name.replace(' ', '+')}",
          supplier_search_work(busiest_name)),

@@ -66,6 +66,8 @@ select month, articles from supplier_month_counts
 where supplier_id = ? and month != '' order by month
 """
 
+#: Its newest articles: from its mentions (few), or down the articles by date until
+#: enough are found (many: cheaper than sorting all of them).
 ARTICLES_SQL = f"""
 select a.id, a.title, a.published, a.source,
        (select count(*) from supplier_mentions m
@@ -75,6 +77,23 @@ where a.id in (select article_id from supplier_mentions where supplier_id = :id)
 order by a.published desc, a.id desc
 limit {ARTICLES_SHOWN}
 """
+ARTICLES_BY_DATE_SQL = ARTICLES_SQL.replace(
+    "where a.id in (select article_id from supplier_mentions where supplier_id = :id)",
+    "where exists (select 1 from supplier_mentions m2"
+    " where m2.supplier_id = :id and m2.article_id = a.id)",
+)
+#: From how many articles naming a supplier its newest are read down the articles by date.
+MANY_ARTICLES = 2000
+
+
+def articles_sql(articles: int) -> str:
+    """The statement for the newest articles of a supplier that ``articles`` articles name.
+
+    >>> articles_sql(10) == ARTICLES_SQL, articles_sql(50_000) == ARTICLES_BY_DATE_SQL
+    (True, True)
+    """
+    return ARTICLES_BY_DATE_SQL if articles >= MANY_ARTICLES else ARTICLES_SQL
+
 
 TOTAL_ARTICLES_SQL = """
 select coalesce(sum(articles), 0) as articles, coalesce(sum(mentions), 0) as mentions
@@ -147,6 +166,7 @@ async def supplier_page_data(run: Run, supplier_id: str) -> dict[str, Any] | Non
         (r["month"], r["articles"]) for r in await rows("coverage", COVERAGE_SQL, [supplier_id])
     ]
     totals = await rows("totals", TOTAL_ARTICLES_SQL, [supplier_id])
+    total = totals[0] if totals else {"articles": 0, "mentions": 0}
     return {
         "supplier": supplier,
         "companies_house_url": companies_house_url(supplier["company_number"]),
@@ -158,8 +178,8 @@ async def supplier_page_data(run: Run, supplier_id: str) -> dict[str, Any] | Non
         "contracts": await rows("contracts", CONTRACTS_SQL, {"id": supplier_id}),
         "awards": await rows("awards", AWARDS_SQL, {"id": supplier_id}),
         "coverage": zero_filled(coverage),
-        "totals": totals[0] if totals else {"articles": 0, "mentions": 0},
-        "articles": await rows("articles", ARTICLES_SQL, {"id": supplier_id}),
+        "totals": total,
+        "articles": await rows("articles", articles_sql(total["articles"]), {"id": supplier_id}),
         "rows_shown": ROWS_SHOWN,
         "slow": slow,
     }

@@ -274,3 +274,14 @@ def test_a_busy_supplier_lists_its_newest_contracts_and_links_the_rest(demo_db, 
     assert all(
         "not on the register" in row for row in rows_of(section(council, "cw-contracts"))[1:]
     )
+
+
+@pytest.mark.parametrize("supplier", ["agilisys", "liberata", "amey", "capita"])
+def test_newest_articles_are_the_same_either_way(demo_db, supplier):
+    from councilwatch.db.supplier_page import ARTICLES_BY_DATE_SQL, ARTICLES_SQL
+
+    with sqlite3.connect(demo_db) as conn:
+        by_mentions = conn.execute(ARTICLES_SQL, {"id": supplier}).fetchall()
+        by_date = conn.execute(ARTICLES_BY_DATE_SQL, {"id": supplier}).fetchall()
+    assert by_mentions == by_date
+    assert bool(by_mentions) == (supplier != "capita")
