@@ -9,13 +9,18 @@ read-only as ``councilwatch serve`` does, ``mode=ro``, or immutable with
 - the council facet: ``/db/council_mentions.json?_facet_council=code&_size=0``
 - the home dashboard, unfiltered and with each filter (all six panels)
 - the council page of the most-named council, and finding it by name
+- the supplier page of the supplier with the most contracts, finding it by name, and
+  the SQL of the dashboard's two supplier panels alone (unfiltered and with each
+  filter; the dashboard cases above measure them inside the whole page)
 - a full-text search and the ``council_profile`` canned query
 
 Usage (from the repo root; not part of ``make test``)::
 
     .venv/bin/python bench/datasette_bench.py [--scale 1] [--db PATH] [--runs 30] [--only facet]
 
-The database is generated once per scale and reused when it already has the expected size.
+The database is generated once per scale and reused when it already has the expected size;
+one without contracts (made before the supplier tables) gets its suppliers, contracts and
+register awards added (:data:`CONTRACTS` contracts, :data:`AWARDS` awards).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from datasette.app import Datasette
 
@@ -48,6 +54,24 @@ from councilwatch.db.council_page import (
 from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
+from councilwatch.db.supplier_page import (
+    AWARDS_SQL as AWARDS_SQL_SUPPLIER,
+)
+from councilwatch.db.supplier_page import (
+    CONTRACTS_SQL as CONTRACTS_SQL_SUPPLIER,
+)
+from councilwatch.db.supplier_page import (
+    COUNCILS_SQL,
+    NAMES_SQL,
+    SUBSIDIARIES_SQL,
+    SUPPLIER_SQL,
+    TOTAL_ARTICLES_SQL,
+    articles_sql,
+    find_suppliers,
+)
+from councilwatch.db.supplier_page import (
+    COVERAGE_SQL as COVERAGE_SQL_SUPPLIER,
+)
 from councilwatch.reference_data import load_reference_data
 from councilwatch.serve import SETTINGS
 
@@ -68,6 +92,11 @@ MONEY_SENTENCES = [
     (0.10, "Councils across the UK could save £1m by sharing."),
     (0.40, "It costs £1m."),
 ]
+#: Per scale: press contracts (1-2 councils each), supplier mentions, register awards.
+CONTRACTS = 20_000
+SUPPLIER_MENTIONS = 200_000
+AWARDS = 10_000
+STATUSES = ["awarded", "awarded", "extended", "tendered", "ended", "terminated", "insourced"]
 Work = Callable[[sqlite3.Connection], None]
 SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au",
                     "council_counts_ai", "council_counts_ad")  # fmt: skip
@@ -173,6 +202,64 @@ def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> No
     print(f"generated in {time.perf_counter() - start:.1f}s", flush=True)
 
 
+def add_contracts(path: Path, scale: int, seed: int = 7) -> None:
+    """Add suppliers' mentions, press contracts (with councils and services) and register
+    awards (buyers and suppliers linked) to a generated database that has none."""
+    rng = random.Random(seed)
+    conn = connect(path)
+    load_reference_data(conn)
+    conn.execute("PRAGMA synchronous = OFF")
+    suppliers = [r[0] for r in conn.execute("select id from suppliers order by id")]
+    codes = [r[0] for r in conn.execute("select code from councils where end_date is null")]
+    services = [r[0] for r in conn.execute("select id from services")]
+    (articles,) = conn.execute("select max(id) from articles").fetchone()
+    rng.shuffle(suppliers)
+    rng.shuffle(codes)
+    s_weights = [1 / (rank + 1) for rank in range(len(suppliers))]
+    c_weights = [1 / (rank + 1) ** 0.9 for rank in range(len(codes))]
+    conn.executemany(
+        'insert into supplier_mentions (article_id, supplier_id, text, start, "end", sentence,'
+        " nlp_version) values (?, ?, 'Capita', 0, 6, 'The supplier won.', 'bench')",
+        (
+            (rng.randint(1, articles), rng.choices(suppliers, weights=s_weights)[0])
+            for _ in range(SUPPLIER_MENTIONS * scale)
+        ),
+    )
+    for n in range(1, CONTRACTS * scale + 1):
+        years = rng.choice([None, 3, 5, 7, 10])
+        start = rng.choice([None, f"{rng.randint(2008, 2026)}", f"{rng.randint(2008, 2026)}-04"])
+        conn.execute(
+            'insert into contracts (id, article_id, supplier_id, value_gbp, period, years,'
+            ' start_date, status, start, "end", sentence, nlp_version)'
+            " values (?, ?, ?, ?, ?, ?, ?, ?, 0, 40, 'The council signed a contract.', 'b')",
+            (n, rng.randint(1, articles), rng.choices(suppliers, weights=s_weights)[0],
+             rng.choice([None, 2e6, 1.2e7, 4.8e7]), rng.choice(["total", "year"]), years, start,
+             rng.choice(STATUSES)),
+        )  # fmt: skip
+        for code in set(rng.choices(codes, weights=c_weights, k=rng.choice([1, 1, 2]))):
+            conn.execute("insert into contract_councils values (?, ?)", (n, code))
+        conn.execute("insert into contract_services values (?, ?)", (n, rng.choice(services)))
+    for n in range(1, AWARDS * scale + 1):
+        year = rng.randint(2015, 2026)
+        conn.execute(
+            "insert into awards (ocid, award_id, source, release_id, release_date_utc, buyer_name,"
+            " buyer_code, buyer_link, title, status, value, currency, date, contract_start,"
+            " contract_end) values (?, '1', 'contracts-finder', ?, ?, 'A council', ?,"
+            " 'identifier', 'IT services', 'active', ?, 'GBP', ?, ?, ?)",
+            (f"ocds-bench-{n}", f"r{n}", f"{year}-01-01T00:00:00Z",
+             rng.choices(codes, weights=c_weights)[0], rng.choice([2e6, 1.2e7, 4.8e7]),
+             f"{year}-01-15", f"{year}-04-01", f"{year + rng.choice([3, 5, 7])}-03-31"),
+        )  # fmt: skip
+        conn.execute(
+            "insert into award_suppliers (ocid, award_id, position, name, supplier_id,"
+            " supplier_link) values (?, '1', 0, 'A supplier', ?, 'name')",
+            (f"ocds-bench-{n}", rng.choices(suppliers, weights=s_weights)[0]),
+        )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+
+
 def multiply_mentions(source: Path, target: Path, copies: int) -> None:
     """``target``: ``source`` with every council mention stored ``copies`` times (a quick
     way to many mentions; the summary tables are rebuilt from them)."""
@@ -267,6 +354,45 @@ def council_page_work(code: str) -> Work:
     return statements(pairs)
 
 
+def supplier_page_work(supplier_id: str, articles: int) -> Work:
+    by_position = (SUPPLIER_SQL, COVERAGE_SQL_SUPPLIER, TOTAL_ARTICLES_SQL)
+    pairs: list = [(sql, [supplier_id]) for sql in by_position]
+    pairs += [(NAMES_SQL, [supplier_id, ""]), (SUBSIDIARIES_SQL, ["", supplier_id])]
+    pairs += [
+        (sql, {"id": supplier_id})
+        for sql in (
+            COUNCILS_SQL,
+            CONTRACTS_SQL_SUPPLIER,
+            AWARDS_SQL_SUPPLIER,
+            articles_sql(articles),
+        )
+    ]
+    return statements(pairs)
+
+
+def supplier_search_work(name: str) -> Work:
+    def work(conn: sqlite3.Connection) -> None:
+        conn.row_factory = sqlite3.Row
+
+        async def run(sql: str, params: Any) -> list:
+            return conn.execute(sql, params).fetchall()
+
+        assert len(asyncio.run(find_suppliers(run, name))) == 1
+        conn.row_factory = None
+
+    return work
+
+
+def supplier_panels_work(filters: dict[str, str]) -> Work:
+    f = Filters.from_args(filters)
+    sql = panel_sql(f)
+    pairs = [
+        (sql[name], {k: v for k, v in f.params().items() if f":{k}" in sql[name]})
+        for name in ("suppliers_by_councils", "suppliers_by_value")
+    ]
+    return statements(pairs)
+
+
 def name_search_work(name: str) -> Work:
     def work(conn: sqlite3.Connection) -> None:
         assert len(CouncilIndex.from_connection(conn).find(name)) == 1
@@ -307,6 +433,10 @@ def main() -> None:
             multiply_mentions(path, copied, args.mention_copies)
         path = copied
     connect(path).close()  # the current views, indexes and summary tables
+    with sqlite3.connect(path) as conn:
+        (contracts,) = conn.execute("select count(*) from contracts").fetchone()
+    if not contracts:
+        add_contracts(path, args.scale)
     files = datasette_files()
     name = path.stem
     opened = [str(path)]
@@ -324,6 +454,15 @@ def main() -> None:
             " on c.code = n.code group by n.code order by sum(n.mentions) desc limit 1"
         ).fetchone()
         (mentions,) = conn.execute("select count(*) from council_mentions").fetchone()
+        (busiest, busiest_name) = conn.execute(
+            "select c.supplier_id, s.name from contracts c join suppliers s on s.id = c.supplier_id"
+            " group by c.supplier_id order by count(*) desc limit 1"
+        ).fetchone()
+        (contracts,) = conn.execute("select count(*) from contracts").fetchone()
+        (busiest_articles,) = conn.execute(
+            "select coalesce(sum(articles), 0) from supplier_month_counts where supplier_id = ?",
+            [busiest],
+        ).fetchone()
         (articles,) = conn.execute("select count(*) from articles").fetchone()
     match = "rowid in (select rowid from articles_fts where articles_fts match escape_fts(:q))"
     q = {"q": "shared services"}
@@ -354,6 +493,18 @@ def main() -> None:
         (f"council page ({top})", f"/{name}/-/council/{top}", council_page_work(top)),
         (f"name search ({top_name})", f"/{name}/-/council?q={top_name.replace(' ', '+')}",
          name_search_work(top_name)),
+        (f"supplier page ({busiest})", f"/{name}/-/supplier/{busiest}",
+         supplier_page_work(busiest, busiest_articles)),
+        (f"supplier search ({busiest_name})",
+         f"/{name}/-/supplier?q={busiest_name.replace(' ', '+')}",
+         supplier_search_work(busiest_name)),
+        ("supplier panels, dashboard `/`", None, supplier_panels_work({})),
+        ("supplier panels, 2015-2016", None,
+         supplier_panels_work({"since": "2015-01", "until": "2016-12"})),
+        ("supplier panels, nation Wales", None, supplier_panels_work({"nation": "Wales"})),
+        ("supplier panels, London boroughs", None,
+         supplier_panels_work({"type": "London borough"})),
+        ("supplier panels, service ict", None, supplier_panels_work({"service": "ict"})),
         ("FTS `/db/articles.json?_search=shared+services`",
          f"/{name}/articles.json?_search=shared+services&_size=50",
          statements(
@@ -369,14 +520,18 @@ def main() -> None:
     if args.only:
         cases = [c for c in cases if any(word in c[0] for word in args.only)]
     print(
-        f"{path} ({args.mode}): {articles:,} articles, {mentions:,} council mentions;"
+        f"{path} ({args.mode}): {articles:,} articles, {mentions:,} council mentions,"
+        f" {contracts:,} contracts;"
         f" {args.runs} runs each"
     )
     print("| request | Datasette p50 | p95 | raw SQL p50 | p95 | ratio (p50) |")
     print("|---|---|---|---|---|---|")
     for label, url, work in cases:
-        d50, d95 = percentiles(time_datasette(ds, url, args.runs))
         r50, r95 = percentiles(time_raw(path, work, args.runs, args.mode))
+        if url is None:  # a part of a page: its SQL alone (the page is measured whole)
+            print(f"| {label} | | | {r50:.0f} ms | {r95:.0f} ms | |", flush=True)
+            continue
+        d50, d95 = percentiles(time_datasette(ds, url, args.runs))
         print(
             f"| {label} | {d50:.0f} ms | {d95:.0f} ms | {r50:.0f} ms | {r95:.0f} ms |"
             f" {d50 / r50:.2f}× |",

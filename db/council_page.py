@@ -10,10 +10,11 @@ page, the tests and the benchmark.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-Run = Callable[[str, Sequence[Any] | Mapping[str, Any]], Awaitable[list[Mapping[str, Any]]]]
+from .contract_rows import ROWS_SHOWN, awards_sql, contracts_sql
+from .page_sections import Run, section_reader
 
 #: How many of a council's articles the page lists (newest first).
 ARTICLES_SHOWN = 50
@@ -119,6 +120,33 @@ where ar.id in (select arrangement_id from arrangement_councils where code = ?)
 group by j.value order by arrangements desc, body
 """
 
+#: Its contracts as the press reports them, and its awards on the register.
+CONTRACTS_SQL = contracts_sql("council")
+AWARDS_SQL = awards_sql("council")
+
+
+def council_suppliers(contracts: Sequence[Mapping], awards: Sequence[Mapping]) -> list[dict]:
+    """Its suppliers, from its contracts and its register awards, most contracts first.
+
+    >>> council_suppliers([{"supplier_id": "bt", "supplier_name": "BT"}],
+    ...                   [{"supplier_id": "bt", "supplier": "BT"}, {"supplier_id": "sap", "supplier": "SAP"}])
+    [{'id': 'bt', 'name': 'BT', 'contracts': 1, 'awards': 1}, {'id': 'sap', 'name': 'SAP', 'contracts': 0, 'awards': 1}]
+    """
+    out: dict[str, dict] = {}
+    for row in contracts:
+        entry = out.setdefault(
+            row["supplier_id"],
+            {"id": row["supplier_id"], "name": row["supplier_name"], "contracts": 0, "awards": 0},
+        )
+        entry["contracts"] += 1
+    for row in awards:
+        entry = out.setdefault(
+            row["supplier_id"],
+            {"id": row["supplier_id"], "name": row["supplier"], "contracts": 0, "awards": 0},
+        )
+        entry["awards"] += 1
+    return sorted(out.values(), key=lambda e: (-e["contracts"] - e["awards"], e["name"]))
+
 
 def zero_filled(rows: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     """``(YYYY-MM, count)`` rows with every month between the first and last, zeros added."""
@@ -136,10 +164,6 @@ def zero_filled(rows: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-class TooSlow(Exception):
-    """A section's SQL ran past its time limit (``run`` raises it; the page says so)."""
-
-
 async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
     """Everything the council page shows, or None for an unknown code. A section whose
     SQL is too slow is left empty and named in ``slow``."""
@@ -148,14 +172,7 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
         return None
     council = dict(found[0])
     slow: list[str] = []
-
-    async def rows(name: str, sql: str, params: Any) -> list[dict]:
-        try:
-            return [dict(r) for r in await run(sql, params)]
-        except TooSlow:
-            slow.append(name)
-            return []
-
+    rows = section_reader(run, slow)
     coverage = [(r["month"], r["articles"]) for r in await rows("coverage", COVERAGE_SQL, [code])]
     money = await rows("money", MONEY_SQL, {"code": code})
     by_role: dict[str, dict[str, Any]] = {}
@@ -165,6 +182,8 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
         if len(role["top"]) < 5:
             role["top"].append(row)
     totals = await rows("totals", TOTALS_SQL, [code])
+    contracts = await rows("contracts", CONTRACTS_SQL, {"code": code})
+    awards = await rows("awards", AWARDS_SQL, {"code": code})
     return {
         "council": council,
         "predecessors": await rows("predecessors", PREDECESSORS_SQL, [code]),
@@ -178,5 +197,9 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
         "arrangements": await rows("arrangements", ARRANGEMENTS_SQL, {"code": code}),
         "partners": await rows("partners", PARTNERS_SQL, [code]),
         "partner_bodies": await rows("partner_bodies", PARTNER_BODIES_SQL, [code]),
+        "contracts": contracts,
+        "awards": awards,
+        "suppliers": council_suppliers(contracts, awards),
+        "rows_shown": ROWS_SHOWN,
         "slow": slow,
     }

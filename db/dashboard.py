@@ -1,4 +1,4 @@
-"""The SQL of the home dashboard: six panels, each narrowed by the same filters.
+"""The SQL of the home dashboard: eight panels, each narrowed by the same filters.
 
 Filters (all optional): ``since`` / ``until`` (months, ``YYYY-MM``, inclusive),
 ``nation``, ``type`` (council type) and ``service`` (a taxonomy id). A filter on
@@ -225,6 +225,82 @@ limit {PANEL_ROWS}
 """
 
 
+def _contract_conditions(f: Filters, by_council: bool = True) -> list[str]:
+    """Conditions on a press contract ``c`` (its article ``a``): the article's months, the
+    contract's services, its councils' nation and type. Tenders are left out: a
+    shortlisted bidder does not supply the council yet."""
+    out = [
+        "c.status != 'tendered'",
+        *(x for x in f.article_conditions("a") if "_mentions" not in x),
+    ]
+    if f.service:
+        out.append("c.id in (select contract_id from contract_services where service = :service)")
+    if by_council and f.councils_filtered():
+        out.append(
+            "c.id in (select cc.contract_id from contract_councils cc"
+            f" join councils k on k.code = cc.code where {f.council_condition('k')})"
+        )
+    return out
+
+
+def suppliers_by_councils_sql(f: Filters) -> str:
+    """Suppliers by the councils they supply: the councils of their contracts in the press
+    and, unless a service is asked for (the register classifies by CPV, not by our
+    services), the buyers of their register awards."""
+    press_conditions = _contract_conditions(f, by_council=False)
+    if f.councils_filtered():
+        press_conditions.append(
+            f"cc.code in (select k.code from councils k where {f.council_condition('k')})"
+        )
+    register = ""
+    if not f.service:
+        conditions = ["s.supplier_id is not null", "w.buyer_code is not null"]
+        if f.since:
+            conditions.append("w.date >= :since")
+        if f.until:
+            conditions.append("w.date < :until || '-32'")
+        if f.councils_filtered():
+            conditions.append(
+                f"w.buyer_code in (select k.code from councils k where {f.council_condition('k')})"
+            )
+        register = f"""
+    union all
+    select s.supplier_id, w.buyer_code as code, 'register' as evidence
+    from award_suppliers s join awards w on w.ocid = s.ocid and w.award_id = s.award_id{_where(conditions)}"""
+    dated = "\n    join articles a on a.id = c.article_id" if f.since or f.until else ""
+    return f"""
+with pairs as (
+    select c.supplier_id, cc.code, 'press' as evidence
+    from contracts c{dated}
+    join contract_councils cc on cc.contract_id = c.id{_where(press_conditions)}{register}
+)
+select p.supplier_id, t.name as supplier, count(distinct p.code) as councils,
+       max(p.evidence = 'press') as in_press, max(p.evidence = 'register') as on_register
+from pairs p join suppliers t on t.id = p.supplier_id
+group by p.supplier_id
+order by councils desc, t.name
+limit {PANEL_ROWS}
+"""
+
+
+def suppliers_by_value_sql(f: Filters) -> str:
+    """Suppliers by the value of their council contracts in the press: each contract's
+    total (a yearly figure times its term; a year's worth when no term is given)."""
+    conditions = ["c.value_gbp is not null", *_contract_conditions(f)]
+    dated = "\n    join articles a on a.id = c.article_id" if f.since or f.until else ""
+    return f"""
+select c.supplier_id, t.name as supplier,
+       sum(case when c.period = 'year' and c.years > 0 then c.value_gbp * c.years
+                else c.value_gbp end) as value_gbp,
+       count(*) as contracts
+from contracts c{dated}
+join suppliers t on t.id = c.supplier_id{_where(conditions)}
+group by c.supplier_id
+order by value_gbp desc, t.name
+limit {PANEL_ROWS}
+"""
+
+
 #: Values offered by the filter menus.
 OPTIONS_SQL = {
     "nation": "select distinct nation from councils where nation is not null order by nation",
@@ -242,4 +318,6 @@ def panel_sql(f: Filters) -> dict[str, str]:
         "arrangements": arrangements_sql(f),
         "savings": council_savings_sql(f),
         "recent": recent_articles_sql(f),
+        "suppliers_by_councils": suppliers_by_councils_sql(f),
+        "suppliers_by_value": suppliers_by_value_sql(f),
     }

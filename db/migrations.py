@@ -215,5 +215,10 @@ def _analyst_pages(db: Database) -> None:
     run_script(db, sql_file("v6_analyst_pages.sql"))
 
 
+@migration(7, "the supplier pages: supplier_month_counts, an index for the register check")
+def _supplier_pages(db: Database) -> None:
+    run_script(db, sql_file("v7_supplier_pages.sql"))
+
+
 #: The version :func:`migrate` brings a database to.
 SCHEMA_VERSION = MIGRATIONS[-1].version

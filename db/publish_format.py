@@ -27,6 +27,8 @@ CODE_LIST_COLUMNS = frozenset({"codes"})
 #: Columns holding a service taxonomy id, or several separated by commas.
 SERVICE_COLUMNS = frozenset({"service"})
 SERVICE_LIST_COLUMNS = frozenset({"services"})
+#: Columns holding a supplier table id (or, in ``supplier``, several separated by "; ").
+SUPPLIER_COLUMNS = frozenset({"supplier_id", "supplier"})
 #: How long the council and service names are kept before they are read again.
 NAMES_TTL_SECONDS = 60.0
 
@@ -104,11 +106,12 @@ async def missing_objects(db: Any) -> list[str]:
 
 
 class ReferenceNames:
-    """Council names and service labels of one database, read at most once a minute."""
+    """Council names, service labels and supplier names of one database, read at most once a minute."""
 
     def __init__(self) -> None:
         self.councils: dict[str, str] = {}
         self.services: dict[str, str] = {}
+        self.suppliers: dict[str, str] = {}
         self.read_at = float("-inf")
 
     async def refresh(self, db: Any) -> ReferenceNames:
@@ -120,8 +123,13 @@ class ReferenceNames:
             services = await db.execute("select id, label from services")
         except Exception:  # not a councilwatch database: no names
             councils = services = []
+        try:
+            suppliers = await db.execute("select id, name from suppliers")
+        except Exception:  # a database from before the supplier table
+            suppliers = []
         self.councils = {row[0]: row[1] for row in councils}
         self.services = {row[0]: row[1] for row in services}
+        self.suppliers = {row[0]: row[1] for row in suppliers}
         self.read_at = time.monotonic()
         return self
 

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +269,7 @@ class ArrangementExtractor:
             pos = b
         pieces.append(ix.text[pos:hi])
         text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
-        has_services = any(sstart <= s < send for s, _, _ in facts.services)
+        has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
         if not has_services and self.reorg.search(text, low):
             return False  # a structural merger of whole councils, not a shared service
@@ -303,7 +304,7 @@ class ArrangementExtractor:
     ) -> tuple[dict[str, Any], bool]:
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
-        services = [code for s, e, code in facts.services if s >= start and e <= end]
+        services = facts.services_within(start, end)
         saving = self._saving(ix, facts, k)
         scope = ix.span_text(start, end)
         status, said = self._status(scope)
@@ -358,17 +359,14 @@ class ArrangementExtractor:
 
     @staticmethod
     def _saving(ix: DocIndex, facts: _Facts, k: int) -> dict[str, Any] | None:
-        money = facts.savings
-        if not money:
+        if not facts.savings:
             return None
-        lo, hi = ix.sent_char_bounds(k)
-        same = [m for m in money if lo <= m["start"] < hi]
+        same = facts.savings_within(*ix.sent_char_bounds(k))
         if same:
             return same[0]
         if k == 0:
             return None
-        lo, hi = ix.sent_char_bounds(k - 1)
-        before = [m for m in money if lo <= m["start"] < hi]
+        before = facts.savings_within(*ix.sent_char_bounds(k - 1))
         return before[-1] if before else None
 
     def _status(self, text: str) -> tuple[str, bool]:
@@ -400,19 +398,39 @@ def _councils(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 class _Facts:
-    """The services, entity tokens and savings of a Doc, read once for the arrangement checks."""
+    """The services, entity tokens and savings of a Doc, read once for the arrangement checks,
+    sorted by position so a sentence finds its own in log time (the extractor stays linear
+    in the length of the text)."""
 
     def __init__(self, doc: Doc, councils: list[tuple[int, int, str]]) -> None:
         records = doc.user_data.get(SERVICES_KEY)
         if records is None:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
-        self.services: list[tuple[int, int, str]] = [(s, e, i) for s, e, i in records]
+        self.services: list[tuple[int, int, str]] = sorted((s, e, i) for s, e, i in records)
+        self.service_starts = [s for s, _, _ in self.services]
         money = get_extension(doc, "money") or []
-        self.savings = [m for m in money if m["role"] == "saving"]
+        self.savings = sorted((m for m in money if m["role"] == "saving"), key=lambda m: m["start"])
+        self.saving_starts = [m["start"] for m in self.savings]
         if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
             self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
         else:
             self.ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
+
+    def services_within(self, start: int, end: int) -> list[str]:
+        """The service ids of the service mentions inside tokens ``[start, end)``, in order."""
+        i = bisect_left(self.service_starts, start)
+        found = []
+        while i < len(self.services) and self.services[i][0] < end:
+            if self.services[i][1] <= end:
+                found.append(self.services[i][2])
+            i += 1
+        return found
+
+    def savings_within(self, lo: int, hi: int) -> list[dict[str, Any]]:
+        """The savings that start inside characters ``[lo, hi)``, in order."""
+        return self.savings[
+            bisect_left(self.saving_starts, lo) : bisect_left(self.saving_starts, hi)
+        ]
 
 
 def _merge(

@@ -168,6 +168,7 @@ class ContractExtractor:
         last: list[_Contract] = []  # the contracts of the last sentence that had some
         lent: _Clause | None = None  # a procurement's councils, lent to the next sentence
         recent: _Clause | None = None  # the last clause that named councils
+        known: dict[str, list[str]] = {}  # each supplier's councils in its latest contract
         for clause in clauses:
             party = self._parties(clause)
             if lent is not None and clause.ordinal - lent.ordinal > 1:
@@ -175,18 +176,18 @@ class ContractExtractor:
             if recent is not None and clause.ordinal - recent.ordinal > _RECENT:
                 recent = None
             if party:
-                known = {c.supplier: c.councils for c in contracts.values()}  # the latest each
                 pairs = self._pairs(
                     clause,
                     party,
                     focus if clause.start >= focus_from else [],
                     recent.groups[0].value if recent is not None else [],
                     lent,
-                    known,
+                    dict(known),  # as it stood before this clause (a supplier table's size)
                 )
                 owner = {
                     id(m): [
-                        self._contract(contracts, codes, m.value, ix, clause) for codes in groups
+                        self._contract(contracts, known, codes, m.value, ix, clause)
+                        for codes in groups
                     ]
                     for m, groups in pairs
                 }
@@ -405,14 +406,22 @@ class ContractExtractor:
 
     @staticmethod
     def _contract(
-        contracts: dict, codes: list[str], sid: str, ix: DocIndex, clause: _Clause
+        contracts: dict,
+        known: dict[str, list[str]],
+        codes: list[str],
+        sid: str,
+        ix: DocIndex,
+        clause: _Clause,
     ) -> _Contract:
+        """The contract of ``codes`` and supplier ``sid``, made (and noted in ``known`` as
+        the supplier's latest) when it is new."""
         key = (frozenset(codes), sid)
         contract = contracts.get(key)
         if contract is None:
             contract = contracts[key] = _Contract(
                 list(codes), sid, ix.sent_char_bounds(clause.sentence)
             )
+            known[sid] = contract.councils
         return contract
 
     @staticmethod

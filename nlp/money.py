@@ -136,7 +136,8 @@ class MoneyExtractor:
                     k = ix.sent_of_token(tokens[0])
                     recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
                 if role == "other" and how is None:  # "£2.8m, of which £1m ..."
-                    same_sent = _nearest(m for m in reversed(mentions) if m["start"] >= recent_lo)
+                    last = mentions[-1] if mentions else None  # mentions run in text order
+                    same_sent = last if last is not None and last["start"] >= recent_lo else None
                     if same_sent is not None:
                         role = same_sent["role"]
             mentions.append(
@@ -248,6 +249,27 @@ class MoneyExtractor:
         return "other", None
 
 
+class _Taken:
+    """Character ranges already read as amounts; whether a new match overlaps one, in log
+    time (a text with many amounts stays linear).
+
+    >>> taken = _Taken([(10, 14), (2, 5)])
+    >>> taken.overlaps(4, 8), taken.overlaps(5, 10), taken.overlaps(12, 20)
+    (True, False, True)
+    """
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ranges = sorted(ranges)
+        self.starts = [a for a, _ in ranges]
+        self.reach: list[int] = []  # the furthest end of the ranges up to each one
+        for _, b in ranges:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1  # the last range that starts before ``end``
+        return i >= 0 and self.reach[i] > start
+
+
 def _nearest(candidates: Iterator[T]) -> T | None:
     """The first of ``candidates`` (a scan outward from one amount, so the nearest one),
     or None: the scan stops there, and a text with many amounts stays linear.
@@ -292,7 +314,7 @@ def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int,
         out.append((m.start(), first_end, _value(n1, s1), m.start(), m.end()))
         second = m.start("p2") if m["p2"] else m.start("n2")
         out.append((second, m.end(), _value(n2, s2), m.start(), m.end()))
-    taken = [(a, b) for a, b, *_ in out]
+    taken = _Taken([(a, b) for a, b, *_ in out])
     # the word pattern is slow (everything before "pounds" is optional): run it only when
     # its anchor word is there
     if low is not None:  # folded: a plain substring test is the IGNORECASE search
@@ -301,7 +323,7 @@ def _find(text: str, low: str | None = None) -> list[tuple[int, int, float, int,
         anchored = _POUND_ANCHOR.search(text) is not None
     words = _pound_words(text) if anchored else ()
     for m in words:
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         if not (m["n"] or m["s"]) or (m["n"] is None and not m["frac"]):
             continue

@@ -130,7 +130,8 @@ def test_home_page_is_the_dashboard(page, server):
     page.goto(f"{server}/")
     assert "councilwatch" in page.title()
     assert page.locator("text=Data: CC BY 4.0").first.is_visible()
-    for panel in ("map", "per-month", "most-named", "arrangements", "savings", "recent"):
+    panels = ("map", "per-month", "most-named", "arrangements", "savings", "recent")
+    for panel in (*panels, "suppliers-councils", "suppliers-value"):
         assert page.locator(f"#panel-{panel}").is_visible(), panel
     page.wait_for_selector("#cw-map path.cw-map-council")
     assert page.locator("#cw-map path.cw-map-council").count() >= 5
@@ -195,6 +196,39 @@ def test_journey_how_did_coverage_change_over_time(page, server, demo_db):
     cells = page.locator("td.col-articles").all_inner_texts()
     assert len(cells) == months and "0" in cells
     assert clicks.count <= 3
+
+
+def test_journey_who_runs_this_councils_it(page, server):
+    """ "Who runs this council's IT, on what contract, until when?" (Somerset's)."""
+    page.goto(f"{server}/")
+    clicks = Clicks(page)
+    clicks.type_and_enter("#cw-find-council", "Somerset")
+    page.wait_for_url("**/-/council?q=Somerset")
+    clicks.click("ul.cw-council-matches a[href$='/-/council/SOM']")
+    page.wait_for_url("**/-/council/SOM")
+    supplier = page.locator("td:first-child a.cw-supplier", has_text="Agilisys")
+    row = page.locator("table.cw-contracts tr", has=supplier)
+    text = row.inner_text()
+    for fact in ("it_support", "awarded", "£48,000,000", "7 years", "2028-04-01"):
+        assert fact in text, fact
+    clicks.click("table.cw-contracts a.cw-supplier:has-text('Agilisys')")
+    page.wait_for_url("**/-/supplier/agilisys")
+    assert page.locator("h1").inner_text().startswith("Agilisys")
+    council = page.locator("td:first-child a.cw-council", has_text="Somerset")
+    contract = page.locator("table.cw-contracts tr", has=council).inner_text()
+    assert "ends 2028-04-01" in contract and "not on the register" in contract
+    assert page.locator(".cw-company-number a").inner_text() == "04327369"
+    assert page.locator("table.cw-awards tr", has_text="Barnet").is_visible()
+    assert page.locator(".cw-chart rect.bar").count() >= 1
+    assert clicks.count <= 3
+
+
+def test_find_a_supplier_from_any_page(page, server):
+    page.goto(f"{server}/{DB_NAME}/contract_checks")
+    page.fill("#cw-find-supplier", "Liberata")
+    page.press("#cw-find-supplier", "Enter")
+    page.wait_for_url("**/-/supplier/liberata")
+    assert "confirmed" in page.locator("table.cw-contracts").inner_text()
 
 
 def test_column_descriptions_fold_away(page, server):

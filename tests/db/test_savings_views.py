@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from councilwatch.db.migrations import SCHEMA_VERSION
 from councilwatch.db.schema import connect
 from councilwatch.reference_data import load_reference_data
 
@@ -241,6 +242,6 @@ def test_summary_is_filled_for_a_database_that_had_none(tmp_path):
     conn.commit()
     conn.close()
     conn = connect(tmp_path / "old.db")
-    assert conn.execute("pragma user_version").fetchone()[0] == 6
+    assert conn.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
     assert counts(conn) == recount(conn) == {("CMD", "2016-03"): (1, 1)}
     conn.close()

@@ -5,6 +5,9 @@
 - council codes (``code``, ``codes``, ``partner``) as the council's name linked to
   its council page, and a council's name (``council``, ``councils``) likewise;
 - service ids (``service``, ``services``) with their label (on hover in lists);
+- supplier ids (``supplier_id``, ``supplier``, the supplier table's ``id``) as the
+  supplier's name linked to its supplier page, and a supplier's name beside its id
+  likewise;
 - ``article_id`` and every article title linked to the article page.
 """
 
@@ -22,6 +25,7 @@ from councilwatch.db.publish_format import (
     MONEY_COLUMNS,
     SERVICE_COLUMNS,
     SERVICE_LIST_COLUMNS,
+    SUPPLIER_COLUMNS,
     format_gbp,
     json_list,
     reference_names,
@@ -77,8 +81,11 @@ def render_cell(
             return Markup(f'<a href="{escape(href)}">{escape(value or "(untitled)")}</a>')
     if table == "councils":
         return None
+    if table == "suppliers" and column not in ("id", "name"):
+        return None
     wants_names = column in CODE_COLUMNS | CODE_LIST_COLUMNS | SERVICE_COLUMNS
     wants_names = wants_names or column in SERVICE_LIST_COLUMNS | {"council", "councils"}
+    wants_names = wants_names or column in SUPPLIER_COLUMNS | {"id", "name"}
     if not wants_names:
         return None
 
@@ -93,6 +100,9 @@ def _named(
     datasette: Any, database: str, names: Any, row: Any, keys: list[str], column: str, value: Any
 ) -> Markup | None:
     """Cells that hold council codes or service ids, with names (None: leave as is)."""
+    supplier = _supplier_cell(datasette, database, names, row, keys, column, value)
+    if supplier is not None:
+        return supplier
     if isinstance(value, dict):  # a foreign key Datasette expanded: {"value", "label"}
         code, label = value.get("value"), value.get("label")
         if column in CODE_COLUMNS and code in names.councils:
@@ -105,6 +115,8 @@ def _named(
         if codes and all(c in names.councils for c in codes):
             links = [council_link(datasette, database, c, names.councils[c]) for c in codes]
             return Markup(", ".join(links))
+    if column == "council" and "code" not in keys and value in names.councils:
+        return Markup(council_link(datasette, database, value, names.councils[value]))
     if column == "council" and "code" in keys and row["code"] in names.councils:
         code = row["code"]
         href = datasette.urls.path(f"/{database}/-/council/{code}")
@@ -129,5 +141,46 @@ def _named(
                 ", ".join(
                     f'<abbr title="{escape(names.services[i])}">{escape(i)}</abbr>' for i in ids
                 )
+            )
+    return None
+
+
+def supplier_link(datasette: Any, database: str, supplier_id: str, name: str | None) -> str:
+    href = datasette.urls.path(f"/{database}/-/supplier/{supplier_id}")
+    return f'<a class="cw-supplier" href="{escape(href)}">{escape(name or supplier_id)}</a>'
+
+
+def _supplier_cell(
+    datasette: Any, database: str, names: Any, row: Any, keys: list[str], column: str, value: Any
+) -> Markup | None:
+    """Cells that hold a supplier's id or name, linked to its page (None: not one)."""
+    if isinstance(value, dict):
+        if column == "supplier_id" and value.get("value") in names.suppliers:
+            supplier_id = value["value"]
+            return Markup(
+                supplier_link(datasette, database, supplier_id, names.suppliers[supplier_id])
+            )
+        return None
+    if not isinstance(value, str):
+        return None
+    in_suppliers = "company_number" in keys and "sector" in keys  # the supplier table, or a copy
+    if column == "id" and not in_suppliers or column == "name" and not in_suppliers:
+        return None
+    if column == "name":
+        supplier_id = row["id"]
+        return (
+            Markup(supplier_link(datasette, database, supplier_id, value))
+            if supplier_id in names.suppliers
+            else None
+        )
+    if value in names.suppliers:
+        return Markup(supplier_link(datasette, database, value, names.suppliers[value]))
+    if column == "supplier" and "supplier_id" in keys and row["supplier_id"] in names.suppliers:
+        return Markup(supplier_link(datasette, database, row["supplier_id"], value))
+    if column == "supplier" and "; " in value:
+        ids = value.split("; ")
+        if all(i in names.suppliers for i in ids):
+            return Markup(
+                "; ".join(supplier_link(datasette, database, i, names.suppliers[i]) for i in ids)
             )
     return None

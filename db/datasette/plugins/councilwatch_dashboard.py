@@ -1,9 +1,10 @@
 """councilwatch's home page: a dashboard of the corpus, and the council search on every page.
 
-- ``/`` (and ``/<database>/-/dashboard``): six panels (map of councils by coverage,
+- ``/`` (and ``/<database>/-/dashboard``): eight panels (map of councils by coverage,
   articles per month with empty months shown, the councils most often named, the
   latest shared-service arrangements with their savings, the biggest council-level
-  savings, recent articles), all narrowed by the same filters: months, nation,
+  savings, recent articles, the top suppliers by councils supplied and by contract
+  value), all narrowed by the same filters: months, nation,
   council type and service (see ``db/dashboard.py``).
 - Every page's header has a "Find a council" box (``/<database>/-/council?q=``).
 - Column descriptions on table pages are folded away under one "Column

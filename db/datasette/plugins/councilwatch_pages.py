@@ -20,12 +20,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from councilwatch.db.contract_rows import describe_rows
 from councilwatch.db.council_names import CouncilIndex
-from councilwatch.db.council_page import TooSlow, council_page_data
+from councilwatch.db.council_page import council_page_data
+from councilwatch.db.page_sections import datasette_runner
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -213,14 +214,7 @@ async def council_view(datasette: Any, request: Any) -> Response:
     database, db = _database(datasette, request)
     code = request.url_vars["code"]
 
-    async def run(sql: str, params: Any) -> list:
-        try:
-            return list(
-                (await db.execute(sql, params, custom_time_limit=SECTION_TIME_LIMIT_MS)).rows
-            )
-        except QueryInterrupted:
-            raise TooSlow(sql) from None
-
+    run = datasette_runner(db, SECTION_TIME_LIMIT_MS)
     missing = await missing_objects(db)
     if missing:
         return Response.html(
@@ -242,6 +236,7 @@ async def council_view(datasette: Any, request: Any) -> Response:
     for row in data["arrangements"]:
         row["saving"] = describe_saving(row["saving_gbp"], row["period"], row["years"])
         row["partner_bodies"] = json_list(row.get("partners")) or []
+    describe_rows(data["contracts"], data["awards"])
     for role in data["money_by_role"]:
         for row in role["top"]:
             row["amount"] = describe_saving(row["amount_gbp"], row["period"], row["years"])
