@@ -182,7 +182,7 @@ class ContractExtractor:
                     focus if clause.start >= focus_from else [],
                     recent.groups[0].value if recent is not None else [],
                     lent,
-                    dict(known),  # as it stood before this clause (a supplier table's size)
+                    known,
                 )
                 owner = {
                     id(m): [
