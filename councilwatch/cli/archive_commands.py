@@ -71,6 +71,12 @@ def _remote_matches(pattern: str) -> list[str]:
     "(tcp://HOST:8786); this process stores the results.",
 )
 @click.option("--no-process", is_flag=True, help="Store the articles but skip the NLP stage.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Print how many articles are stored so far on stderr as the import goes "
+    "(default: only when stderr is a terminal).",
+)
 def import_warc_command(
     patterns: tuple[str, ...],
     db_path: Path,
@@ -81,6 +87,7 @@ def import_warc_command(
     processes: int,
     scheduler: str | None,
     no_process: bool,
+    progress: bool | None,
 ) -> None:
     """Import articles from WARC / WARC.gz files (e.g. Common Crawl CC-NEWS) with their facts.
 
@@ -98,14 +105,16 @@ def import_warc_command(
     paths = expand_paths(patterns)
     conn = open_db(db_path, create=True)
 
-    def progress(report: ImportReport) -> None:
+    def report_progress(report: ImportReport) -> None:
         click.echo(f"  {sum(report.outcomes.values())} articles stored so far", err=True)
 
+    if progress is None:
+        progress = sys.stderr.isatty()
     options = {
         "source": source,
         "keep": ScanFilter(tuple(domains), since, until),
         "nlp": not no_process,
-        "progress": progress,
+        "progress": report_progress if progress else None,
     }
     unavailable: tuple[type[Exception], ...] = ()
     if scheduler:
@@ -115,7 +124,8 @@ def import_warc_command(
         unavailable = (DaskUnavailable,)
     else:
         options["processes"] = processes
-    click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
+    if progress:
+        click.echo(f"Importing {len(paths)} WARC file(s) into {db_path}", err=True)
     try:
         run_id, report = import_archives(conn, paths, **options)
         if not no_process and report.unanalysed:  # articles the NLP stage failed on

@@ -129,7 +129,7 @@ def test_an_import_on_dask_survives_a_dead_worker_and_matches_a_local_one(
     assert local.returncode == 0, local.stderr[-3000:]
 
     argv = [sys.executable, "-m", "councilwatch", "import-warc", pattern, "--db", str(dask_db),
-            "--dask", address]  # fmt: skip
+            "--dask", address, "--progress"]  # fmt: skip
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
     )

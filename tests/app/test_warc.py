@@ -94,6 +94,24 @@ def test_import_stores_each_article_once_and_reports_what_it_skipped(
     assert query(db_path, "SELECT count(*) FROM articles") == [(len(titles),)]
 
 
+def test_progress_lines_only_on_a_terminal_or_when_asked(db_path, tmp_path, article_records):
+    write_warc(tmp_path / "a.warc.gz", article_records[:2])
+    write_warc(tmp_path / "b.warc.gz", article_records[2:4])
+    pattern = str(tmp_path / "*.warc.gz")
+    quiet = run_cli("import-warc", pattern, "--db", str(db_path), "--no-process")
+    assert quiet.returncode == 0, quiet.stderr[-3000:]
+    assert quiet.stderr == ""  # as from cron: only the summary line, on stdout
+    assert "Articles: 4 new." in quiet.stdout
+    asked = run_cli(
+        "import-warc", pattern, "--db", str(tmp_path / "b.db"), "--no-process", "--progress"
+    )
+    assert asked.returncode == 0, asked.stderr[-3000:]
+    lines = asked.stderr.splitlines()
+    assert lines[0].startswith("Importing 2 WARC file(s)")
+    assert lines[1:] and all(line.endswith(" articles stored so far") for line in lines[1:])
+    assert lines[-1].strip() == "4 articles stored so far"
+
+
 def test_a_broken_record_is_recorded_and_the_rest_still_imported(
     db_path, tmp_path, article_records
 ):
