@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from councilwatch.db import store
-from councilwatch.db.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, migration
+from councilwatch.db.migrations import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Migration,
+    migration,
+    run_script,
+)
 from councilwatch.db.schema import APPLICATION_ID, DatabaseOutOfDate, connect
 
 from ..conftest import run_cli
@@ -216,6 +222,25 @@ def test_a_failing_migration_leaves_the_database_as_it_was(release_db, monkeypat
     with pytest.raises(RuntimeError, match="disk on fire"):
         connect(release_db)
     assert objects(release_db) == before
+    assert sqlite3.connect(release_db).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_sql_script_failing_halfway_leaves_the_database_as_it_was(release_db, monkeypatch):
+    script = """
+        CREATE TABLE half_done (id INTEGER PRIMARY KEY);
+        CREATE TRIGGER half_done_ai AFTER INSERT ON half_done BEGIN SELECT 1; END;
+        INSERT INTO half_done (id) VALUES (1);
+        CREATE VIEW broken AS SELECT no_such_column FROM half_done;
+        SELECT no_such_column FROM broken;
+    """
+    monkeypatch.setattr(
+        "councilwatch.db.migrations.MIGRATIONS",
+        [MIGRATIONS[0], Migration(2, "a script that fails", lambda db: run_script(db, script))],
+    )
+    before = objects(release_db)
+    with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
+        connect(release_db)
+    assert objects(release_db) == before  # the table, trigger and view made before it: gone
     assert sqlite3.connect(release_db).execute("PRAGMA user_version").fetchone()[0] == 1
 
 
