@@ -73,6 +73,8 @@ class ArrangementExtractor:
         self.successor_after = WordPhrases(cues["successor_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
+        self.continuation = WordPhrases(cues["continuation_heads"])
+        self.kept_apart = WordPhrases(cues["kept_apart"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -99,6 +101,7 @@ class ArrangementExtractor:
         history: list[list[str]] = []  # the council codes of each earlier sentence naming any
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
+        last: tuple[int, int] | None = None  # (result, sentence) of the last sharing sentence
         for k in range(len(ix.sent_tokens)):
             ents = self._sharing_clauses(ix, k, by_sent.get(k, []))
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
@@ -117,9 +120,13 @@ class ArrangementExtractor:
                 codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
-                _merge(results, explicit, arrangement, said)
-            elif ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
-                self._restate(ix, k, codes, results, explicit)
+                last = _merge(results, explicit, arrangement, said), k
+            else:
+                if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
+                    self._restate(ix, k, codes, results, explicit)
+                if last is not None and k - last[1] <= 2:
+                    if self._continues(ix, facts, k, named.get(k, []), results[last[0]]):
+                        last = last[0], k
             if k in named:
                 history.append(list(dict.fromkeys(named[k])))
             if k in successors:
@@ -238,6 +245,29 @@ class ArrangementExtractor:
                 status, said = self._status(ix.sent_text(k))
                 if said:
                     a["status"], explicit[i] = status, True
+
+    def _continues(
+        self, ix: DocIndex, facts: _Facts, k: int, named: list[str], a: dict[str, Any]
+    ) -> bool:
+        """ "The partnership already runs finance, HR and procurement": a sentence soon after
+        an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
+        "it") and naming no other council, adds its services to it, unless it says what each
+        council keeps apart ("The councils will keep separate applications"). Whether it
+        continues it."""
+        if not set(named) <= set(a["councils"]):
+            return False
+        text = ix.sent_text(k).lstrip()
+        head = self.continuation.search(text[:40])
+        vehicle = a["vehicle"]
+        if not (head is not None and head.start() == 0) and not (
+            vehicle and text.startswith(vehicle)
+        ):
+            return False
+        if self.kept_apart.search(text) is not None:
+            return True
+        sstart, send = ix.sent_token_bounds(k)
+        a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
+        return True
 
     def _leavers(
         self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list
@@ -435,10 +465,10 @@ class _Facts:
 
 def _merge(
     results: list[dict[str, Any]], explicit: list[bool], new: dict[str, Any], said: bool
-) -> None:
+) -> int:
     """Add ``new``, or fold it into an earlier arrangement of the same councils (a headline
     and the body, or two sentences about one partnership); a status that words said beats
-    the default, and ``ended`` beats any."""
+    the default, and ``ended`` beats any. The index of the arrangement it went to."""
     for i, old in enumerate(results):
         if set(old["councils"]) == set(new["councils"]):
             if said and (not explicit[i] or new["status"] == "ended"):
@@ -448,9 +478,10 @@ def _merge(
             for key in ("vehicle", "saving_gbp", "period"):
                 if old[key] is None:
                     old[key] = new[key]
-            return
+            return i
     results.append(new)
     explicit.append(said)
+    return len(results) - 1
 
 
 @Language.factory("arrangement_extractor", default_config={"data_dir": None})

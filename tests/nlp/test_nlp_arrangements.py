@@ -171,3 +171,19 @@ def test_the_county_is_the_one_county_council_the_document_links(nlp):
         "partnership, will keep working with the county."
     )
     assert codes(nlp, text) == []
+
+
+def test_a_sentence_continuing_the_arrangement_adds_its_services(nlp):
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "The partnership also runs legal services and payroll. "
+        "The councils will keep separate planning teams."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"ict", "legal", "hr_payroll"}
+    # a sentence naming a council outside the arrangement is about something else
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "It also advises Hertfordshire County Council on legal services."
+    )
+    assert [a["services"] for a in arrangements(nlp, text)] == [["ict"]]
