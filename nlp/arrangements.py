@@ -195,8 +195,14 @@ class ArrangementExtractor:
 
     def _joins(self, ix: DocIndex, k: int) -> bool:
         """ "Brighton and Hove City Council has said it will join next year": one council
-        joins the arrangement before."""
-        return self.join.search(ix.sent_text(k)) is not None
+        joins the arrangement before; not after a negation within three words ("said it
+        had no plans to join", "declined to join")."""
+        text = ix.sent_text(k)
+        m = self.join.search(text)
+        if m is None:
+            return False
+        before = " ".join(text[: m.start()].split()[-3:])
+        return self.negation.search(before) is None
 
     def _sharing_clauses(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
@@ -251,23 +257,28 @@ class ArrangementExtractor:
     ) -> bool:
         """ "The partnership already runs finance, HR and procurement": a sentence soon after
         an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
-        "it") and naming no other council, adds its services to it, unless it says what each
+        "it") or naming all its councils, and naming no other council, adds its services to
+        it, unless it says what each
         council keeps apart ("The councils will keep separate applications"). Whether it
         continues it."""
         if not set(named) <= set(a["councils"]):
             return False
         text = ix.sent_text(k).lstrip()
-        head = self.continuation.search(text[:40])
-        vehicle = a["vehicle"]
-        if not (head is not None and head.start() == 0) and not (
-            vehicle and text.startswith(vehicle)
-        ):
+        all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
+        if not all_named and not self._opens_with_it(text, a["vehicle"]):
             return False
         if self.kept_apart.search(text) is not None:
             return True
         sstart, send = ix.sent_token_bounds(k)
         a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
         return True
+
+    def _opens_with_it(self, text: str, vehicle: str | None) -> bool:
+        """Whether ``text`` opens with the vehicle's name or a word for the arrangement."""
+        head = self.continuation.search(text[:40])
+        return (head is not None and head.start() == 0) or bool(
+            vehicle and text.startswith(vehicle)
+        )
 
     def _leavers(
         self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list

@@ -187,3 +187,26 @@ def test_a_sentence_continuing_the_arrangement_adds_its_services(nlp):
         "It also advises Hertfordshire County Council on legal services."
     )
     assert [a["services"] for a in arrangements(nlp, text)] == [["ict"]]
+
+
+def test_a_council_that_will_not_join_stays_out(nlp):
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "Dacorum Borough Council said it had no plans to join."
+    )
+    assert codes(nlp, text) == [({"WAT", "THE"}, "live")]
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "Dacorum Borough Council will join next year."
+    )
+    assert {"DAC", "WAT", "THE"} in [c for c, _ in codes(nlp, text)]
+
+
+def test_a_sentence_naming_all_the_councils_again_adds_its_services(nlp):
+    text = (
+        "Four councils have set up a company they jointly own. Publica Group was set up by "
+        "Cotswold District Council, Forest of Dean District Council, West Oxfordshire "
+        "District Council and Cheltenham Borough Council to deliver revenues and benefits and ICT."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"revenues_benefits", "ict"}
