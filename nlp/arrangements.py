@@ -59,7 +59,10 @@ class ArrangementExtractor:
         }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
-        self.clause_break = re.compile(rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b")
+        times = "|".join(re.escape(w) for w in cues["time_clause_words"])
+        self.clause_break = re.compile(
+            rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b|\s(?:{times})\b"
+        )
         self.names = NamesInDoc(
             {c["code"]: c["nice_name"] for c in load_councils(where)},
             cues["short_name_org_after"],
@@ -312,7 +315,7 @@ class ArrangementExtractor:
         text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
-        if not has_services and self.reorg.search(text, low):
+        if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share.search(text, low):
             return True
@@ -321,6 +324,17 @@ class ArrangementExtractor:
             return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
+                return True
+        return False
+
+    def _shares_apart(self, text: str) -> bool:
+        """ "Chiltern and South Bucks, which already share a chief executive, will merge into
+        the new council", "X shared a chief executive with Y, a partnership that ended when
+        the reorganisation was announced": a clause that shares and says no reorganisation."""
+        cuts = [m.start() for m in self.clause_break.finditer(text)]
+        for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
+            clause = text[a:b]
+            if self.share.search(clause) is not None and self.reorg.search(clause) is None:
                 return True
         return False
 

@@ -210,3 +210,15 @@ def test_a_sentence_naming_all_the_councils_again_adds_its_services(nlp):
     )
     [a] = arrangements(nlp, text)
     assert set(a["services"]) == {"revenues_benefits", "ict"}
+
+
+def test_sharing_before_a_reorganisation_clause_is_an_arrangement_of_its_own_councils(nlp):
+    text = (
+        "Cherwell District Council shared a chief executive with South Northamptonshire "
+        "Council, a partnership that ended in 2018 when Northamptonshire County Council's "
+        "reorganisation was announced."
+    )
+    assert codes(nlp, text) == [({"CHR", "SNR"}, "ended")]
+    # a reorganisation with no clause that shares apart from it is still none
+    text = "Chiltern District Council and Wycombe District Council will merge into a new unitary."
+    assert codes(nlp, text) == []
