@@ -77,6 +77,8 @@ class ArrangementExtractor:
         self.vehicle_verbs = set(cues["vehicle_verbs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         self.continuation = WordPhrases(cues["continuation_heads"])
+        self.tag_heads = tuple(cues["tag_line_heads"])
+        self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
         register_extensions()
 
@@ -306,6 +308,8 @@ class ArrangementExtractor:
     ) -> bool:
         sstart, send = ix.sent_token_bounds(k)
         lo, hi = ix.sent_char_bounds(k)
+        if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
+            return False  # "Tags: shared services, Orbis, Surrey": page furniture, no statement
         pieces, pos = [], lo
         for start, end, _ in ents:  # mask council names ("Combined Authority")
             a, b = ix.starts[start], ix.ends[end - 1]
@@ -325,6 +329,15 @@ class ArrangementExtractor:
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
+        return self._forms_vehicle(lower, sstart, send)
+
+    def _forms_vehicle(self, lower: list[str], sstart: int, send: int) -> bool:
+        """ "Havering and Newham established the venture in 2014", "set up a company": a
+        vehicle verb and, within three words, a noun for a vehicle (vehicle_ref_nouns)."""
+        for j in range(sstart, send):
+            if lower[j] in self.vehicle_verbs:
+                if any(w in self.vehicle_refs for w in lower[j + 1 : min(send, j + 4)]):
+                    return True
         return False
 
     def _shares_apart(self, text: str) -> bool:

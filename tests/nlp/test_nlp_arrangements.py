@@ -222,3 +222,14 @@ def test_sharing_before_a_reorganisation_clause_is_an_arrangement_of_its_own_cou
     # a reorganisation with no clause that shares apart from it is still none
     text = "Chiltern District Council and Wycombe District Council will merge into a new unitary."
     assert codes(nlp, text) == []
+
+
+def test_councils_that_set_up_a_venture_share_and_a_tag_line_says_nothing(nlp):
+    text = "Havering Council and Newham Council established the venture in 2014."
+    assert codes(nlp, text) == [({"HAV", "NWM"}, "live")]
+    assert codes(nlp, "Havering Council and Newham Council established a museum.") == []
+    text = (
+        "Surrey County Council and East Sussex County Council cut their budgets."
+        "\n\nTags: shared services, Surrey, East Sussex\n"
+    )
+    assert codes(nlp, text) == []
