@@ -78,6 +78,7 @@ class ArrangementExtractor:
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
         self.continuation = WordPhrases(cues["continuation_heads"])
         self.tag_heads = tuple(cues["tag_line_heads"])
+        self.relative = WordPhrases(cues["relative_words"])
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
         register_extensions()
@@ -421,9 +422,27 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                return ix.span_text(s, e), end  # what follows describes the vehicle
+                if not self._tail_shares(ix, ents, s, end, send):
+                    return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         return None, send
+
+    def _tail_shares(self, ix: DocIndex, ents: set[int], s: int, end: int, send: int) -> bool:
+        """Whether what follows a vehicle's name is more than a description of it: a relative
+        clause that shares ("3C Shared Services, the partnership through which the three
+        councils run joint ICT"), or the rest of a sentence whose subject the vehicle is
+        ("Strata Service Solutions, the IT company owned by Exeter and Teignbridge, runs ...")."""
+        sstart = ix.sent_token_bounds(ix.sent_of_token(s))[0]
+        if any(t in ents for t in range(end, send)) and not any(
+            t in ents for t in range(sstart, s)
+        ):
+            return True
+        tail = ix.span_text(end, send)
+        rel = self.relative.search(tail)
+        if rel is None:
+            return False
+        rest = tail[rel.end() :]
+        return self.share.search(rest) is not None or self.provider_verbs.search(rest) is not None
 
     @staticmethod
     def _saving(ix: DocIndex, facts: _Facts, k: int) -> dict[str, Any] | None:

@@ -233,3 +233,19 @@ def test_councils_that_set_up_a_venture_share_and_a_tag_line_says_nothing(nlp):
         "\n\nTags: shared services, Surrey, East Sussex\n"
     )
     assert codes(nlp, text) == []
+
+
+def test_what_follows_a_vehicle_counts_when_it_shares_or_the_vehicle_is_the_subject(nlp):
+    text = (
+        "Cambridge City Council and Huntingdonshire District Council marked three years of "
+        "3C Shared Services, the partnership through which the councils run joint ICT and "
+        "legal services."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"ict", "legal"} and a["vehicle"] == "3C Shared Services"
+    text = (
+        "Strata Service Solutions, the company owned by Exeter City Council and Teignbridge "
+        "District Council, runs their networks and service desk."
+    )
+    [a] = arrangements(nlp, text)
+    assert {"infrastructure", "it_support"} <= set(a["services"])
