@@ -249,3 +249,12 @@ def test_what_follows_a_vehicle_counts_when_it_shares_or_the_vehicle_is_the_subj
     )
     [a] = arrangements(nlp, text)
     assert {"infrastructure", "it_support"} <= set(a["services"])
+
+
+def test_a_sentence_opening_with_the_shared_teams_continues_the_arrangement(nlp):
+    text = (
+        "Oxfordshire County Council and Cherwell District Council are to end their joint "
+        "working. The shared IT, HR and legal teams will be split up over the next year."
+    )
+    [a] = arrangements(nlp, text)
+    assert {"ict", "hr_payroll", "legal"} <= set(a["services"])
