@@ -114,6 +114,7 @@ class ArrangementExtractor:
             ref = self._reference(ix, k, len(codes)) if history else None
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
                 back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                back = self._scattered_to_known(back, ref, history, results)
                 named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
@@ -182,6 +183,19 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    @staticmethod
+    def _scattered_to_known(
+        back: list[str], ref: tuple, history: list[list[str]], results: list[dict[str, Any]]
+    ) -> list[str]:
+        """ "The two remaining authorities ...": a number of councils that no one earlier
+        sentence named together (gathered from "Glasgow declined", "East Dunbartonshire said")
+        means rather the councils of the latest arrangement of that many, when there is one."""
+        n = ref[0]
+        if n is None or not back or any(set(back) <= set(codes) for codes in history):
+            return back
+        known = [a["councils"] for a in results if len(a["councils"]) == n]
+        return list(known[-1]) if known else back
 
     def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
         """ "the county (council)" in a sentence naming one council: the one county council

@@ -258,3 +258,19 @@ def test_a_sentence_opening_with_the_shared_teams_continues_the_arrangement(nlp)
     )
     [a] = arrangements(nlp, text)
     assert {"ict", "hr_payroll", "legal"} <= set(a["services"])
+
+
+def test_a_number_of_councils_gathered_from_scattered_mentions_means_the_arrangement(nlp):
+    text = (
+        "Inverclyde Council and West Dunbartonshire Council have agreed a joint roads service. "
+        "Glasgow City Council declined. East Dunbartonshire Council said it was disappointed. "
+        "The two remaining authorities said their partnership would succeed."
+    )
+    assert {frozenset(c) for c, _ in codes(nlp, text)} == {frozenset({"IVC", "WDU"})}
+    # named together in one sentence, the last two named are meant
+    text = (
+        "Inverclyde Council and West Dunbartonshire Council have agreed a joint roads service. "
+        "Glasgow City Council and East Dunbartonshire Council met on Monday. "
+        "The two councils said they would share a payroll team."
+    )
+    assert frozenset({"GLG", "EDU"}) in {frozenset(c) for c, _ in codes(nlp, text)}
