@@ -132,7 +132,12 @@ class ArrangementExtractor:
                 if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
                     self._restate(ix, k, codes, results, explicit)
                 if last is not None and k - last[1] <= 2:
-                    if self._continues(ix, facts, k, named.get(k, []), results[last[0]]):
+                    a = results[last[0]]
+                    more = self._serves_more(ix, k, by_sent.get(k, []), a)
+                    if more:  # "The unit also handles procurement for Rutland and Melton"
+                        arrangement, said = self._arrangement(ix, facts, k, a["councils"] + more)
+                        last = _merge(results, explicit, arrangement, said), k
+                    elif self._continues(ix, facts, k, named.get(k, []), a):
                         last = last[0], k
             if k in named:
                 history.append(list(dict.fromkeys(named[k])))
@@ -293,6 +298,22 @@ class ArrangementExtractor:
         a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
         return True
 
+    def _serves_more(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], a: dict[str, Any]
+    ) -> list[str]:
+        """The councils outside arrangement ``a`` that a sentence opening with a word for it
+        says it serves: after a provider verb and a link ("The unit also handles procurement
+        for Rutland County Council"); empty when there are none."""
+        text = ix.sent_text(k).lstrip()
+        outside = [e for e in ents if e[2] not in a["councils"]]
+        if not outside or not self._opens_with_it(text, a["vehicle"]):
+            return []
+        if self.provider_verbs.search(text) is None:
+            return []
+        if not self._after_link(ix, ix.sent_token_bounds(k)[0], outside[0][0]):
+            return []
+        return list(dict.fromkeys(code for _, _, code in outside))
+
     def _opens_with_it(self, text: str, vehicle: str | None) -> bool:
         """Whether ``text`` opens with the vehicle's name or a word for the arrangement."""
         head = self.continuation.search(text[:40])
@@ -373,13 +394,18 @@ class ArrangementExtractor:
         verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
         if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
             return False
-        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
-        for start, _, _ in ents[1:]:
-            t = start - 1 if start > sstart and lower[start - 1] == "the" else start
-            for link in self.provider_links:
-                n = len(link)
-                if t - n >= sstart and tuple(lower[t - n : t]) == link:
-                    return True
+        sstart = ix.sent_token_bounds(k)[0]
+        return any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:])
+
+    def _after_link(self, ix: DocIndex, sstart: int, start: int) -> bool:
+        """Whether the council at token ``start`` follows a provider link ("for", "to", "on
+        behalf of"; "the" between is fine) inside the sentence starting at ``sstart``."""
+        lower = ix.lower
+        t = start - 1 if start > sstart and lower[start - 1] == "the" else start
+        for link in self.provider_links:
+            n = len(link)
+            if t - n >= sstart and tuple(lower[t - n : t]) == link:
+                return True
         return False
 
     def _arrangement(

@@ -274,3 +274,19 @@ def test_a_number_of_councils_gathered_from_scattered_mentions_means_the_arrange
         "The two councils said they would share a payroll team."
     )
     assert frozenset({"GLG", "EDU"}) in {frozenset(c) for c, _ in codes(nlp, text)}
+
+
+def test_a_sentence_about_the_arrangement_that_serves_more_councils_adds_them(nlp):
+    text = (
+        "Melton Borough Council buys its procurement from a unit hosted by Harborough District "
+        "Council. The unit also handles procurement for Rutland County Council and Oadby and "
+        "Wigston Borough Council."
+    )
+    sets = [c for c, _ in codes(nlp, text)]
+    assert {"MEL", "HAO", "RUT", "OAD"} in sets
+    # without a provider link the other councils are not served by it
+    text = (
+        "Melton Borough Council buys its procurement from a unit hosted by Harborough District "
+        "Council. The unit was praised by Rutland County Council."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MEL", "HAO"}]
