@@ -109,6 +109,13 @@ class ArrangementExtractor:
         explicit: list[bool] = []  # per result: whether a status word set its status
         last: tuple[int, int] | None = None  # (result, sentence) of the last sharing sentence
         for k in range(len(ix.sent_tokens)):
+            split = self._separate_arrangements(ix, k, by_sent.get(k, []))
+            for group, bounds in split:  # "A and B run X, while C and D are exploring Y"
+                arrangement, said = self._arrangement(ix, facts, k, group, bounds)
+                last = _merge(results, explicit, arrangement, said), k
+            if split:
+                self._remember(k, named, successors, history, new_ones)
+                continue
             ents = self._sharing_clauses(ix, k, by_sent.get(k, []))
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             ref = self._reference(ix, k, len(codes)) if history else None
@@ -139,13 +146,51 @@ class ArrangementExtractor:
                         last = _merge(results, explicit, arrangement, said), k
                     elif self._continues(ix, facts, k, named.get(k, []), a):
                         last = last[0], k
-            if k in named:
-                history.append(list(dict.fromkeys(named[k])))
-            if k in successors:
-                new_ones.append(list(dict.fromkeys(successors[k])))
+            self._remember(k, named, successors, history, new_ones)
         self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
         return doc
+
+    @staticmethod
+    def _remember(
+        k: int,
+        named: dict[int, list[str]],
+        successors: dict[int, list[str]],
+        history: list[list[str]],
+        new_ones: list[list[str]],
+    ) -> None:
+        """Add sentence ``k``'s councils, and its successor councils, to those named before."""
+        if k in named:
+            history.append(list(dict.fromkeys(named[k])))
+        if k in successors:
+            new_ones.append(list(dict.fromkeys(successors[k])))
+
+    def _separate_arrangements(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
+    ) -> list[tuple[list[str], tuple[int, int]]]:
+        """ "Angus, Dundee and Perth and Kinross own Tayside Contracts, while East and West
+        Lothian are exploring a joint procurement team": two or more clauses that each share
+        and name two or more councils of their own, every council of the sentence in one of
+        them, are as many arrangements: ``(codes, token bounds)`` of each; else empty."""
+        if len({code for _, _, code in ents}) < 4:
+            return []
+        lo, hi = ix.sent_char_bounds(k)
+        text = ix.text
+        cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
+        groups: list[tuple[list[str], tuple[int, int]]] = []
+        seen: set[str] = set()
+        for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
+            codes = list(dict.fromkeys(c for s, _, c in ents if a <= ix.starts[s] < b))
+            if not codes:
+                continue
+            span = ix.char_span_expand(a, b)
+            if len(codes) < 2 or seen & set(codes) or span is None:
+                return []
+            if self.share.search(text[a:b]) is None:
+                return []
+            seen |= set(codes)
+            groups.append((codes, span))
+        return groups if len(groups) >= 2 else []
 
     def _named_again(
         self, ix: DocIndex, councils: list[tuple[int, int, str]]
@@ -409,12 +454,26 @@ class ArrangementExtractor:
         return False
 
     def _arrangement(
-        self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        codes: list[str],
+        clause: tuple[int, int] | None = None,
     ) -> tuple[dict[str, Any], bool]:
+        """The arrangement of ``codes`` that sentence ``k`` states, or only its ``clause``
+        (token bounds) where the sentence states more than one; and whether a status word
+        said its status."""
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
-        services = facts.services_within(start, end)
         saving = self._saving(ix, facts, k)
+        if clause is not None:
+            start, end = clause
+            lo, hi = ix.starts[start], ix.ends[end - 1]
+            vehicle = vehicle if vehicle and vehicle in ix.text[lo:hi] else None
+            savings = facts.savings_within(lo, hi)
+            saving = savings[0] if savings else None
+        services = facts.services_within(start, end)
         scope = ix.span_text(start, end)
         status, said = self._status(scope)
         return {

@@ -290,3 +290,15 @@ def test_a_sentence_about_the_arrangement_that_serves_more_councils_adds_them(nl
         "Council. The unit was praised by Rutland County Council."
     )
     assert [c for c, _ in codes(nlp, text)] == [{"MEL", "HAO"}]
+
+
+def test_two_clauses_that_each_share_are_two_arrangements(nlp):
+    text = (
+        "Angus Council and Dundee City Council share a roads service, while East Lothian "
+        "Council and West Lothian Council are exploring a joint procurement team."
+    )
+    got = {frozenset(a["councils"]): a for a in arrangements(nlp, text)}
+    assert set(got) == {frozenset({"ANS", "DND"}), frozenset({"ELN", "WLN"})}
+    assert got[frozenset({"ELN", "WLN"})]["services"] == ["procurement"]
+    assert got[frozenset({"ELN", "WLN"})]["status"] == "proposed"
+    assert got[frozenset({"ANS", "DND"})]["services"] == ["transport_highways"]
