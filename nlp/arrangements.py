@@ -59,7 +59,10 @@ class ArrangementExtractor:
         }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
-        self.clause_break = re.compile(rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b")
+        times = "|".join(re.escape(w) for w in cues["time_clause_words"])
+        self.clause_break = re.compile(
+            rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b|\s(?:{times})\b"
+        )
         self.names = NamesInDoc(
             {c["code"]: c["nice_name"] for c in load_councils(where)},
             cues["short_name_org_after"],
@@ -73,6 +76,11 @@ class ArrangementExtractor:
         self.successor_after = WordPhrases(cues["successor_after"])
         self.vehicle_verbs = set(cues["vehicle_verbs"])
         self.vehicle_nouns = {n for n in cues["vehicle_nouns"] if " " not in n}
+        self.continuation = WordPhrases(cues["continuation_heads"])
+        self.tag_heads = tuple(cues["tag_line_heads"])
+        self.relative = WordPhrases(cues["relative_words"])
+        self.vehicle_refs = set(cues["vehicle_ref_nouns"])
+        self.kept_apart = WordPhrases(cues["kept_apart"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -99,12 +107,21 @@ class ArrangementExtractor:
         history: list[list[str]] = []  # the council codes of each earlier sentence naming any
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
+        last: tuple[int, int] | None = None  # (result, sentence) of the last sharing sentence
         for k in range(len(ix.sent_tokens)):
+            split = self._separate_arrangements(ix, k, by_sent.get(k, []))
+            for group, bounds in split:  # "A and B run X, while C and D are exploring Y"
+                arrangement, said = self._arrangement(ix, facts, k, group, bounds)
+                last = _merge(results, explicit, arrangement, said), k
+            if split:
+                self._remember(k, named, successors, history, new_ones)
+                continue
             ents = self._sharing_clauses(ix, k, by_sent.get(k, []))
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             ref = self._reference(ix, k, len(codes)) if history else None
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
                 back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                back = self._scattered_to_known(back, ref, history, results)
                 named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
@@ -117,16 +134,63 @@ class ArrangementExtractor:
                 codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
-                _merge(results, explicit, arrangement, said)
-            elif ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
-                self._restate(ix, k, codes, results, explicit)
-            if k in named:
-                history.append(list(dict.fromkeys(named[k])))
-            if k in successors:
-                new_ones.append(list(dict.fromkeys(successors[k])))
+                last = _merge(results, explicit, arrangement, said), k
+            else:
+                if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
+                    self._restate(ix, k, codes, results, explicit)
+                if last is not None and k - last[1] <= 2:
+                    a = results[last[0]]
+                    more = self._serves_more(ix, k, by_sent.get(k, []), a)
+                    if more:  # "The unit also handles procurement for Rutland and Melton"
+                        arrangement, said = self._arrangement(ix, facts, k, a["councils"] + more)
+                        last = _merge(results, explicit, arrangement, said), k
+                    elif self._continues(ix, facts, k, named.get(k, []), a):
+                        last = last[0], k
+            self._remember(k, named, successors, history, new_ones)
         self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
         return doc
+
+    @staticmethod
+    def _remember(
+        k: int,
+        named: dict[int, list[str]],
+        successors: dict[int, list[str]],
+        history: list[list[str]],
+        new_ones: list[list[str]],
+    ) -> None:
+        """Add sentence ``k``'s councils, and its successor councils, to those named before."""
+        if k in named:
+            history.append(list(dict.fromkeys(named[k])))
+        if k in successors:
+            new_ones.append(list(dict.fromkeys(successors[k])))
+
+    def _separate_arrangements(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
+    ) -> list[tuple[list[str], tuple[int, int]]]:
+        """ "Angus, Dundee and Perth and Kinross own Tayside Contracts, while East and West
+        Lothian are exploring a joint procurement team": two or more clauses that each share
+        and name two or more councils of their own, every council of the sentence in one of
+        them, are as many arrangements: ``(codes, token bounds)`` of each; else empty."""
+        if len({code for _, _, code in ents}) < 4:
+            return []
+        lo, hi = ix.sent_char_bounds(k)
+        text = ix.text
+        cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
+        groups: list[tuple[list[str], tuple[int, int]]] = []
+        seen: set[str] = set()
+        for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
+            codes = list(dict.fromkeys(c for s, _, c in ents if a <= ix.starts[s] < b))
+            if not codes:
+                continue
+            span = ix.char_span_expand(a, b)
+            if len(codes) < 2 or seen & set(codes) or span is None:
+                return []
+            if self.share.search(text[a:b]) is None:
+                return []
+            seen |= set(codes)
+            groups.append((codes, span))
+        return groups if len(groups) >= 2 else []
 
     def _named_again(
         self, ix: DocIndex, councils: list[tuple[int, int, str]]
@@ -170,6 +234,19 @@ class ArrangementExtractor:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
 
+    @staticmethod
+    def _scattered_to_known(
+        back: list[str], ref: tuple, history: list[list[str]], results: list[dict[str, Any]]
+    ) -> list[str]:
+        """ "The two remaining authorities ...": a number of councils that no one earlier
+        sentence named together (gathered from "Glasgow declined", "East Dunbartonshire said")
+        means rather the councils of the latest arrangement of that many, when there is one."""
+        n = ref[0]
+        if n is None or not back or any(set(back) <= set(codes) for codes in history):
+            return back
+        known = [a["councils"] for a in results if len(a["councils"]) == n]
+        return list(known[-1]) if known else back
+
     def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
         """ "the county (council)" in a sentence naming one council: the one county council
         the document links, when there is one and it is not that council."""
@@ -188,8 +265,14 @@ class ArrangementExtractor:
 
     def _joins(self, ix: DocIndex, k: int) -> bool:
         """ "Brighton and Hove City Council has said it will join next year": one council
-        joins the arrangement before."""
-        return self.join.search(ix.sent_text(k)) is not None
+        joins the arrangement before; not after a negation within three words ("said it
+        had no plans to join", "declined to join")."""
+        text = ix.sent_text(k)
+        m = self.join.search(text)
+        if m is None:
+            return False
+        before = " ".join(text[: m.start()].split()[-3:])
+        return self.negation.search(before) is None
 
     def _sharing_clauses(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
@@ -239,6 +322,50 @@ class ArrangementExtractor:
                 if said:
                     a["status"], explicit[i] = status, True
 
+    def _continues(
+        self, ix: DocIndex, facts: _Facts, k: int, named: list[str], a: dict[str, Any]
+    ) -> bool:
+        """ "The partnership already runs finance, HR and procurement": a sentence soon after
+        an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
+        "it") or naming all its councils, and naming no other council, adds its services to
+        it, unless it says what each
+        council keeps apart ("The councils will keep separate applications"). Whether it
+        continues it."""
+        if not set(named) <= set(a["councils"]):
+            return False
+        text = ix.sent_text(k).lstrip()
+        all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
+        if not all_named and not self._opens_with_it(text, a["vehicle"]):
+            return False
+        if self.kept_apart.search(text) is not None:
+            return True
+        sstart, send = ix.sent_token_bounds(k)
+        a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
+        return True
+
+    def _serves_more(
+        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], a: dict[str, Any]
+    ) -> list[str]:
+        """The councils outside arrangement ``a`` that a sentence opening with a word for it
+        says it serves: after a provider verb and a link ("The unit also handles procurement
+        for Rutland County Council"); empty when there are none."""
+        text = ix.sent_text(k).lstrip()
+        outside = [e for e in ents if e[2] not in a["councils"]]
+        if not outside or not self._opens_with_it(text, a["vehicle"]):
+            return []
+        if self.provider_verbs.search(text) is None:
+            return []
+        if not self._after_link(ix, ix.sent_token_bounds(k)[0], outside[0][0]):
+            return []
+        return list(dict.fromkeys(code for _, _, code in outside))
+
+    def _opens_with_it(self, text: str, vehicle: str | None) -> bool:
+        """Whether ``text`` opens with the vehicle's name or a word for the arrangement."""
+        head = self.continuation.search(text[:40])
+        return (head is not None and head.start() == 0) or bool(
+            vehicle and text.startswith(vehicle)
+        )
+
     def _leavers(
         self, ix: DocIndex, by_sent: dict[int, list[tuple[int, int, str]]], results: list
     ) -> None:
@@ -262,6 +389,8 @@ class ArrangementExtractor:
     ) -> bool:
         sstart, send = ix.sent_token_bounds(k)
         lo, hi = ix.sent_char_bounds(k)
+        if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
+            return False  # "Tags: shared services, Orbis, Surrey": page furniture, no statement
         pieces, pos = [], lo
         for start, end, _ in ents:  # mask council names ("Combined Authority")
             a, b = ix.starts[start], ix.ends[end - 1]
@@ -271,7 +400,7 @@ class ArrangementExtractor:
         text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
-        if not has_services and self.reorg.search(text, low):
+        if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share.search(text, low):
             return True
@@ -280,6 +409,26 @@ class ArrangementExtractor:
             return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
+                return True
+        return self._forms_vehicle(lower, sstart, send)
+
+    def _forms_vehicle(self, lower: list[str], sstart: int, send: int) -> bool:
+        """ "Havering and Newham established the venture in 2014", "set up a company": a
+        vehicle verb and, within three words, a noun for a vehicle (vehicle_ref_nouns)."""
+        for j in range(sstart, send):
+            if lower[j] in self.vehicle_verbs:
+                if any(w in self.vehicle_refs for w in lower[j + 1 : min(send, j + 4)]):
+                    return True
+        return False
+
+    def _shares_apart(self, text: str) -> bool:
+        """ "Chiltern and South Bucks, which already share a chief executive, will merge into
+        the new council", "X shared a chief executive with Y, a partnership that ended when
+        the reorganisation was announced": a clause that shares and says no reorganisation."""
+        cuts = [m.start() for m in self.clause_break.finditer(text)]
+        for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
+            clause = text[a:b]
+            if self.share.search(clause) is not None and self.reorg.search(clause) is None:
                 return True
         return False
 
@@ -290,22 +439,41 @@ class ArrangementExtractor:
         verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
         if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
             return False
-        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
-        for start, _, _ in ents[1:]:
-            t = start - 1 if start > sstart and lower[start - 1] == "the" else start
-            for link in self.provider_links:
-                n = len(link)
-                if t - n >= sstart and tuple(lower[t - n : t]) == link:
-                    return True
+        sstart = ix.sent_token_bounds(k)[0]
+        return any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:])
+
+    def _after_link(self, ix: DocIndex, sstart: int, start: int) -> bool:
+        """Whether the council at token ``start`` follows a provider link ("for", "to", "on
+        behalf of"; "the" between is fine) inside the sentence starting at ``sstart``."""
+        lower = ix.lower
+        t = start - 1 if start > sstart and lower[start - 1] == "the" else start
+        for link in self.provider_links:
+            n = len(link)
+            if t - n >= sstart and tuple(lower[t - n : t]) == link:
+                return True
         return False
 
     def _arrangement(
-        self, ix: DocIndex, facts: _Facts, k: int, codes: list[str]
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        codes: list[str],
+        clause: tuple[int, int] | None = None,
     ) -> tuple[dict[str, Any], bool]:
+        """The arrangement of ``codes`` that sentence ``k`` states, or only its ``clause``
+        (token bounds) where the sentence states more than one; and whether a status word
+        said its status."""
         vehicle, end = self._vehicle(ix, facts, k)
         start = ix.sent_tokens[k]
-        services = facts.services_within(start, end)
         saving = self._saving(ix, facts, k)
+        if clause is not None:
+            start, end = clause
+            lo, hi = ix.starts[start], ix.ends[end - 1]
+            vehicle = vehicle if vehicle and vehicle in ix.text[lo:hi] else None
+            savings = facts.savings_within(lo, hi)
+            saving = savings[0] if savings else None
+        services = facts.services_within(start, end)
         scope = ix.span_text(start, end)
         status, said = self._status(scope)
         return {
@@ -353,9 +521,27 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                return ix.span_text(s, e), end  # what follows describes the vehicle
+                if not self._tail_shares(ix, ents, s, end, send):
+                    return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         return None, send
+
+    def _tail_shares(self, ix: DocIndex, ents: set[int], s: int, end: int, send: int) -> bool:
+        """Whether what follows a vehicle's name is more than a description of it: a relative
+        clause that shares ("3C Shared Services, the partnership through which the three
+        councils run joint ICT"), or the rest of a sentence whose subject the vehicle is
+        ("Strata Service Solutions, the IT company owned by Exeter and Teignbridge, runs ...")."""
+        sstart = ix.sent_token_bounds(ix.sent_of_token(s))[0]
+        if any(t in ents for t in range(end, send)) and not any(
+            t in ents for t in range(sstart, s)
+        ):
+            return True
+        tail = ix.span_text(end, send)
+        rel = self.relative.search(tail)
+        if rel is None:
+            return False
+        rest = tail[rel.end() :]
+        return self.share.search(rest) is not None or self.provider_verbs.search(rest) is not None
 
     @staticmethod
     def _saving(ix: DocIndex, facts: _Facts, k: int) -> dict[str, Any] | None:
@@ -435,10 +621,10 @@ class _Facts:
 
 def _merge(
     results: list[dict[str, Any]], explicit: list[bool], new: dict[str, Any], said: bool
-) -> None:
+) -> int:
     """Add ``new``, or fold it into an earlier arrangement of the same councils (a headline
     and the body, or two sentences about one partnership); a status that words said beats
-    the default, and ``ended`` beats any."""
+    the default, and ``ended`` beats any. The index of the arrangement it went to."""
     for i, old in enumerate(results):
         if set(old["councils"]) == set(new["councils"]):
             if said and (not explicit[i] or new["status"] == "ended"):
@@ -448,9 +634,10 @@ def _merge(
             for key in ("vehicle", "saving_gbp", "period"):
                 if old[key] is None:
                     old[key] = new[key]
-            return
+            return i
     results.append(new)
     explicit.append(said)
+    return len(results) - 1
 
 
 @Language.factory("arrangement_extractor", default_config={"data_dir": None})

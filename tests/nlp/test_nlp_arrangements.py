@@ -171,3 +171,134 @@ def test_the_county_is_the_one_county_council_the_document_links(nlp):
         "partnership, will keep working with the county."
     )
     assert codes(nlp, text) == []
+
+
+def test_a_sentence_continuing_the_arrangement_adds_its_services(nlp):
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "The partnership also runs legal services and payroll. "
+        "The councils will keep separate planning teams."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"ict", "legal", "hr_payroll"}
+    # a sentence naming a council outside the arrangement is about something else
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "It also advises Hertfordshire County Council on legal services."
+    )
+    assert [a["services"] for a in arrangements(nlp, text)] == [["ict"]]
+
+
+def test_a_council_that_will_not_join_stays_out(nlp):
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "Dacorum Borough Council said it had no plans to join."
+    )
+    assert codes(nlp, text) == [({"WAT", "THE"}, "live")]
+    text = (
+        "Watford Borough Council and Three Rivers District Council share an ICT team. "
+        "Dacorum Borough Council will join next year."
+    )
+    assert {"DAC", "WAT", "THE"} in [c for c, _ in codes(nlp, text)]
+
+
+def test_a_sentence_naming_all_the_councils_again_adds_its_services(nlp):
+    text = (
+        "Four councils have set up a company they jointly own. Publica Group was set up by "
+        "Cotswold District Council, Forest of Dean District Council, West Oxfordshire "
+        "District Council and Cheltenham Borough Council to deliver revenues and benefits and ICT."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"revenues_benefits", "ict"}
+
+
+def test_sharing_before_a_reorganisation_clause_is_an_arrangement_of_its_own_councils(nlp):
+    text = (
+        "Cherwell District Council shared a chief executive with South Northamptonshire "
+        "Council, a partnership that ended in 2018 when Northamptonshire County Council's "
+        "reorganisation was announced."
+    )
+    assert codes(nlp, text) == [({"CHR", "SNR"}, "ended")]
+    # a reorganisation with no clause that shares apart from it is still none
+    text = "Chiltern District Council and Wycombe District Council will merge into a new unitary."
+    assert codes(nlp, text) == []
+
+
+def test_councils_that_set_up_a_venture_share_and_a_tag_line_says_nothing(nlp):
+    text = "Havering Council and Newham Council established the venture in 2014."
+    assert codes(nlp, text) == [({"HAV", "NWM"}, "live")]
+    assert codes(nlp, "Havering Council and Newham Council established a museum.") == []
+    text = (
+        "Surrey County Council and East Sussex County Council cut their budgets."
+        "\n\nTags: shared services, Surrey, East Sussex\n"
+    )
+    assert codes(nlp, text) == []
+
+
+def test_what_follows_a_vehicle_counts_when_it_shares_or_the_vehicle_is_the_subject(nlp):
+    text = (
+        "Cambridge City Council and Huntingdonshire District Council marked three years of "
+        "3C Shared Services, the partnership through which the councils run joint ICT and "
+        "legal services."
+    )
+    [a] = arrangements(nlp, text)
+    assert set(a["services"]) == {"ict", "legal"} and a["vehicle"] == "3C Shared Services"
+    text = (
+        "Strata Service Solutions, the company owned by Exeter City Council and Teignbridge "
+        "District Council, runs their networks and service desk."
+    )
+    [a] = arrangements(nlp, text)
+    assert {"infrastructure", "it_support"} <= set(a["services"])
+
+
+def test_a_sentence_opening_with_the_shared_teams_continues_the_arrangement(nlp):
+    text = (
+        "Oxfordshire County Council and Cherwell District Council are to end their joint "
+        "working. The shared IT, HR and legal teams will be split up over the next year."
+    )
+    [a] = arrangements(nlp, text)
+    assert {"ict", "hr_payroll", "legal"} <= set(a["services"])
+
+
+def test_a_number_of_councils_gathered_from_scattered_mentions_means_the_arrangement(nlp):
+    text = (
+        "Inverclyde Council and West Dunbartonshire Council have agreed a joint roads service. "
+        "Glasgow City Council declined. East Dunbartonshire Council said it was disappointed. "
+        "The two remaining authorities said their partnership would succeed."
+    )
+    assert {frozenset(c) for c, _ in codes(nlp, text)} == {frozenset({"IVC", "WDU"})}
+    # named together in one sentence, the last two named are meant
+    text = (
+        "Inverclyde Council and West Dunbartonshire Council have agreed a joint roads service. "
+        "Glasgow City Council and East Dunbartonshire Council met on Monday. "
+        "The two councils said they would share a payroll team."
+    )
+    assert frozenset({"GLG", "EDU"}) in {frozenset(c) for c, _ in codes(nlp, text)}
+
+
+def test_a_sentence_about_the_arrangement_that_serves_more_councils_adds_them(nlp):
+    text = (
+        "Melton Borough Council buys its procurement from a unit hosted by Harborough District "
+        "Council. The unit also handles procurement for Rutland County Council and Oadby and "
+        "Wigston Borough Council."
+    )
+    sets = [c for c, _ in codes(nlp, text)]
+    assert {"MEL", "HAO", "RUT", "OAD"} in sets
+    # without a provider link the other councils are not served by it
+    text = (
+        "Melton Borough Council buys its procurement from a unit hosted by Harborough District "
+        "Council. The unit was praised by Rutland County Council."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MEL", "HAO"}]
+
+
+def test_two_clauses_that_each_share_are_two_arrangements(nlp):
+    text = (
+        "Angus Council and Dundee City Council share a roads service, while East Lothian "
+        "Council and West Lothian Council are exploring a joint procurement team."
+    )
+    got = {frozenset(a["councils"]): a for a in arrangements(nlp, text)}
+    assert set(got) == {frozenset({"ANS", "DND"}), frozenset({"ELN", "WLN"})}
+    assert got[frozenset({"ELN", "WLN"})]["services"] == ["procurement"]
+    assert got[frozenset({"ELN", "WLN"})]["status"] == "proposed"
+    assert got[frozenset({"ANS", "DND"})]["services"] == ["transport_highways"]

@@ -57,6 +57,17 @@ def predictions(gold):
 #: measured (BENCHMARKS.md). ``arrangements_linked`` scores only the gold arrangements whose
 #: councils were all linked, so a linker change moves it less.
 NEWS_FLOORS = {
+    # shared-service arrangements, written before the arrangement rules of its round were
+    # read; a dev set since
+    "news-arrangements.jsonl": {
+        ("money", "f1"): 0.98,
+        ("money", "role_accuracy"): 0.89,
+        ("money", "period_accuracy"): 0.98,
+        ("services", "f1"): 0.90,
+        ("arrangements", "f1"): 0.83,
+        ("arrangements_linked", "f1"): 0.87,
+        ("arr_services", "f1"): 0.84,
+    },
     "news-dev.jsonl": {
         ("money", "f1"): 0.99,
         ("money", "role_accuracy"): 0.94,
@@ -64,6 +75,7 @@ NEWS_FLOORS = {
         ("services", "f1"): 0.93,
         ("arrangements", "f1"): 0.78,
         ("arrangements_linked", "f1"): 0.88,
+        ("arr_services", "f1"): 0.85,
     },
     "news-heldout.jsonl": {
         ("money", "f1"): 0.99,
@@ -72,6 +84,7 @@ NEWS_FLOORS = {
         ("services", "f1"): 0.89,
         ("arrangements", "f1"): 0.60,
         ("arrangements_linked", "f1"): 0.78,
+        ("arr_services", "f1"): 0.84,
     },
 }
 
