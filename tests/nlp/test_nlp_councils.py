@@ -41,6 +41,10 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
             "Newcastle upon Tyne City Council and Newcastle-under-Lyme Borough Council",
             ["NET", "NEC"],
         ),
+        ("Herts County Council and Notts CC signed.", ["HRT", "NTT"]),
+        ("East Herts Council and LBRuT agreed.", ["EHE", "RIC"]),
+        ("Salford and Bolton will pilot a shared platform.", ["SLF", "BOL"]),
+        ("Ashford has been recruiting developers.", ["ASF"]),
     ],
 )
 def test_councils_named_as_organisations(nlp, text, expected):
@@ -71,6 +75,8 @@ def test_date_aware_linking(nlp):
     assert codes(nlp, text, "2015-03-01") == ["AYL", "BKM"]
     assert codes(nlp, "Somerset and Dorset councils share.", "2015-03-01") == ["SOM", "DOR"]
     assert codes(nlp, "Somerset and Dorset councils share.", None) == ["SMT", "DST"]
+    assert codes(nlp, "Bucks County Council and Wycombe agreed.", "2016-11-17") == ["BKM", "WYO"]
+    assert codes(nlp, "Bucks Council signed the deal.", "2022-01-01") == ["BUC"]
 
 
 def test_entities_carry_register_code(nlp):
