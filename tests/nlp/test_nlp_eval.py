@@ -55,24 +55,26 @@ def predictions(gold):
 #: The news-style sets, written apart from the rules (news-dev may be read, news-heldout only
 #: scored): floors for the facts of money, services and arrangements, just below the figures
 #: measured (BENCHMARKS.md). ``arrangements_linked`` scores only the gold arrangements whose
-#: councils were all linked, so a linker change moves it less.
+#: councils were all linked, so a linker change moves it less. news-blind was written before
+#: its rules were read and then used as a dev set for councils, money and services. Each set's
+#: floors are in the order of NEWS_MEASURES (None: no floor; news-dev and news-heldout have
+#: their council floors in test_nlp_news_gold_councils.py).
+NEWS_MEASURES = (
+    ("councils", "f1"),
+    ("money", "f1"),
+    ("money", "role_accuracy"),
+    ("money", "period_accuracy"),
+    ("services", "f1"),
+    ("arrangements", "f1"),
+    ("arrangements_linked", "f1"),
+)
 NEWS_FLOORS = {
-    "news-dev.jsonl": {
-        ("money", "f1"): 0.99,
-        ("money", "role_accuracy"): 0.94,
-        ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.93,
-        ("arrangements", "f1"): 0.78,
-        ("arrangements_linked", "f1"): 0.88,
-    },
-    "news-heldout.jsonl": {
-        ("money", "f1"): 0.99,
-        ("money", "role_accuracy"): 0.92,
-        ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.89,
-        ("arrangements", "f1"): 0.60,
-        ("arrangements_linked", "f1"): 0.78,
-    },
+    name: {m: floor for m, floor in zip(NEWS_MEASURES, floors, strict=True) if floor is not None}
+    for name, floors in {
+        "news-blind.jsonl": (0.97, 0.99, 0.85, 0.98, 0.89, 0.65, None),
+        "news-dev.jsonl": (None, 0.99, 0.94, 0.98, 0.93, 0.78, 0.88),
+        "news-heldout.jsonl": (None, 0.99, 0.92, 0.98, 0.89, 0.60, 0.78),
+    }.items()
 }
 
 
