@@ -45,6 +45,7 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
         ("East Herts Council and LBRuT agreed.", ["EHE", "RIC"]),
         ("Salford and Bolton will pilot a shared platform.", ["SLF", "BOL"]),
         ("Ashford has been recruiting developers.", ["ASF"]),
+        ("Babergh and Mid Suffolk have had a similar arrangement since 2011.", ["BAB", "MSU"]),
     ],
 )
 def test_councils_named_as_organisations(nlp, text, expected):
@@ -56,6 +57,7 @@ def test_councils_named_as_organisations(nlp, text, expected):
     [
         "The mayor of Camden, New Jersey, signed a deal with Camden County Council.",
         "Perth has awarded a contract to a local supplier.",
+        "Kent and Durham have had a wet winter.",
         "A Kent-based firm won work from councils in Kent.",
         "Citrix provided the example of three Kent councils.",
         "East Kent Services is a shared services provider.",
