@@ -8,7 +8,8 @@ the tokens around a coordinated group of names (:mod:`.coordination`):
 - a cue before it: "the London boroughs of", "the councils are", "involving", "the
   districts of" (lists), "a spokesperson for", "on behalf of", "led by" (any name);
 - a verb after it: "Havering and Newham have brought together ...", "Breckland said",
-  "Sefton signs ...", "South Holland and Breckland to end ...";
+  "Sefton signs ...", "South Holland and Breckland to end ...", and "have had" with a joint
+  noun ("Babergh and Mid Suffolk have had a similar arrangement");
 - a possessive with an organisation's noun: "Sefton's cabinet", "Kent's new app";
 - an apposition: "Medway, a separate unitary, ...", "Harrogate, which runs its own ...";
 - a comparison with its peers: "Unlike Adur, the other partners ...";
@@ -45,6 +46,7 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     "On At By To Of As If When While".split()
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
+_HAVE = frozenset({"have", "has", "had"})  # possession, after the auxiliaries: "have had a"
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 _RUN_GLUE = frozenset({"and", "&", "of", "for", "the", "-"})
@@ -153,6 +155,9 @@ class RoleCues:
         word = words[i]
         if not single and i > start and word.islower() and word.endswith(("ing", "ed")):
             return True  # "Denbighshire and Wrexham are watching"
+        if i > start and lower[i - 1] in _HAVE and lower[i] in _DETERMINERS:
+            if any(w in self.group_nouns for w in lower[i + 1 : i + 4]):
+                return True  # "Babergh and Mid Suffolk have had a similar arrangement"
         return lower[i] in (self.single_verbs if single else self.group_verbs | self.single_verbs)
 
     def possessive(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:

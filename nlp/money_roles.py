@@ -5,12 +5,15 @@ clause (:class:`~councilwatch.nlp.clauses.ClauseFinder`):
 
 1. the noun the amount modifies: "a £5m contract", "a £300k grant", "£2m of savings",
    "a £585m cut in government funding" (a relational noun such as "cut" or "share" passes
-   the role on to its complement);
+   the role on to its complement), or the funder it comes from ("£7.5m from Broadband
+   Delivery UK", a complement: a verb before the amount still comes first);
 2. the head that takes it in an of-phrase: "savings of £2m", "a cost of", "a penalty of",
-   "a deal worth", "budgeted at";
+   "a deal worth", "budgeted at"; a relational head passes the role on to the complement
+   after the amount ("cuts of £3.2m to the public health grant": ``funding``);
 3. the verb that takes it as object or complement: "saved £2m", "spent", "fined the council",
    "awarded" (``funding`` when the clause names a funder: "awarded £2m by the government");
-   a reduction of funding is ``funding`` ("its core funding was cut by £160m");
+   a reduction of funding is ``funding`` ("its core funding was cut by £160m"); with no verb
+   before it, the passive verb that takes the amount as subject ("£1.9m has been set aside");
 
 each of which is *strong*; then the nearest cue word of the clause (``money_cues.json``
 ``roles``), then a compound whose noun is no cue ("a £38m project": ``spend``, *weak*).
@@ -94,6 +97,9 @@ class RoleResolver:
         self.reduction = set(c["reduction_verbs"])
         self.funding_subjects = _phrase_map({"funding": c["funding_subjects"]})
         self.funding_sources = _phrase_map({"funding": c["funding_sources"]})
+        self.auxiliaries = sorted(
+            (tuple(p.split()) for p in c["passive_auxiliaries"]), key=len, reverse=True
+        )
         self.links = sorted((tuple(p.split()) for p in c["links"]), key=len, reverse=True)
         self.premods: dict[str, list[tuple[str, ...]]] = {}  # by last word, longest first
         for p in sorted((tuple(p.split()) for p in c["premodifiers"]), key=len, reverse=True):
@@ -130,13 +136,36 @@ class RoleResolver:
         core = self._strip_premods(left)
         head = self._of_head(core)
         if head is not None:
-            return head, "of"
+            role, relational = head
+            if relational and self._funding_complement(right):
+                return "funding", "of"  # "cuts of £3.2m to the public health grant"
+            return role, "of"
         verb = self._verb(core, left, right)
         if verb is not None and found and verb[1] and found[1] != WEAK:
             return found[:2]  # "could be worth £4m in net income": the complement says what
         if verb is not None:
             return verb[0], "verb"
+        passive = self._passive(right) if found is None else None
+        if passive is not None:
+            return passive, "verb"
         return found[:2] if found else None
+
+    def _funding_complement(self, right: list[str]) -> bool:
+        """Whether ``right`` opens with a complement naming funding: "to the public health
+        grant", "in core funding"."""
+        if not right or right[0] not in ("to", "in", "from", "of"):
+            return False
+        return _any_phrase(right[1:5], self.funding_subjects)
+
+    def _passive(self, right: list[str]) -> str | None:
+        """The role of the verb that takes the amount as its subject: "£1.9m has been set
+        aside", "£3m was saved" (an auxiliary, then the verb)."""
+        for aux in self.auxiliaries:
+            n = len(aux)
+            if tuple(right[:n]) == aux:
+                hit = _longest_at(right, n, self.verbs, self.longest)
+                return hit[1] if hit is not None else None
+        return None
 
     def _names_as_one(self, words: list[str]) -> list[str]:
         """Lower-cased words, each run of capitalised words that are no cue ("City of
@@ -188,6 +217,8 @@ class RoleResolver:
         rest = right[len(compound) :]
         relational = bool(compound) and compound[-1] in self.relational
         links = ("of", "in", "to", "from") if relational else ("of", "in")
+        if not compound and rest[:1] == ["from"] and _any_phrase(rest[1:6], self.funding_sources):
+            return "funding", "noun", False  # "£7.5m from Broadband Delivery UK"
         if (relational or not compound) and rest[:1] and rest[0] in links:
             for i in range(1, min(len(rest), 5)):
                 if rest[i] in self.stops and rest[i] not in ("the", "a", "an", "its", "their"):
@@ -213,13 +244,15 @@ class RoleResolver:
                     break
         return words
 
-    def _of_head(self, core: list[str]) -> str | None:
-        """ "savings of", "a deal worth", "budget is": the role of the head before the link."""
+    def _of_head(self, core: list[str]) -> tuple[str, bool] | None:
+        """ "savings of", "a deal worth", "budget is": the role of the head before the link,
+        and whether that head is a relational noun ("cuts of")."""
         for link in self.links:
             n = len(link)
             if n <= len(core) and tuple(core[-n:]) == link:
                 np = self._strip_premods(core[:-n])[-4:]
                 role = None
+                relational = False
                 for i in range(len(np)):
                     if np[i] in self.stops and np[i] not in ("in", "of"):
                         role = None  # "a cost of the move ... at": the head is past a stop
@@ -227,8 +260,9 @@ class RoleResolver:
                     hit = _longest_at(np, i, self.nouns, self.longest)
                     if hit is not None:
                         role = hit[1]
+                        relational = np[i + hit[0] - 1] in self.relational
                 if role is not None:
-                    return role
+                    return role, relational
                 return None
         return None
 

@@ -41,6 +41,11 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
             "Newcastle upon Tyne City Council and Newcastle-under-Lyme Borough Council",
             ["NET", "NEC"],
         ),
+        ("Herts County Council and Notts CC signed.", ["HRT", "NTT"]),
+        ("East Herts Council and LBRuT agreed.", ["EHE", "RIC"]),
+        ("Salford and Bolton will pilot a shared platform.", ["SLF", "BOL"]),
+        ("Ashford has been recruiting developers.", ["ASF"]),
+        ("Babergh and Mid Suffolk have had a similar arrangement since 2011.", ["BAB", "MSU"]),
     ],
 )
 def test_councils_named_as_organisations(nlp, text, expected):
@@ -52,6 +57,7 @@ def test_councils_named_as_organisations(nlp, text, expected):
     [
         "The mayor of Camden, New Jersey, signed a deal with Camden County Council.",
         "Perth has awarded a contract to a local supplier.",
+        "Kent and Durham have had a wet winter.",
         "A Kent-based firm won work from councils in Kent.",
         "Citrix provided the example of three Kent councils.",
         "East Kent Services is a shared services provider.",
@@ -71,6 +77,8 @@ def test_date_aware_linking(nlp):
     assert codes(nlp, text, "2015-03-01") == ["AYL", "BKM"]
     assert codes(nlp, "Somerset and Dorset councils share.", "2015-03-01") == ["SOM", "DOR"]
     assert codes(nlp, "Somerset and Dorset councils share.", None) == ["SMT", "DST"]
+    assert codes(nlp, "Bucks County Council and Wycombe agreed.", "2016-11-17") == ["BKM", "WYO"]
+    assert codes(nlp, "Bucks Council signed the deal.", "2022-01-01") == ["BUC"]
 
 
 def test_entities_carry_register_code(nlp):

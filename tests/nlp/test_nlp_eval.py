@@ -55,8 +55,17 @@ def predictions(gold):
 #: The news-style sets, written apart from the rules (news-dev may be read, news-heldout only
 #: scored): floors for the facts of money, services and arrangements, just below the figures
 #: measured (BENCHMARKS.md). ``arrangements_linked`` scores only the gold arrangements whose
-#: councils were all linked, so a linker change moves it less.
+#: councils were all linked, so a linker change moves it less. news-blind was written before
+#: its rules were read and then used as a dev set for councils, money and services.
 NEWS_FLOORS = {
+    "news-blind.jsonl": {
+        ("councils", "f1"): 0.97,
+        ("money", "f1"): 0.99,
+        ("money", "role_accuracy"): 0.85,
+        ("money", "period_accuracy"): 0.98,
+        ("services", "f1"): 0.89,
+        ("arrangements", "f1"): 0.65,
+    },
     # shared-service arrangements, written before the arrangement rules of its round were
     # read; a dev set since
     "news-arrangements.jsonl": {

@@ -70,6 +70,11 @@ def test_seed_sentences_period_years_role(nlp):
         ("The scheme costs £250,000 per annum.", "spend", "year"),
         ("The council received a £1m grant.", "funding", "total"),
         ("It has annual savings of £1.5m.", "saving", "year"),
+        ("A further £1.9m has been set aside for next year.", "spend", "total"),
+        ("The roll-out used £7.5m from Broadband Delivery UK.", "funding", "total"),
+        ("The council saved £2m from the department's budget.", "saving", "total"),
+        ("The team survived cuts of £3.2m to the public health grant.", "funding", "total"),
+        ("The team survived cuts of £3.2m to its own staff.", "saving", "total"),
     ],
 )
 def test_roles_and_periods(nlp, text, role, period):

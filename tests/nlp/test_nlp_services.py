@@ -35,6 +35,11 @@ def ids(nlp, text: str) -> set[str]:
          {"revenues_benefits", "hr_payroll", "legal", "audit"}),
         ("waste collection, planning applications, libraries and public health",
          {"waste_environment", "planning", "leisure_culture", "public_health"}),
+        ("Its revenues, benefits and customer services are based in Dorchester.",
+         {"revenues_benefits", "customer_services"}),
+        ("Staff are rebuilding its computer systems after the attack.", {"ict"}),
+        ("Homes and benefits payments were disrupted.", {"revenues_benefits"}),
+        ("The Northern Ireland Housing Executive was not involved.", set()),
     ],
 )  # fmt: skip
 def test_services(nlp, text, expected):
@@ -47,6 +52,7 @@ def test_services(nlp, text, expected):
         "Councils are sharing services with their fellow authorities.",
         "It is no secret that it was a waste of money.",
         "They are planning to deliver enhanced frontline services.",
+        "The benefits of sharing outweigh the costs.",
     ],
 )
 def test_generic_words_are_not_services(nlp, text):
