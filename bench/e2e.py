@@ -34,6 +34,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -41,7 +42,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -270,33 +271,117 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+#: A process's busy share of a poll interval under which it counts as idle in it.
+IDLE_SHARE = 0.2
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (``/proc/PID/stat``), None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
+
+
+def _role(pid: int, root: int) -> str:
+    """``main`` (the stage's own process), ``worker`` (a spawned pool process) or
+    ``helper`` (multiprocessing's resource tracker and the like)."""
+    if pid == root:
+        return "main"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            argv = cmdline.read()
+    except OSError:
+        return "helper"
+    return "worker" if b"spawn_main" in argv else "helper"
+
+
 class TreeMemory(threading.Thread):
-    """Polls the peak RSS of a process and all its descendants (workers included) every
-    0.2 s; ``total_kb()`` is the sum of each process's peak (the stage's memory bill)."""
+    """Polls the peak RSS and the CPU seconds of a process and all its descendants
+    (workers included) every 0.2 s. ``total_kb()`` is the sum of each process's peak (the
+    stage's memory bill); ``cpu()`` each process's CPU seconds and its busy share of the
+    intervals, and how often the workers sat idle while the main process was busy (and the
+    reverse): load-independent figures, unlike the wall time."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peaks, self.stopped = pid, {}, threading.Event()
+        self.cpu_s: dict[int, float] = {}
+        self.roles: dict[int, str] = {}
+        self.intervals: list[dict[int, float]] = []  # per interval: busy share per pid
 
     def run(self) -> None:
+        last = time.perf_counter()
         while not self.stopped.wait(0.2):
+            now = time.perf_counter()
+            busy: dict[int, float] = {}
             pending = [self.pid]
             while pending:
                 pid = pending.pop()
                 self.peaks[pid] = max(self.peaks.get(pid, 0), _peak_rss_kb(pid))
+                seconds = cpu_seconds(pid)
+                if seconds is not None:
+                    if pid not in self.roles:
+                        self.roles[pid] = _role(pid, self.pid)
+                    busy[pid] = (seconds - self.cpu_s.get(pid, 0.0)) / (now - last)
+                    self.cpu_s[pid] = seconds
                 pending.extend(_children(pid))
+            self.intervals.append(busy)
+            last = now
 
     def total_kb(self) -> int:
         self.stopped.set()
         self.join()
         return sum(self.peaks.values())
 
+    def cpu(self) -> dict:
+        """CPU seconds by role (``main``, ``workers`` summed, each worker), and the share
+        of the poll intervals (``IDLE_SHARE``: under 20 % of a core is idle, over 80 % busy)
+        in which every worker was idle while the main process was busy (``workers_idle``),
+        the main process idle while a worker was busy (``main_idle``), all busy
+        (``all_busy``)."""
+        workers = sorted(p for p, role in self.roles.items() if role == "worker")
+        figures: dict = {
+            "main_cpu_s": round(self.cpu_s.get(self.pid, 0.0), 2),
+            "workers_cpu_s": [round(self.cpu_s[p], 2) for p in workers],
+        }
+        spans = [b for b in self.intervals if self.pid in b and any(p in b for p in workers)]
+        if spans:
 
-def run_stage(name: str, argv: list[str], logs: Path) -> dict:
+            def share(test: Callable[[dict], bool]) -> float:
+                return round(sum(1 for b in spans if test(b)) / len(spans), 3)
+
+            def busy(b: dict, pid: int) -> bool:
+                return b.get(pid, 0.0) >= 1 - IDLE_SHARE
+
+            def idle(b: dict, pid: int) -> bool:
+                return b.get(pid, 0.0) < IDLE_SHARE
+
+            figures.update(
+                main_busy=round(sum(b[self.pid] for b in spans) / len(spans), 3),
+                workers_busy=[
+                    round(sum(b.get(p, 0.0) for b in spans) / len(spans), 3) for p in workers
+                ],
+                workers_idle=share(
+                    lambda b: busy(b, self.pid) and all(idle(b, p) for p in workers)
+                ),
+                main_idle=share(lambda b: idle(b, self.pid) and any(busy(b, p) for p in workers)),
+                all_busy=share(lambda b: all(busy(b, p) for p in [self.pid, *workers])),
+                intervals=len(spans),
+            )
+        return figures
+
+
+def run_stage(name: str, argv: list[str], logs: Path, site_pid: int | None = None) -> dict:
     """Run one stage as a subprocess; return its wall time, peak RSS (its own, and summed
-    over it and every process it started), exit code, output."""
+    over it and every process it started), CPU seconds per process (and the sample-site
+    server's over the stage, given its ``site_pid``), exit code, output."""
     out, err = logs / f"{name}.out", logs / f"{name}.log"
     load = os.getloadavg()[0]
+    site_before = cpu_seconds(site_pid) if site_pid else None
     start = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
@@ -317,7 +402,10 @@ def run_stage(name: str, argv: list[str], logs: Path) -> dict:
         "exit": proc.returncode,
         "load_before": round(load, 2),
         "load_after": round(os.getloadavg()[0], 2),
+        **memory.cpu(),
     }
+    if site_before is not None:
+        result["site_cpu_s"] = round((cpu_seconds(site_pid) or site_before) - site_before, 2)
     last = text.strip().splitlines()[-1:] if text.strip() else []
     if last and last[0].startswith("{"):
         result.update(json.loads(last[0]))
@@ -378,6 +466,16 @@ def crawl_argv(db: Path, base_url: str, extract: bool, extract_processes: int = 
     ]  # fmt: skip
 
 
+POOL_STAT = re.compile(r"'councilwatch/page_pool/(\w+)': ([\d.]+)")
+
+
+def pool_figures(log: Path) -> dict:
+    """The page pool's figures (``councilwatch/page_pool/...``) from a crawl's stats dump:
+    batches, pages, and the seconds its workers were starved or saturated."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return {name: float(value) for name, value in POOL_STAT.findall(text)}
+
+
 def median_stage(runs: list[dict]) -> dict:
     """The run with the median wall time (all runs' times kept under ``runs_s``)."""
     ordered = sorted(runs, key=lambda r: r.get("seconds", r["wall_s"]))
@@ -386,12 +484,16 @@ def median_stage(runs: list[dict]) -> dict:
     return chosen
 
 
-def overlap_stages(work: Path, base_url: str, workers: int, logs: Path) -> dict:
+def overlap_stages(
+    work: Path, base_url: str, workers: int, logs: Path, site_pid: int | None = None
+) -> dict:
     """Crawling, extraction, NLP and storage overlapped: ``councilwatch crawl`` with page
     extraction and NLP in ``workers`` worker processes, then ``councilwatch process`` (what
     the workers left: nothing, unless the NLP stage failed on an article)."""
     db = work / "workers.db"
-    crawl = run_stage("crawl_workers", crawl_argv(db, base_url, True, workers), logs)
+    argv = [*crawl_argv(db, base_url, True, workers), "-s", "LOG_LEVEL=INFO"]  # stats dump
+    crawl = run_stage("crawl_workers", argv, logs, site_pid=site_pid)
+    crawl["pool"] = pool_figures(logs / "crawl_workers.log")
     process = [sys.executable, "-m", "councilwatch", "process", "--db", str(db)]
     after = run_stage("process_after_workers", process, logs)
     conn = sqlite3.connect(db)
@@ -429,9 +531,12 @@ def overlap_benchmark(articles: int, seed: int, repeats: int, workers: int) -> d
         urls = article_urls(base_url)
         (work / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
         bare = [sys.executable, str(BENCH / "bare_spider.py"), str(work / "urls.txt")]
-        floor = median_stage([run_stage(f"fetch_floor{i}", bare, logs) for i in range(repeats)])
+        floor = median_stage(
+            [run_stage(f"fetch_floor{i}", bare, logs, site.pid) for i in range(repeats)]
+        )
         floor["items"] = floor.get("responses", 1) - 1
-        stages = {"fetch_floor": floor, **overlap_stages(work, base_url, workers, logs)}
+        overlap = overlap_stages(work, base_url, workers, logs, site.pid)
+        stages = {"fetch_floor": floor, **overlap}
     finally:
         site.terminate()
         site.wait()
@@ -467,17 +572,18 @@ def benchmark(
         bare = [sys.executable, str(BENCH / "bare_spider.py"), str(work / "urls.txt")]
         floor, fetch = [], []
         for i in range(repeats):
-            floor.append(run_stage(f"fetch_floor{i}", bare, logs))
+            floor.append(run_stage(f"fetch_floor{i}", bare, logs, site.pid))
             fetch_db = work / f"fetch{i}.db"
-            fetch.append(run_stage(f"fetch{i}", crawl_argv(fetch_db, base_url, False), logs))
+            fetch_argv = crawl_argv(fetch_db, base_url, False)
+            fetch.append(run_stage(f"fetch{i}", fetch_argv, logs, site.pid))
             fetch_db.unlink(missing_ok=True)
         stages["fetch_floor"] = median_stage(floor)
         stages["fetch_floor"]["items"] = stages["fetch_floor"].get("responses", 1) - 1
         stages["fetch"] = median_stage(fetch)
         stages["fetch"]["items"] = len(urls)
-        stages["crawl"] = run_stage("crawl", crawl_argv(db, base_url, True), logs)
+        stages["crawl"] = run_stage("crawl", crawl_argv(db, base_url, True), logs, site.pid)
         if extract_processes:
-            stages.update(overlap_stages(work, base_url, extract_processes, logs))
+            stages.update(overlap_stages(work, base_url, extract_processes, logs, site.pid))
     finally:
         site.terminate()
         site.wait()
@@ -623,13 +729,46 @@ def _overlap_lines(result: dict) -> list[str]:
     stages, ratio = result["stages"], result["ratios"]
     e2e = stages["e2e"]
     return [
+        *_cpu_lines(stages),
         f"end to end: {e2e['items']:,} articles in {e2e['wall_s']:.1f}s with "
         f"{e2e['workers']} workers = {rate(e2e):.1f} articles/s; "
         f"{ratio['e2e']:.2f}x the bare-Scrapy floor ({rate(stages['fetch_floor']):.1f} pages/s; "
         f"target >= {E2E_TARGET}); all processes' peak RSS summed {e2e['tree_rss_mb']:.0f} MB "
         f"(target <= {TREE_RSS_TARGET_MB}); articles with facts after the crawl "
-        f"{stages['crawl_workers']['analysed']:,}"
+        f"{stages['crawl_workers']['analysed']:,}",
     ]
+
+
+def _cpu_lines(stages: dict) -> list[str]:
+    """CPU milliseconds per article of each process of the crawls (load-independent), and
+    how the overlapped crawl's processes waited for each other."""
+    lines = []
+    for key in ("fetch_floor", "fetch", "crawl", "crawl_workers"):
+        s = stages.get(key)
+        if not s or "main_cpu_s" not in s:
+            continue
+        per = 1000 / max(s["items"], 1)
+        workers = s.get("workers_cpu_s", [])
+        site = f", site server {s['site_cpu_s'] * per:.2f}" if "site_cpu_s" in s else ""
+        shown = f", workers {' + '.join(f'{w * per:.2f}' for w in workers)}" if workers else ""
+        lines.append(f"CPU ms/article, {key}: main {s['main_cpu_s'] * per:.2f}{shown}{site}")
+    crawl = stages.get("crawl_workers", {})
+    if "intervals" in crawl:
+        lines.append(
+            f"crawl_workers, share of {crawl['intervals']} 0.2 s intervals: workers all idle "
+            f"while the crawl process busy {crawl['workers_idle']:.0%}, crawl process idle "
+            f"while a worker busy {crawl['main_idle']:.0%}, all busy {crawl['all_busy']:.0%}; "
+            f"mean busy: crawl process {crawl['main_busy']:.0%}, workers "
+            + ", ".join(f"{w:.0%}" for w in crawl["workers_busy"])
+        )
+    pool = crawl.get("pool")
+    if pool:
+        lines.append(
+            f"page pool: {pool['pages']:,.0f} pages in {pool['batches']:,.0f} batches (largest "
+            f"{pool['largest_batch']:.0f}); no batch at a worker {pool['starved_s']:.1f}s, every "
+            f"worker busy with pages waiting {pool['saturated_s']:.1f}s"
+        )
+    return lines
 
 
 def _overlap_table(result: dict) -> str:

@@ -14,6 +14,11 @@ and Scrapy's own limit on responses in the item pipelines bounds what waits.
 Settings: ``COUNCILWATCH_EXTRACT_PROCESSES`` (workers), ``COUNCILWATCH_PAGE_BATCH`` (most
 pages per batch, default 16), ``COUNCILWATCH_CRAWL_NLP`` (run the NLP stage in the workers,
 default True).
+
+What the pool saw goes to the crawl's stats under ``councilwatch/page_pool/``: batches and
+pages sent, the largest batch, and the seconds (from the first page to the last result) in
+which no batch was at a worker (``starved_s``: the crawl process was not feeding them) and
+in which every worker was busy with pages left waiting (``saturated_s``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -46,6 +52,8 @@ class PagePool:
         self.waiting: list[tuple[Page, asyncio.Future]] = []
         self.in_flight = 0
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.figures = PoolFigures()
+        self.stats: Any = None  # the crawl's stats collector, when built from a crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PagePool:
@@ -61,11 +69,13 @@ class PagePool:
 
             with closing(connect(settings["COUNCILWATCH_DB"])) as conn:
                 load_reference_data(conn)
-        return cls(
+        pool = cls(
             settings.getint("COUNCILWATCH_EXTRACT_PROCESSES", 1),
             settings.getint("COUNCILWATCH_PAGE_BATCH", DEFAULT_BATCH),
             nlp,
         )
+        pool.stats = crawler.stats
+        return pool
 
     async def analyse_page(
         self, body: bytes, url: str, content_type: str | None
@@ -75,6 +85,7 @@ class PagePool:
         future = self.loop.create_future()
         self.waiting.append((Page(url, body, content_type), future))
         self._send()
+        self.figures.state(self.in_flight, self.processes, bool(self.waiting))
         return await future
 
     def _send(self) -> None:
@@ -88,6 +99,7 @@ class PagePool:
                 self.waiting[self.batch_size :],
             )
             self.in_flight += 1
+            self.figures.sent(len(batch))
             done = self._pool().submit(self.analyse, [page for page, _ in batch])
             done.add_done_callback(functools.partial(self._finished, batch))
 
@@ -118,6 +130,15 @@ class PagePool:
                 if not future.done():
                     future.set_result(result)
         self._send()
+        self.figures.state(self.in_flight, self.processes, bool(self.waiting))
+        self._record()
+
+    def _record(self) -> None:
+        """Put the figures in the crawl's stats (after every batch, so a run's saved stats
+        have them however the crawl ends)."""
+        if self.stats is not None:
+            for name, value in self.figures.as_stats().items():
+                self.stats.set_value(f"councilwatch/page_pool/{name}", value)
 
     def shutdown(self, cancel_futures: bool = True) -> None:
         """Stop the workers (the spider calls this when it closes)."""
@@ -127,3 +148,55 @@ class PagePool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=cancel_futures)
             self.executor = None
+
+
+class PoolFigures:
+    """How a pool's workers were fed: batches, pages, and the time spent with no batch at a
+    worker (starved) or with every worker busy and pages waiting (saturated).
+
+    >>> figures = PoolFigures(clock=iter([0.0, 1.0, 3.0, 3.5]).__next__)
+    >>> figures.sent(3)
+    >>> figures.state(1, 2, False)  # t=0: one worker busy
+    >>> figures.state(0, 2, False)  # t=1: none: starved from here
+    >>> figures.state(2, 2, True)  # t=3: both busy, pages waiting: saturated from here
+    >>> figures.state(0, 2, False)  # t=3.5
+    >>> figures.as_stats()
+    {'batches': 1, 'pages': 3, 'largest_batch': 3, 'starved_s': 2.0, 'saturated_s': 0.5}
+    """
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self.clock = clock
+        self.batches = self.pages = self.largest = 0
+        self.starved = self.saturated = 0.0
+        self.since: float | None = None
+        self.current = ""
+
+    def sent(self, pages: int) -> None:
+        self.batches += 1
+        self.pages += pages
+        self.largest = max(self.largest, pages)
+
+    def state(self, in_flight: int, processes: int, waiting: bool) -> None:
+        """Note the pool's state after a change (a page came, a batch came back)."""
+        now = self.clock()
+        if self.since is not None:
+            if self.current == "starved":
+                self.starved += now - self.since
+            elif self.current == "saturated":
+                self.saturated += now - self.since
+        self.since = now
+        if in_flight == 0:
+            self.current = "starved"
+        elif in_flight >= processes and waiting:
+            self.current = "saturated"
+        else:
+            self.current = ""
+
+    def as_stats(self) -> dict[str, Any]:
+        return {
+            "batches": self.batches,
+            "pages": self.pages,
+            "largest_batch": self.largest,
+            "starved_s": round(self.starved, 2),
+            "saturated_s": round(self.saturated, 2),
+        }

@@ -38,7 +38,7 @@ from councilwatch.db.nlp_queue import (
     pending_batches,
     start_process_run,
 )
-from councilwatch.db.store import record_error, replace_facts
+from councilwatch.db.store import record_error, replace_facts_many
 from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
 from councilwatch.nlp.language import bounded_vocabulary, build_pipeline
 from councilwatch.worker_pool import ordered_results
@@ -138,13 +138,14 @@ def write_facts(
 ) -> None:
     """Replace the facts of a batch's articles in one transaction that also notes the batch
     done in ``process_runs``; articles the NLP stage failed on are recorded instead."""
-    failures = []
+    failures, analysed = [], []
+    for (article_id, _, _), record in zip(batch, facts, strict=True):
+        if "error" in record:
+            failures.append((article_id, record["error"]))
+        else:
+            analysed.append((article_id, record, NLP_VERSION))
     with conn:
-        for (article_id, _, _), record in zip(batch, facts, strict=True):
-            if "error" in record:
-                failures.append((article_id, record["error"]))
-                continue
-            replace_facts(conn, article_id, record, NLP_VERSION)
+        replace_facts_many(conn, analysed)
         note_batch_done(conn, run_id, batch[-1][0], len(batch))
     for article_id, reason in failures:
         _record_failure(conn, article_id, reason)

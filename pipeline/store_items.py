@@ -164,8 +164,9 @@ def store_facts(conn: sqlite3.Connection, items: list[dict]) -> None:
         return
     try:
         with conn:
-            for item in analysed:
-                store.replace_facts(conn, item["article_id"], item["facts"], item["nlp_version"])
+            store.replace_facts_many(
+                conn, [(i["article_id"], i["facts"], i["nlp_version"]) for i in analysed]
+            )
     except sqlite3.Error:
         return
 

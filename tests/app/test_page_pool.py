@@ -4,6 +4,8 @@ in-process extraction followed by ``councilwatch process``."""
 
 from __future__ import annotations
 
+import json
+
 from ..conftest import FAST_CRAWL, query, run_cli
 from ..localsite import serve_pages
 from ..pipeline.test_crawl import BODY_A, BODY_B, article_page, rss
@@ -44,3 +46,9 @@ def test_a_crawl_with_page_workers_stores_articles_with_their_facts(tmp_path):
     assert len(facts(overlapped)["councils"]) >= ARTICLES
     (stats,) = query(overlapped, "SELECT stats FROM crawl_runs")[0]
     assert '"councilwatch/extracted_in_workers": 12' in stats
+    figures = {
+        k.rsplit("/", 1)[1]: v for k, v in json.loads(stats)["scrapy"].items() if "pool" in k
+    }
+    assert figures["pages"] == ARTICLES  # every page went through a batch of at most 4
+    assert ARTICLES / 4 <= figures["batches"] <= ARTICLES and figures["largest_batch"] <= 4
+    assert figures["starved_s"] >= 0 and figures["saturated_s"] >= 0

@@ -142,6 +142,38 @@ def test_replace_facts_is_idempotent(conn):
     }
 
 
+def _fact_rows(conn) -> dict[str, list[tuple]]:
+    tables = ("council_mentions", "money_mentions", "arrangements", "arrangement_councils")
+    rows = {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
+    rows["counts"] = [tuple(r) for r in conn.execute("SELECT * FROM council_counts ORDER BY 1")]
+    rows["articles"] = [tuple(r) for r in conn.execute("SELECT id, nlp_version FROM articles")]
+    return rows
+
+
+def test_a_batch_of_facts_gives_the_rows_of_one_article_at_a_time(conn, tmp_path):
+    islington = {**FACTS, "councils": [{**FACTS["councils"][0], "code": "ISL"}] * 2}
+    one_by_one = connect(tmp_path / "other.db")
+    councils = [
+        dict(r) for r in conn.execute("SELECT code, official_name, nice_name FROM councils")
+    ]
+    store.load_reference_rows(one_by_one, "councils", councils, key="code")
+    for db in (conn, one_by_one):
+        for n in range(3):
+            url = f"https://example.org/{n}"
+            store.store_article(db, article(url=url, canonical_url=url, body=f"Story {n}."))
+    batch = [(1, FACTS, "v1"), (2, islington, "v1"), (3, {}, "v2")]
+    with conn:
+        store.replace_facts_many(conn, batch)
+    for article_id, facts, version in batch:
+        with one_by_one:
+            store.replace_facts(one_by_one, article_id, facts, version)
+    rows = _fact_rows(conn)
+    assert rows == _fact_rows(one_by_one)  # ids included
+    assert rows["articles"] == [(1, "v1"), (2, "v1"), (3, "v2")]
+    assert len(rows["council_mentions"]) == 3 and len(rows["arrangement_councils"]) == 4
+    assert sorted(r[:3] for r in rows["counts"]) == [("CMD", 1, 1), ("ISL", 1, 2)]
+
+
 def test_a_failing_fact_batch_leaves_nothing_half_written(conn):
     _, article_id = store.store_article(conn, article())
     bad = {**FACTS, "councils": [{**FACTS["councils"][0], "code": "NOPE"}]}  # unknown code
