@@ -26,6 +26,7 @@ Usage (from the repo root):
     .venv/bin/python bench/e2e.py --compare bench/results/e2e-10000-*.json \\
         bench/results/e2e-50000-*.json                      # linearity of two runs
     .venv/bin/python bench/e2e.py --show bench/results/e2e-10000-*.json  # table again
+    .venv/bin/python bench/e2e.py --articles 50000 --overlap-only --store  # + the store pair
 """
 
 from __future__ import annotations
@@ -484,12 +485,41 @@ def median_stage(runs: list[dict]) -> dict:
     return chosen
 
 
+STORE_RUNS = {"store_floor": ["store_floor"], "store": ["store", "0"], "store1": ["store", "1"]}
+
+
+def store_pairs(
+    db: Path, work: Path, logs: Path, repeats: int, names: tuple[str, ...] = tuple(STORE_RUNS)
+) -> dict:
+    """The store stage and its floor (``names`` of :data:`STORE_RUNS`), each ``repeats``
+    times, fed the articles and raw pages of the crawled database ``db``; medians."""
+    me = [sys.executable, str(Path(__file__).resolve()), "worker"]
+    stages = {}
+    for name in names:
+        argv, runs = STORE_RUNS[name], []
+        for i in range(repeats):
+            target = work / f"{name}{i}.db"
+            args = [argv[0], str(db), str(target), *argv[1:]]
+            runs.append(run_stage(f"{name}{i}", [*me, *args], logs))
+            runs[-1]["db_mb"] = db_size_mb(target)
+            for f in target.parent.glob(f"{target.name}*"):
+                f.unlink()
+        stages[name] = median_stage(runs)
+    return stages
+
+
 def overlap_stages(
-    work: Path, base_url: str, workers: int, logs: Path, site_pid: int | None = None
+    work: Path,
+    base_url: str,
+    workers: int,
+    logs: Path,
+    site_pid: int | None = None,
+    store_repeats: int = 0,
 ) -> dict:
     """Crawling, extraction, NLP and storage overlapped: ``councilwatch crawl`` with page
     extraction and NLP in ``workers`` worker processes, then ``councilwatch process`` (what
-    the workers left: nothing, unless the NLP stage failed on an article)."""
+    the workers left: nothing, unless the NLP stage failed on an article); with
+    ``store_repeats``, also the store pair over the articles that crawl stored."""
     db = work / "workers.db"
     argv = [*crawl_argv(db, base_url, True, workers), "-s", "LOG_LEVEL=INFO"]  # stats dump
     crawl = run_stage("crawl_workers", argv, logs, site_pid=site_pid)
@@ -505,6 +535,7 @@ def overlap_stages(
     conn.close()
     crawl.update(items=stored, analysed=facts, errors=errors, db_mb=db_size_mb(db))
     after["items"] = stored
+    pairs = store_pairs(db, work, logs, store_repeats, ("store_floor", "store"))
     for f in work.glob("workers.db*"):
         f.unlink()
     wall = crawl["wall_s"] + after["wall_s"]
@@ -516,12 +547,16 @@ def overlap_stages(
         "peak_rss_mb": max(crawl["peak_rss_mb"], after["peak_rss_mb"]),
         "load_before": crawl["load_before"],
     }
-    return {"crawl_workers": crawl, "process_after_workers": after, "e2e": e2e}
+    stages = {"crawl_workers": crawl, "process_after_workers": after, "e2e": e2e}
+    return {**stages, **(pairs if store_repeats else {})}
 
 
-def overlap_benchmark(articles: int, seed: int, repeats: int, workers: int) -> dict:
+def overlap_benchmark(
+    articles: int, seed: int, repeats: int, workers: int, store: bool = False
+) -> dict:
     """The end-to-end figures alone: the bare-Scrapy floor (``repeats`` runs) and the
-    overlapped crawl + process, on the same site in the same run."""
+    overlapped crawl + process, on the same site in the same run; with ``store``, also the
+    store pair (``repeats`` runs each) over what that crawl stored."""
     work = Path(tempfile.mkdtemp(prefix=f"e2e-{articles}-"))
     logs = work / "logs"
     logs.mkdir()
@@ -535,7 +570,9 @@ def overlap_benchmark(articles: int, seed: int, repeats: int, workers: int) -> d
             [run_stage(f"fetch_floor{i}", bare, logs, site.pid) for i in range(repeats)]
         )
         floor["items"] = floor.get("responses", 1) - 1
-        overlap = overlap_stages(work, base_url, workers, logs, site.pid)
+        overlap = overlap_stages(
+            work, base_url, workers, logs, site.pid, store_repeats=repeats if store else 0
+        )
         stages = {"fetch_floor": floor, **overlap}
     finally:
         site.terminate()
@@ -597,17 +634,7 @@ def benchmark(
         stages[name] = median_stage(
             [run_stage(f"{name}{i}", [*me, name, *args], logs) for i in range(repeats)]
         )
-    store_runs = {"store_floor": ["store_floor"], "store": ["store", "0"], "store1": ["store", "1"]}
-    for name, argv in store_runs.items():
-        runs = []
-        for i in range(repeats):
-            target = work / f"{name}{i}.db"
-            args = [argv[0], str(db), str(target), *argv[1:]]
-            runs.append(run_stage(f"{name}{i}", [*me, *args], logs))
-            runs[-1]["db_mb"] = db_size_mb(target)
-            for f in target.parent.glob(f"{target.name}*"):
-                f.unlink()
-        stages[name] = median_stage(runs)
+    stages.update(store_pairs(db, work, logs, repeats))
     process = [sys.executable, "-m", "councilwatch", "process", "--db", str(db)]
     stages["process"] = run_stage("process", [*process, "--processes", str(processes)], logs)
     stages["process"]["items"] = stored
@@ -645,6 +672,8 @@ def ratios(stages: dict) -> dict:
     overlap = {}
     if "e2e" in stages:
         overlap["e2e"] = round(rate(stages["e2e"]) / rate(stages["fetch_floor"]), 2)
+    if "store" in stages:
+        overlap["store"] = round(rate(stages["store"]) / rate(stages["store_floor"]), 2)
     if "tokenize" not in stages:  # --overlap-only
         return overlap
     process_wps = stages["tokenize"]["words"] / stages["process"]["wall_s"]
@@ -784,6 +813,14 @@ def _overlap_table(result: dict) -> str:
             f"{key:<22} {s['items']:>7,} {s['wall_s']:>8.1f} {rate(s):>8.1f} "
             f"{s['peak_rss_mb']:>7.0f} {s['tree_rss_mb']:>8.0f} {s['load_before']:>5.1f}"
         )
+    if "store" in stages:
+        floor, ours = stages["store_floor"], stages["store"]
+        lines.append(
+            f"store: the store pipeline {rate(ours):,.0f} articles/s, executemany "
+            f"{rate(floor):,.0f}, ratio {result['ratios']['store']:.2f} (medians of "
+            f"{result['repeats']}, over the {ours['items']:,} articles the crawl stored; "
+            f"target >= {TARGETS['store']})"
+        )
     return "\n".join(lines + _overlap_lines(result))
 
 
@@ -832,6 +869,11 @@ def main() -> None:
         action="store_true",
         help="only the bare-Scrapy floor and the overlapped crawl + process",
     )
+    parser.add_argument(
+        "--store",
+        action="store_true",
+        help="with --overlap-only: also the store pair over the articles that crawl stored",
+    )
     parser.add_argument("--compare", nargs="+", type=Path, help="result files: linearity")
     parser.add_argument("--show", type=Path, help="print the table of a result file")
     args = parser.parse_args()
@@ -845,7 +887,7 @@ def main() -> None:
         return
     if args.overlap_only:
         result = overlap_benchmark(
-            args.articles, args.seed, args.repeats, args.extract_processes or 2
+            args.articles, args.seed, args.repeats, args.extract_processes or 2, args.store
         )
         result["ratios"] = ratios(result["stages"])
     else:
