@@ -53,6 +53,7 @@ class ArrangementExtractor:
         self.with_words = set(cues["with_words"])
         self.negation = WordPhrases(cues["negations"])
         self.county_ref = re.compile(r"\bthe county(?: council)?\b(?!\s+[A-Z])")
+        self.county_listed = re.compile(r"\bthe county council and\b")
         self.counties = {
             c["code"] for c in load_councils(where)
             if c["type"] == "County" or "County Council" in (c["official_name"] or "")
@@ -128,8 +129,9 @@ class ArrangementExtractor:
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
             if joins:  # "Brighton and Hove City Council will join next year"
                 codes = list(dict.fromkeys(results[-1]["councils"] + codes))
-            if len(codes) == 1 and counties:  # "a waste partnership with the county"
-                codes = self._the_county(ix, k, codes, counties) or codes
+            if codes and counties:  # "a waste partnership with the county", "on behalf of
+                # the county council and the four district councils - A, B, C and D -"
+                codes = self._the_county(ix, k, codes, counties, len(codes) > 1) or codes
             if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
                 codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
@@ -247,14 +249,18 @@ class ArrangementExtractor:
         known = [a["councils"] for a in results if len(a["councils"]) == n]
         return list(known[-1]) if known else back
 
-    def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
-        """ "the county (council)" in a sentence naming one council: the one county council
-        the document links, when there is one and it is not that council."""
+    def _the_county(
+        self, ix: DocIndex, k: int, codes: list[str], counties: list[str], listed: bool
+    ) -> list[str]:
+        """ "the county (council)" in a sentence naming one council (or, ``listed``, several,
+        with the county council joined to them: "the county council and the districts"): the
+        one county council the document links, when there is one and it is not one of them."""
         others = [c for c in counties if c not in codes]
         if len(others) != 1:
             return []
         text = ix.sent_text(k)
-        if self.county_ref.search(text) is None or self.negation.search(text) is not None:
+        ref = (self.county_listed if listed else self.county_ref).search(text)
+        if ref is None or self.negation.search(text) is not None:
             return []  # "Oxford City Council, which is not part of the partnership, ..."
         return codes + others
 

@@ -321,9 +321,10 @@ class CouncilLinker:
                 )
         if role and any(words[c.end - 1] == "City" for c in places):
             role = not cues.sporting(lower, (sent_start, sent_end))  # "Hull City" the club
+        dashed = _between_dashes(words, first.start, last.end)
         for c in places:
-            if headed and c is not last:
-                ok = True
+            if headed and (c is not last or dashed):
+                ok = True  # "the four district councils - Mendip, ... and Taunton Deane -"
             else:
                 ok = role and not (
                     c.end < len(words)
@@ -356,6 +357,20 @@ def _foreign_starts(ix: DocIndex, foreign: list[tuple[int, int, int]]) -> list[i
                 continue
         out.append(s)
     return out
+
+
+def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:
+    """The names are set off by a pair of dashes: "the councils - Mendip and Sedgemoor - ".
+
+    >>> _between_dashes("councils - Mendip and Sedgemoor - alongside".split(), 2, 5)
+    True
+    """
+    if start == 0 or end >= len(words):
+        return False
+    return words[start - 1] in _DASHES and words[end] == words[start - 1]
+
+
+_DASHES = frozenset({"-", "–", "—"})
 
 
 def _all_caps(words: list[str]) -> bool:

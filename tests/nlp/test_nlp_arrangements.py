@@ -171,6 +171,19 @@ def test_the_county_is_the_one_county_council_the_document_links(nlp):
         "partnership, will keep working with the county."
     )
     assert codes(nlp, text) == []
+    # joined to a list of districts: the county council is a member with them
+    text = (
+        "The Somerset Waste Partnership manages waste services on behalf of the county council "
+        "and the districts - Mendip, Sedgemoor and South Somerset. Somerset County Council's "
+        "cabinet member welcomed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SOM", "MEN", "SEG", "SSO"}]
+    # a county council named in a list sentence without being joined to it is not added
+    text = (
+        "Mendip and Sedgemoor share a waste team, which the county council audits. "
+        "Somerset County Council's cabinet member welcomed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MEN", "SEG"}]
 
 
 def test_a_sentence_continuing_the_arrangement_adds_its_services(nlp):

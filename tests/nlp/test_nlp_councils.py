@@ -46,6 +46,18 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
         ("Salford and Bolton will pilot a shared platform.", ["SLF", "BOL"]),
         ("Ashford has been recruiting developers.", ["ASF"]),
         ("Babergh and Mid Suffolk have had a similar arrangement since 2011.", ["BAB", "MSU"]),
+        # names set off by dashes after a council noun, and a partner after "alongside"
+        (
+            "It serves the four district councils - Mendip, Sedgemoor, South Somerset and "
+            "Taunton Deane - alongside West Somerset.",
+            ["MEN", "SEG", "SSO", "TAU", "WSO"],
+        ),
+        # a place and a council joined by a comma alone are no list
+        ("Elsewhere in Kent, Ashford has been recruiting for IT staff.", ["ASF"]),
+        (
+            "Cardiff, Bridgend and the Vale of Glamorgan councils share regulatory services.",
+            ["CRF", "BGE"],
+        ),
     ],
 )
 def test_councils_named_as_organisations(nlp, text, expected):
@@ -66,6 +78,7 @@ def test_councils_named_as_organisations(nlp, text, expected):
         "The council said the three councils would share staff.",
         "a Kent council has signed a deal.",
         "Reading is a town in Berkshire.",
+        "A Kent-based firm and a Surrey - based one bid.",
     ],
 )
 def test_places_and_other_bodies_are_not_councils(nlp, text):
