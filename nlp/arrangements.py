@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from .arrangement_names import NamesInDoc
 from .arrangement_refs import CouncilRefs
+from .coordination import JOINERS
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
@@ -96,10 +97,13 @@ class ArrangementExtractor:
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
         named: dict[int, list[str]] = {}  # every council each sentence names
         successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
+        gone, prev = None, None
         for e in councils:
             k = ix.sent_of_token(e[0])
             named.setdefault(k, []).append(e[2])
-            gone = self._former_or_successor(ix, e)
+            listed = prev is not None and _joined(ix.lower, prev[1], e[0])
+            gone = self._former_or_successor(ix, e) or (gone if listed else None)
+            prev = e  # "the former Allerdale, Carlisle and Copeland areas": all three gone
             if not gone:
                 by_sent.setdefault(k, []).append(e)
             elif gone == "successor":
@@ -579,6 +583,18 @@ class ArrangementExtractor:
             for m in rx.finditer(text)
         ]
         return list(dict.fromkeys(found))
+
+
+def _joined(lower: list[str], end: int, start: int) -> bool:
+    """Two council names next to each other in a list: only commas and "and"/"or" between.
+
+    >>> _joined(["allerdale", ",", "carlisle", "and", "copeland"], 1, 2)
+    True
+    >>> _joined(["allerdale", "said", "carlisle"], 1, 2)
+    False
+    """
+    between = lower[end:start]
+    return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
 
 
 def _councils(doc: Doc) -> list[tuple[int, int, str]]:

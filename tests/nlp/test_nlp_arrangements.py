@@ -315,3 +315,19 @@ def test_two_clauses_that_each_share_are_two_arrangements(nlp):
     assert got[frozenset({"ELN", "WLN"})]["services"] == ["procurement"]
     assert got[frozenset({"ELN", "WLN"})]["status"] == "proposed"
     assert got[frozenset({"ANS", "DND"})]["services"] == ["transport_highways"]
+
+
+def test_a_former_cue_before_a_list_makes_every_council_of_the_list_former(nlp):
+    text = (
+        "Cumberland Council, which now covers the former Allerdale, Carlisle and Copeland "
+        "areas, hosts the shared services for Westmorland and Furness Council."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+    text = (
+        "East Suffolk Council, formed from the merger of Suffolk Coastal and Waveney, runs "
+        "its revenues service with Ipswich Borough Council."
+    )
+    assert not any({"SUF", "WAV"} & c for c, _ in codes(nlp, text))
+    # names joined in a list without such a cue are members as before
+    text = "Allerdale, Carlisle and Copeland share a revenues team."
+    assert [c for c, _ in codes(nlp, text)] == [{"ALL", "CAR", "COP"}]
