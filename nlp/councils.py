@@ -278,8 +278,8 @@ class CouncilLinker:
         places = [c for c in group if c.kind == "place"]
         if not places:
             return out
-        if cues.false_friend(words, first.start, last.end):
-            return out + [(c, False) for c in places]
+        if cues.false_friend(words, first.start, last.end) or cues.area_of(lower, last.end):
+            return out + [(c, False) for c in places]  # "NHS Kent", "Northamptonshire's councils"
         # a council head or a cue before the group settles it; other cues only where the
         # name is not plainly a place ("in Kent", "a Kent-based firm")
         role = (

@@ -79,6 +79,9 @@ def test_councils_named_as_organisations(nlp, text, expected):
         "a Kent council has signed a deal.",
         "Reading is a town in Berkshire.",
         "A Kent-based firm and a Surrey - based one bid.",
+        # the area whose councils are meant, not its county council
+        "The arrangement ended when Northamptonshire's councils were reorganised.",
+        "Kent's district councils have agreed to share a payroll team.",
     ],
 )
 def test_places_and_other_bodies_are_not_councils(nlp, text):
