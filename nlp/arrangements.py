@@ -95,15 +95,16 @@ class ArrangementExtractor:
         councils = self._named_again(ix, councils)
         facts = _Facts(doc, councils)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
-        named: dict[int, list[str]] = {}  # every council each sentence names
+        named: dict[int, list[str]] = {}  # every council each sentence names, less former ones
         successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
         gone, prev = None, None
         for e in councils:
             k = ix.sent_of_token(e[0])
-            named.setdefault(k, []).append(e[2])
             listed = prev is not None and _joined(ix.lower, prev[1], e[0])
             gone = self._former_or_successor(ix, e) or (gone if listed else None)
             prev = e  # "the former Allerdale, Carlisle and Copeland areas": all three gone
+            if gone != "former":  # "the two councils" later are not the former ones
+                named.setdefault(k, []).append(e[2])
             if not gone:
                 by_sent.setdefault(k, []).append(e)
             elif gone == "successor":

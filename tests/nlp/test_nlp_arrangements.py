@@ -331,3 +331,10 @@ def test_a_former_cue_before_a_list_makes_every_council_of_the_list_former(nlp):
     # names joined in a list without such a cue are members as before
     text = "Allerdale, Carlisle and Copeland share a revenues team."
     assert [c for c, _ in codes(nlp, text)] == [{"ALL", "CAR", "COP"}]
+    # nor are the former councils those a later plural reference points back to
+    text = (
+        "Cumberland Council, which covers the former Allerdale, Carlisle and Copeland areas, "
+        "and Westmorland and Furness Council replaced Cumbria County Council in April. "
+        "The two councils will go on sharing a number of services."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
