@@ -338,3 +338,13 @@ def test_a_former_cue_before_a_list_makes_every_council_of_the_list_former(nlp):
         "The two councils will go on sharing a number of services."
     )
     assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+
+
+def test_a_possessive_share_is_a_part_not_a_sharing_verb(nlp):
+    text = (
+        "West Northamptonshire Council and North Northamptonshire Council will take over "
+        "the county's share from April."
+    )
+    assert codes(nlp, text) == []
+    text = "West Northamptonshire Council and North Northamptonshire Council share a payroll team."
+    assert [c for c, _ in codes(nlp, text)] == [{"WNT", "NNT"}]
