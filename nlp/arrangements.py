@@ -60,6 +60,10 @@ class ArrangementExtractor:
             if c["type"] == "County" or "County Council" in (c["official_name"] or "")
         }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
+        self.buy = WordPhrases(cues["buy_verbs"])
+        self.bought_from = re.compile(r"\bfrom (?:the )?([A-Za-z][\w&-]*(?: [A-Z][\w&-]*)*)")
+        nouns = sorted(cues["vehicle_ref_nouns"] + cues["called_vehicle_nouns"], key=len)[::-1]
+        self.called_vehicle = "(?:" + "|".join(re.escape(n) for n in nouns) + r")\b"
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
         times = "|".join(re.escape(w) for w in cues["time_clause_words"])
         self.clause_break = re.compile(
@@ -132,6 +136,8 @@ class ArrangementExtractor:
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
+            if not joins and len(codes) == 1 and results:  # "Bexley will buy ... from oneSource"
+                joins = self._buys_from_vehicle(ix, k, results[-1].get("vehicle"))
             if joins:  # "Brighton and Hove City Council will join next year"
                 codes = list(dict.fromkeys(results[-1]["councils"] + codes))
             if codes and counties:  # "a waste partnership with the county", "on behalf of
@@ -284,6 +290,26 @@ class ArrangementExtractor:
             return False
         before = " ".join(text[: m.start()].split()[-3:])
         return self.negation.search(before) is None
+
+    def _buys_from_vehicle(self, ix: DocIndex, k: int, vehicle: str | None) -> bool:
+        """ "From this month Bexley will buy its finance and ICT services from oneSource": one
+        council buying from a vehicle joins the arrangement before; the vehicle is that
+        arrangement's, or a name the text calls a vehicle ("oneSource, the back-office joint
+        venture of two east London boroughs")."""
+        text = ix.sent_text(k)
+        m = self.buy.search(text)
+        if m is None or self.negation.search(text[: m.start()]) is not None:
+            return False
+        source = self.bought_from.search(text, m.end())
+        if source is None:
+            return False
+        name = source.group(1)
+        if name.islower():
+            return False  # "from the council"
+        if name == vehicle:
+            return True
+        called = rf"(?<![\w-]){re.escape(name)}, (?:the|a|an) [^.,;]{{0,60}}?{self.called_vehicle}"
+        return re.search(called, ix.text) is not None
 
     def _sharing_clauses(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]

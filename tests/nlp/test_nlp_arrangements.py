@@ -348,3 +348,18 @@ def test_a_possessive_share_is_a_part_not_a_sharing_verb(nlp):
     assert codes(nlp, text) == []
     text = "West Northamptonshire Council and North Northamptonshire Council share a payroll team."
     assert [c for c, _ in codes(nlp, text)] == [{"WNT", "NNT"}]
+
+
+def test_a_council_buying_from_a_named_vehicle_joins_its_arrangement(nlp):
+    text = (
+        "oneSource, the back-office joint venture of Havering and Newham, has a third council. "
+        "Havering and Newham share finance and HR through it. "
+        "From this month Bexley Council will buy its ICT services from oneSource."
+    )
+    assert [c for c, _ in codes(nlp, text)][-1] == {"HAV", "NWM", "BEX"}
+    # buying from a company the text does not call a vehicle is a contract, not joining
+    text = (
+        "Havering and Newham share finance and HR. "
+        "From this month Bexley Council will buy its ICT services from Capita."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"HAV", "NWM"}]
