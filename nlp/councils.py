@@ -143,7 +143,9 @@ class CouncilLinker:
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
-                is_org = sent in accepted and self._shared_with(ix, cand)
+                is_org = sent in accepted and (
+                    self._shared_with(ix, cand) or _gapped(ix.words, cand)
+                )
             if not is_org:
                 continue
             if sent in foreign_sents and (cand.kind == "place" or "£" not in ix.sent_text(sent)):
@@ -357,6 +359,20 @@ def _foreign_starts(ix: DocIndex, foreign: list[tuple[int, int, int]]) -> list[i
                 continue
         out.append(s)
     return out
+
+
+def _gapped(words: Sequence[str], cand: Cand) -> bool:
+    """The subject of a clause whose verb is left out, an amount after it, in a sentence that
+    names a council: "Powys was fined £130,000 ..., and Midlothian £140,000".
+
+    >>> _gapped("Powys was fined £ 5 , and Midlothian £ 6".split(), Cand(7, 8, "place", []))
+    True
+    >>> _gapped("fined £ 5 in Midlothian £ 6".split(), Cand(4, 5, "place", []))
+    False
+    """
+    if cand.start == 0 or cand.end >= len(words):
+        return False
+    return words[cand.start - 1] in ("and", "while") and words[cand.end].startswith("£")
 
 
 def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:

@@ -54,6 +54,12 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
         ),
         # a place and a council joined by a comma alone are no list
         ("Elsewhere in Kent, Ashford has been recruiting for IT staff.", ["ASF"]),
+        # the subject of a clause whose verb is left out
+        (
+            "Powys was fined £130,000 when a report was sent to the wrong address, and "
+            "Midlothian £140,000 for similar errors.",
+            ["POW", "MLN"],
+        ),
         (
             "Cardiff, Bridgend and the Vale of Glamorgan councils share regulatory services.",
             ["CRF", "BGE"],
@@ -82,6 +88,7 @@ def test_councils_named_as_organisations(nlp, text, expected):
         # the area whose councils are meant, not its county council
         "The arrangement ended when Northamptonshire's councils were reorganised.",
         "Kent's district councils have agreed to share a payroll team.",
+        "Fuel cost £1.50 a litre in Kent and Midlothian £1.60 last winter.",
     ],
 )
 def test_places_and_other_bodies_are_not_councils(nlp, text):
