@@ -61,6 +61,7 @@ class ArrangementExtractor:
         }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
         self.buy = WordPhrases(cues["buy_verbs"])
+        self.funding_participles = set(cues["funding_participles"])
         self.bought_from = re.compile(r"\bfrom (?:the )?([A-Za-z][\w&-]*(?: [A-Z][\w&-]*)*)")
         nouns = sorted(cues["vehicle_ref_nouns"] + cues["called_vehicle_nouns"], key=len)[::-1]
         self.called_vehicle = "(?:" + "|".join(re.escape(n) for n in nouns) + r")\b"
@@ -316,7 +317,10 @@ class ArrangementExtractor:
     ) -> list[tuple[int, int, str]]:
         """The sentence's councils less those of a clause after the first sharing one that
         does not share ("..., while Devon County Council runs its own IT", "..., which will
-        absorb X"); "X and Y, which share IT" keeps X and Y."""
+        absorb X"); "X and Y, which share IT" keeps X and Y; less a funder of theirs ("...,
+        with the Liverpool City Region Combined Authority contributing £10m")."""
+        if len(ents) > 2:
+            ents = [e for e in ents if not self._funds(ix.lower, e)] or ents
         if len(ents) < 2:
             return ents
         lo, hi = ix.sent_char_bounds(k)
@@ -337,6 +341,15 @@ class ArrangementExtractor:
             if sharing[i]:
                 kept.append(e)
         return kept
+
+    def _funds(self, lower: list[str], e: tuple[int, int, str]) -> bool:
+        """A council in an absolute "with" clause that funds: "with the Liverpool City Region
+        Combined Authority contributing £10m in funding"."""
+        start, end, _ = e
+        i = start - 1 if start > 0 and lower[start - 1] == "the" else start
+        if i == 0 or lower[i - 1] != "with":
+            return False
+        return end < len(lower) and lower[end] in self.funding_participles
 
     def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
         """The councils of the next sentence naming any, when this one introduces that many."""

@@ -363,3 +363,13 @@ def test_a_council_buying_from_a_named_vehicle_joins_its_arrangement(nlp):
         "From this month Bexley Council will buy its ICT services from Capita."
     )
     assert [c for c, _ in codes(nlp, text)] == [{"HAV", "NWM"}]
+
+
+def test_a_council_that_only_funds_the_joint_work_is_no_member(nlp):
+    text = (
+        "Halton, Knowsley and Wirral councils will jointly procure the network, with the "
+        "Liverpool City Region Combined Authority contributing £10m in funding."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
+    text = "Halton and Knowsley councils will jointly procure the network with Wirral Council."
+    assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
