@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from .arrangement_names import NamesInDoc
 from .arrangement_refs import CouncilRefs
+from .coordination import JOINERS
 from .councils import LABEL as COUNCIL
 from .councils import RECORDS_KEY as COUNCILS_KEY
 from .docindex import DocIndex, filter_ranges
@@ -53,11 +54,17 @@ class ArrangementExtractor:
         self.with_words = set(cues["with_words"])
         self.negation = WordPhrases(cues["negations"])
         self.county_ref = re.compile(r"\bthe county(?: council)?\b(?!\s+[A-Z])")
+        self.county_listed = re.compile(r"\bthe county council and\b")
         self.counties = {
             c["code"] for c in load_councils(where)
             if c["type"] == "County" or "County Council" in (c["official_name"] or "")
         }  # fmt: skip
         self.join = WordPhrases(cues["join_phrases"])
+        self.buy = WordPhrases(cues["buy_verbs"])
+        self.funding_participles = set(cues["funding_participles"])
+        self.bought_from = re.compile(r"\bfrom (?:the )?([A-Za-z][\w&-]*(?: [A-Z][\w&-]*)*)")
+        nouns = sorted(cues["vehicle_ref_nouns"] + cues["called_vehicle_nouns"], key=len)[::-1]
+        self.called_vehicle = "(?:" + "|".join(re.escape(n) for n in nouns) + r")\b"
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
         times = "|".join(re.escape(w) for w in cues["time_clause_words"])
         self.clause_break = re.compile(
@@ -93,12 +100,16 @@ class ArrangementExtractor:
         councils = self._named_again(ix, councils)
         facts = _Facts(doc, councils)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
-        named: dict[int, list[str]] = {}  # every council each sentence names
+        named: dict[int, list[str]] = {}  # every council each sentence names, less former ones
         successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
+        gone, prev = None, None
         for e in councils:
             k = ix.sent_of_token(e[0])
-            named.setdefault(k, []).append(e[2])
-            gone = self._former_or_successor(ix, e)
+            listed = prev is not None and _joined(ix.lower, prev[1], e[0])
+            gone = self._former_or_successor(ix, e) or (gone if listed else None)
+            prev = e  # "the former Allerdale, Carlisle and Copeland areas": all three gone
+            if gone != "former":  # "the two councils" later are not the former ones
+                named.setdefault(k, []).append(e[2])
             if not gone:
                 by_sent.setdefault(k, []).append(e)
             elif gone == "successor":
@@ -126,10 +137,13 @@ class ArrangementExtractor:
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
+            if not joins and len(codes) == 1 and results:  # "Bexley will buy ... from oneSource"
+                joins = self._buys_from_vehicle(ix, k, results[-1].get("vehicle"))
             if joins:  # "Brighton and Hove City Council will join next year"
                 codes = list(dict.fromkeys(results[-1]["councils"] + codes))
-            if len(codes) == 1 and counties:  # "a waste partnership with the county"
-                codes = self._the_county(ix, k, codes, counties) or codes
+            if codes and counties:  # "a waste partnership with the county", "on behalf of
+                # the county council and the four district councils - A, B, C and D -"
+                codes = self._the_county(ix, k, codes, counties, len(codes) > 1) or codes
             if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
                 codes = self._named_next(ix, k, named) or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
@@ -247,14 +261,18 @@ class ArrangementExtractor:
         known = [a["councils"] for a in results if len(a["councils"]) == n]
         return list(known[-1]) if known else back
 
-    def _the_county(self, ix: DocIndex, k: int, codes: list[str], counties: list[str]) -> list[str]:
-        """ "the county (council)" in a sentence naming one council: the one county council
-        the document links, when there is one and it is not that council."""
+    def _the_county(
+        self, ix: DocIndex, k: int, codes: list[str], counties: list[str], listed: bool
+    ) -> list[str]:
+        """ "the county (council)" in a sentence naming one council (or, ``listed``, several,
+        with the county council joined to them: "the county council and the districts"): the
+        one county council the document links, when there is one and it is not one of them."""
         others = [c for c in counties if c not in codes]
         if len(others) != 1:
             return []
         text = ix.sent_text(k)
-        if self.county_ref.search(text) is None or self.negation.search(text) is not None:
+        ref = (self.county_listed if listed else self.county_ref).search(text)
+        if ref is None or self.negation.search(text) is not None:
             return []  # "Oxford City Council, which is not part of the partnership, ..."
         return codes + others
 
@@ -274,12 +292,35 @@ class ArrangementExtractor:
         before = " ".join(text[: m.start()].split()[-3:])
         return self.negation.search(before) is None
 
+    def _buys_from_vehicle(self, ix: DocIndex, k: int, vehicle: str | None) -> bool:
+        """ "From this month Bexley will buy its finance and ICT services from oneSource": one
+        council buying from a vehicle joins the arrangement before; the vehicle is that
+        arrangement's, or a name the text calls a vehicle ("oneSource, the back-office joint
+        venture of two east London boroughs")."""
+        text = ix.sent_text(k)
+        m = self.buy.search(text)
+        if m is None or self.negation.search(text[: m.start()]) is not None:
+            return False
+        source = self.bought_from.search(text, m.end())
+        if source is None:
+            return False
+        name = source.group(1)
+        if name.islower():
+            return False  # "from the council"
+        if name == vehicle:
+            return True
+        called = rf"(?<![\w-]){re.escape(name)}, (?:the|a|an) [^.,;]{{0,60}}?{self.called_vehicle}"
+        return re.search(called, ix.text) is not None
+
     def _sharing_clauses(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]
     ) -> list[tuple[int, int, str]]:
         """The sentence's councils less those of a clause after the first sharing one that
         does not share ("..., while Devon County Council runs its own IT", "..., which will
-        absorb X"); "X and Y, which share IT" keeps X and Y."""
+        absorb X"); "X and Y, which share IT" keeps X and Y; less a funder of theirs ("...,
+        with the Liverpool City Region Combined Authority contributing £10m")."""
+        if len(ents) > 2:
+            ents = [e for e in ents if not self._funds(ix.lower, e)] or ents
         if len(ents) < 2:
             return ents
         lo, hi = ix.sent_char_bounds(k)
@@ -300,6 +341,15 @@ class ArrangementExtractor:
             if sharing[i]:
                 kept.append(e)
         return kept
+
+    def _funds(self, lower: list[str], e: tuple[int, int, str]) -> bool:
+        """A council in an absolute "with" clause that funds: "with the Liverpool City Region
+        Combined Authority contributing £10m in funding"."""
+        start, end, _ = e
+        i = start - 1 if start > 0 and lower[start - 1] == "the" else start
+        if i == 0 or lower[i - 1] != "with":
+            return False
+        return end < len(lower) and lower[end] in self.funding_participles
 
     def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
         """The councils of the next sentence naming any, when this one introduces that many."""
@@ -573,6 +623,18 @@ class ArrangementExtractor:
             for m in rx.finditer(text)
         ]
         return list(dict.fromkeys(found))
+
+
+def _joined(lower: list[str], end: int, start: int) -> bool:
+    """Two council names next to each other in a list: only commas and "and"/"or" between.
+
+    >>> _joined(["allerdale", ",", "carlisle", "and", "copeland"], 1, 2)
+    True
+    >>> _joined(["allerdale", "said", "carlisle"], 1, 2)
+    False
+    """
+    between = lower[end:start]
+    return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
 
 
 def _councils(doc: Doc) -> list[tuple[int, int, str]]:

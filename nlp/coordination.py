@@ -132,4 +132,21 @@ def groups(
                 out[-1].append(cand)
                 continue
         out.append([cand])
-    return out
+    return [part for g in out for part in _comma_pair(words, g)]
+
+
+def _comma_pair(words: Sequence[str], group: list[Cand]) -> list[list[Cand]]:
+    """Two names joined by a comma alone are no list: "Elsewhere in Kent, Ashford has ...".
+
+    >>> [len(g) for g in _comma_pair("in Kent , Ashford has".split(),
+    ...     [Cand(1, 2, "place", []), Cand(3, 4, "place", [])])]
+    [1, 1]
+    """
+    if len(group) != 2 or group[0].borrowed:
+        return [group]
+    first, second = group
+    if any(w != "," for w in words[first.end : second.start]):
+        return [group]
+    if second.end < len(words) and words[second.end] in JOINERS:
+        return [group]  # "Cardiff, Bridgend and the Vale of Glamorgan": the list goes on
+    return [[first], [second]]

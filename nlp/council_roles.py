@@ -106,6 +106,8 @@ class RoleCues:
         self.offices = _phrases(ctx["council_offices"])
         self.speech_verbs = set(ctx["speech_verbs"])
         self.sport_words = set(ctx["sport_words"])
+        self.area_nouns = set(ctx["area_nouns"])
+        self.area_premodifiers = set(ctx["area_premodifiers"])
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -169,6 +171,16 @@ class RoleCues:
             w in nouns or lw in nouns
             for w, lw in zip(words[end + 1 : end + 4], lower[end + 1 : end + 4], strict=False)
         )
+
+    def area_of(self, lower: Sequence[str], end: int) -> bool:
+        """ "Northamptonshire's councils were reorganised": a possessive before a plural
+        council noun makes the name the area whose councils are meant, not one of them."""
+        if end + 1 >= len(lower) or lower[end] not in ("'s", "’s", "'", "’"):
+            return False
+        i = end + 1
+        if i + 1 < len(lower) and lower[i] in self.area_premodifiers:
+            i += 1  # "Kent's district councils", "Surrey's two"
+        return lower[i] in self.area_nouns
 
     def apposition(self, lower: Sequence[str], end: int) -> bool:
         """ "Medway, a separate unitary,", "North Ayrshire, which left talks ..."."""

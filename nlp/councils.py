@@ -143,7 +143,9 @@ class CouncilLinker:
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
-                is_org = sent in accepted and self._shared_with(ix, cand)
+                is_org = sent in accepted and (
+                    self._shared_with(ix, cand) or _gapped(ix.words, cand)
+                )
             if not is_org:
                 continue
             if sent in foreign_sents and (cand.kind == "place" or "£" not in ix.sent_text(sent)):
@@ -278,8 +280,8 @@ class CouncilLinker:
         places = [c for c in group if c.kind == "place"]
         if not places:
             return out
-        if cues.false_friend(words, first.start, last.end):
-            return out + [(c, False) for c in places]
+        if cues.false_friend(words, first.start, last.end) or cues.area_of(lower, last.end):
+            return out + [(c, False) for c in places]  # "NHS Kent", "Northamptonshire's councils"
         # a council head or a cue before the group settles it; other cues only where the
         # name is not plainly a place ("in Kent", "a Kent-based firm")
         role = (
@@ -321,9 +323,10 @@ class CouncilLinker:
                 )
         if role and any(words[c.end - 1] == "City" for c in places):
             role = not cues.sporting(lower, (sent_start, sent_end))  # "Hull City" the club
+        dashed = _between_dashes(words, first.start, last.end)
         for c in places:
-            if headed and c is not last:
-                ok = True
+            if headed and (c is not last or dashed):
+                ok = True  # "the four district councils - Mendip, ... and Taunton Deane -"
             else:
                 ok = role and not (
                     c.end < len(words)
@@ -356,6 +359,34 @@ def _foreign_starts(ix: DocIndex, foreign: list[tuple[int, int, int]]) -> list[i
                 continue
         out.append(s)
     return out
+
+
+def _gapped(words: Sequence[str], cand: Cand) -> bool:
+    """The subject of a clause whose verb is left out, an amount after it, in a sentence that
+    names a council: "Powys was fined £130,000 ..., and Midlothian £140,000".
+
+    >>> _gapped("Powys was fined £ 5 , and Midlothian £ 6".split(), Cand(7, 8, "place", []))
+    True
+    >>> _gapped("fined £ 5 in Midlothian £ 6".split(), Cand(4, 5, "place", []))
+    False
+    """
+    if cand.start == 0 or cand.end >= len(words):
+        return False
+    return words[cand.start - 1] in ("and", "while") and words[cand.end].startswith("£")
+
+
+def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:
+    """The names are set off by a pair of dashes: "the councils - Mendip and Sedgemoor - ".
+
+    >>> _between_dashes("councils - Mendip and Sedgemoor - alongside".split(), 2, 5)
+    True
+    """
+    if start == 0 or end >= len(words):
+        return False
+    return words[start - 1] in _DASHES and words[end] == words[start - 1]
+
+
+_DASHES = frozenset({"-", "–", "—"})
 
 
 def _all_caps(words: list[str]) -> bool:

@@ -171,6 +171,19 @@ def test_the_county_is_the_one_county_council_the_document_links(nlp):
         "partnership, will keep working with the county."
     )
     assert codes(nlp, text) == []
+    # joined to a list of districts: the county council is a member with them
+    text = (
+        "The Somerset Waste Partnership manages waste services on behalf of the county council "
+        "and the districts - Mendip, Sedgemoor and South Somerset. Somerset County Council's "
+        "cabinet member welcomed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"SOM", "MEN", "SEG", "SSO"}]
+    # a county council named in a list sentence without being joined to it is not added
+    text = (
+        "Mendip and Sedgemoor share a waste team, which the county council audits. "
+        "Somerset County Council's cabinet member welcomed the deal."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"MEN", "SEG"}]
 
 
 def test_a_sentence_continuing_the_arrangement_adds_its_services(nlp):
@@ -302,3 +315,61 @@ def test_two_clauses_that_each_share_are_two_arrangements(nlp):
     assert got[frozenset({"ELN", "WLN"})]["services"] == ["procurement"]
     assert got[frozenset({"ELN", "WLN"})]["status"] == "proposed"
     assert got[frozenset({"ANS", "DND"})]["services"] == ["transport_highways"]
+
+
+def test_a_former_cue_before_a_list_makes_every_council_of_the_list_former(nlp):
+    text = (
+        "Cumberland Council, which now covers the former Allerdale, Carlisle and Copeland "
+        "areas, hosts the shared services for Westmorland and Furness Council."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+    text = (
+        "East Suffolk Council, formed from the merger of Suffolk Coastal and Waveney, runs "
+        "its revenues service with Ipswich Borough Council."
+    )
+    assert not any({"SUF", "WAV"} & c for c, _ in codes(nlp, text))
+    # names joined in a list without such a cue are members as before
+    text = "Allerdale, Carlisle and Copeland share a revenues team."
+    assert [c for c, _ in codes(nlp, text)] == [{"ALL", "CAR", "COP"}]
+    # nor are the former councils those a later plural reference points back to
+    text = (
+        "Cumberland Council, which covers the former Allerdale, Carlisle and Copeland areas, "
+        "and Westmorland and Furness Council replaced Cumbria County Council in April. "
+        "The two councils will go on sharing a number of services."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"CBD", "WAF"}]
+
+
+def test_a_possessive_share_is_a_part_not_a_sharing_verb(nlp):
+    text = (
+        "West Northamptonshire Council and North Northamptonshire Council will take over "
+        "the county's share from April."
+    )
+    assert codes(nlp, text) == []
+    text = "West Northamptonshire Council and North Northamptonshire Council share a payroll team."
+    assert [c for c, _ in codes(nlp, text)] == [{"WNT", "NNT"}]
+
+
+def test_a_council_buying_from_a_named_vehicle_joins_its_arrangement(nlp):
+    text = (
+        "oneSource, the back-office joint venture of Havering and Newham, has a third council. "
+        "Havering and Newham share finance and HR through it. "
+        "From this month Bexley Council will buy its ICT services from oneSource."
+    )
+    assert [c for c, _ in codes(nlp, text)][-1] == {"HAV", "NWM", "BEX"}
+    # buying from a company the text does not call a vehicle is a contract, not joining
+    text = (
+        "Havering and Newham share finance and HR. "
+        "From this month Bexley Council will buy its ICT services from Capita."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"HAV", "NWM"}]
+
+
+def test_a_council_that_only_funds_the_joint_work_is_no_member(nlp):
+    text = (
+        "Halton, Knowsley and Wirral councils will jointly procure the network, with the "
+        "Liverpool City Region Combined Authority contributing £10m in funding."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
+    text = "Halton and Knowsley councils will jointly procure the network with Wirral Council."
+    assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]

@@ -46,6 +46,24 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
         ("Salford and Bolton will pilot a shared platform.", ["SLF", "BOL"]),
         ("Ashford has been recruiting developers.", ["ASF"]),
         ("Babergh and Mid Suffolk have had a similar arrangement since 2011.", ["BAB", "MSU"]),
+        # names set off by dashes after a council noun, and a partner after "alongside"
+        (
+            "It serves the four district councils - Mendip, Sedgemoor, South Somerset and "
+            "Taunton Deane - alongside West Somerset.",
+            ["MEN", "SEG", "SSO", "TAU", "WSO"],
+        ),
+        # a place and a council joined by a comma alone are no list
+        ("Elsewhere in Kent, Ashford has been recruiting for IT staff.", ["ASF"]),
+        # the subject of a clause whose verb is left out
+        (
+            "Powys was fined £130,000 when a report was sent to the wrong address, and "
+            "Midlothian £140,000 for similar errors.",
+            ["POW", "MLN"],
+        ),
+        (
+            "Cardiff, Bridgend and the Vale of Glamorgan councils share regulatory services.",
+            ["CRF", "BGE"],
+        ),
     ],
 )
 def test_councils_named_as_organisations(nlp, text, expected):
@@ -66,6 +84,11 @@ def test_councils_named_as_organisations(nlp, text, expected):
         "The council said the three councils would share staff.",
         "a Kent council has signed a deal.",
         "Reading is a town in Berkshire.",
+        "A Kent-based firm and a Surrey - based one bid.",
+        # the area whose councils are meant, not its county council
+        "The arrangement ended when Northamptonshire's councils were reorganised.",
+        "Kent's district councils have agreed to share a payroll team.",
+        "Fuel cost £1.50 a litre in Kent and Midlothian £1.60 last winter.",
     ],
 )
 def test_places_and_other_bodies_are_not_councils(nlp, text):
