@@ -220,31 +220,10 @@ def _supplier_pages(db: Database) -> None:
     run_script(db, sql_file("v7_supplier_pages.sql"))
 
 
-def one_pass_signals(db: Database) -> None:
-    """Make ``money_sentence_signals`` (version 6) work out each sentence's normalised
-    text once per row: as written, SQLite substitutes the expression into each of its
-    forty uses; a ``DISTINCT`` subquery (its rows are distinct anyway: one per figure)
-    is not flattened, and a condition on the figure still reaches into it."""
-    script = sql_file("v6_analyst_pages.sql")
-    start = script.index("CREATE VIEW money_sentence_signals AS")
-    view = script[start : script.index("\n) mm;", start) + len("\n) mm")]
-    select = "FROM (\n    SELECT id, article_id, sentence,"
-    if select not in view:
-        raise ValueError("money_sentence_signals: its inner SELECT is not where it was")
-    replace_view(
-        db,
-        "money_sentence_signals",
-        view.removeprefix("CREATE VIEW money_sentence_signals AS").replace(
-            select, "FROM (\n    SELECT DISTINCT id, article_id, sentence,"
-        ),
-    )
-
-
 @migration(
     8, "the filtered dashboard: article_council_kinds, service_council_counts, council_money"
 )
 def _filtered_pages(db: Database) -> None:
-    one_pass_signals(db)
     run_script(db, sql_file("v8_filtered_pages.sql"))
 
 

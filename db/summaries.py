@@ -22,7 +22,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from .migrations import one_pass_signals, run_script, sql_file
+from .migrations import run_script, sql_file
 
 #: The summary tables, and the migration scripts that make, fill and keep them.
 SUMMARY_TABLES = ("council_month_counts", "council_counts", "article_month_counts",
@@ -54,8 +54,6 @@ def refill_summaries(conn: sqlite3.Connection) -> None:
         db = Database(conn, recursive_triggers=False, execute_plugins=False)
         for name in SUMMARY_SCRIPTS:
             run_script(db, sql_file(name))
-            if name.startswith("v6_"):  # its views as migration 8 left them
-                one_pass_signals(db)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
