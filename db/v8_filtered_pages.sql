@@ -39,7 +39,10 @@ JOIN council_kinds k ON k.code = m.code
 JOIN articles a ON a.id = m.article_id
 WHERE NOT EXISTS (SELECT 1 FROM article_council_kinds);
 
-CREATE TRIGGER IF NOT EXISTS article_council_kinds_ai AFTER INSERT ON council_mentions BEGIN
+CREATE TRIGGER IF NOT EXISTS article_council_kinds_ai AFTER INSERT ON council_mentions
+WHEN NOT EXISTS (SELECT 1 FROM council_mentions  -- its first mention in the article
+                 WHERE code = new.code AND article_id = new.article_id AND id != new.id)
+BEGIN
     INSERT OR IGNORE INTO article_council_kinds (kind, value, published, article_id)
     SELECT kind, value,
            coalesce((SELECT published FROM articles WHERE id = new.article_id), ''),
@@ -187,7 +190,8 @@ FROM money_councils mc JOIN money_mentions mm ON mm.id = mc.money_id;
 INSERT OR IGNORE INTO council_money SELECT * FROM council_money_facts
 WHERE NOT EXISTS (SELECT 1 FROM council_money);
 
-CREATE TRIGGER IF NOT EXISTS council_money_ai AFTER INSERT ON money_mentions BEGIN
+CREATE TRIGGER IF NOT EXISTS council_money_ai AFTER INSERT ON money_mentions
+WHEN EXISTS (SELECT 1 FROM council_mentions WHERE article_id = new.article_id) BEGIN
     INSERT OR IGNORE INTO council_money SELECT * FROM council_money_facts WHERE money_id = new.id;
 END;
 
