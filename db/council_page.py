@@ -75,17 +75,17 @@ def articles_sql(articles: int) -> str:
     return ARTICLES_BY_DATE_SQL if articles >= MANY_ARTICLES else ARTICLES_SQL
 
 
-#: How many of the council's own pound figures (council_money) each role has.
+#: How many of the council's own pound figures (council_money_figures) each role has.
 MONEY_ROLES_SQL = """
-select role, count(*) as count from council_money where code = :code
+select role, count(*) as count from council_money_figures where code = :code
 group by role order by count desc, role
 """
 
-#: Its biggest figures of one role (the index on council_money gives them in order).
+#: Its biggest figures of one role (the index on council_money_figures gives them in order).
 MONEY_SQL = f"""
 select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text, k.basis,
        a.title, a.published
-from council_money k
+from council_money_figures k
 join money_mentions mm on mm.id = k.money_id
 join articles a on a.id = mm.article_id
 where k.code = :code and k.role = :role

@@ -246,14 +246,14 @@ order by s.published desc, s.id desc
 
 
 def council_savings_sql(f: Filters) -> str:
-    """The biggest council-level savings (council_money), with whose they are
+    """The biggest council-level savings (council_money_figures), with whose they are
     (money_scopes, for the ten kept): read in order of amount until ten are found."""
     councils = ""
     if f.councils_filtered():  # the figure's own councils, not its article's
         councils = f" join councils c on c.code = k.code and {f.council_condition('c')}"
     conditions = [
         "mm.role = 'saving'",
-        f"exists (select 1 from council_money k{councils} where k.money_id = mm.id)",
+        f"exists (select 1 from council_money_figures k{councils} where k.money_id = mm.id)",
         *f.article_conditions("a", councils=False),
     ]
     return f"""

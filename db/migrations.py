@@ -221,7 +221,8 @@ def _supplier_pages(db: Database) -> None:
 
 
 @migration(
-    8, "the filtered dashboard: article_council_kinds, service_council_counts, council_money"
+    8,
+    "the filtered dashboard: article_council_kinds, service_council_counts, council_money_figures",
 )
 def _filtered_pages(db: Database) -> None:
     run_script(db, sql_file("v8_filtered_pages.sql"))

@@ -85,7 +85,7 @@ PAGE_OBJECTS = (
     "article_month_counts",
     "article_council_kinds",
     "service_council_counts",
-    "council_money",
+    "council_money_figures",
     "money_scopes",
     "arrangement_savings",
 )

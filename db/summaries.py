@@ -27,7 +27,7 @@ from .migrations import run_script, sql_file
 #: The summary tables, and the migration scripts that make, fill and keep them.
 SUMMARY_TABLES = ("council_month_counts", "council_counts", "article_month_counts",
                   "supplier_month_counts", "article_council_kinds", "service_council_counts",
-                  "council_money")  # fmt: skip
+                  "council_money_figures")  # fmt: skip
 SUMMARY_SCRIPTS = ("v6_analyst_pages.sql", "v7_supplier_pages.sql", "v8_filtered_pages.sql")
 
 

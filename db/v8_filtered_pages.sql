@@ -5,7 +5,7 @@
 --                           (the dashboard's nation and type filters);
 --   service_council_counts  articles and mentions per service and council (the map
 --                           under a service filter, a council page's services);
---   council_money           the council-level pound figures per council (money_councils
+--   council_money_figures           the council-level pound figures per council (money_councils
 --                           with their role and amount: a council page's money, the
 --                           savings panel).
 
@@ -168,7 +168,7 @@ WHERE NOT x.names_council AND NOT x.general AND x.the_council
 
 -- The council-level pound figures, one row per figure and council (money_councils), with
 -- the figure's role and amount: in order of amount per council and role.
-CREATE TABLE IF NOT EXISTS council_money (
+CREATE TABLE IF NOT EXISTS council_money_figures (
     money_id INTEGER NOT NULL,
     code TEXT NOT NULL,
     article_id INTEGER NOT NULL,
@@ -177,45 +177,45 @@ CREATE TABLE IF NOT EXISTS council_money (
     basis TEXT NOT NULL,
     PRIMARY KEY (money_id, code)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_council_money_code ON council_money(code, role, amount_gbp);
-CREATE INDEX IF NOT EXISTS idx_council_money_article ON council_money(article_id);
+CREATE INDEX IF NOT EXISTS idx_council_money_figures_code ON council_money_figures(code, role, amount_gbp);
+CREATE INDEX IF NOT EXISTS idx_council_money_figures_article ON council_money_figures(article_id);
 
--- council_money's rows worked out from the facts (a trigger picks one figure's or one
+-- council_money_figures's rows worked out from the facts (a trigger picks one figure's or one
 -- article's: the condition reaches into money_councils).
-DROP VIEW IF EXISTS council_money_facts;
-CREATE VIEW council_money_facts AS
+DROP VIEW IF EXISTS council_money_figures_facts;
+CREATE VIEW council_money_figures_facts AS
 SELECT mc.money_id, mc.code, mc.article_id, mm.role, mm.amount_gbp, mc.basis
 FROM money_councils mc JOIN money_mentions mm ON mm.id = mc.money_id;
 
-INSERT OR IGNORE INTO council_money SELECT * FROM council_money_facts
-WHERE NOT EXISTS (SELECT 1 FROM council_money);
+INSERT OR IGNORE INTO council_money_figures SELECT * FROM council_money_figures_facts
+WHERE NOT EXISTS (SELECT 1 FROM council_money_figures);
 
-CREATE TRIGGER IF NOT EXISTS council_money_ai AFTER INSERT ON money_mentions
+CREATE TRIGGER IF NOT EXISTS council_money_figures_ai AFTER INSERT ON money_mentions
 WHEN EXISTS (SELECT 1 FROM council_mentions WHERE article_id = new.article_id) BEGIN
-    INSERT OR IGNORE INTO council_money SELECT * FROM council_money_facts WHERE money_id = new.id;
+    INSERT OR IGNORE INTO council_money_figures SELECT * FROM council_money_figures_facts WHERE money_id = new.id;
 END;
 
-CREATE TRIGGER IF NOT EXISTS council_money_ad AFTER DELETE ON money_mentions BEGIN
-    DELETE FROM council_money WHERE money_id = old.id;
+CREATE TRIGGER IF NOT EXISTS council_money_figures_ad AFTER DELETE ON money_mentions BEGIN
+    DELETE FROM council_money_figures WHERE money_id = old.id;
 END;
 
-CREATE TRIGGER IF NOT EXISTS council_money_au AFTER UPDATE ON money_mentions BEGIN
-    DELETE FROM council_money WHERE money_id = old.id;
-    INSERT OR IGNORE INTO council_money SELECT * FROM council_money_facts WHERE money_id = new.id;
+CREATE TRIGGER IF NOT EXISTS council_money_figures_au AFTER UPDATE ON money_mentions BEGIN
+    DELETE FROM council_money_figures WHERE money_id = old.id;
+    INSERT OR IGNORE INTO council_money_figures SELECT * FROM council_money_figures_facts WHERE money_id = new.id;
 END;
 
 -- A figure's councils follow its article's council mentions (the sentence's councils,
 -- the article's main council): an article's figures are worked out again when they change.
-CREATE TRIGGER IF NOT EXISTS council_money_councils_ai AFTER INSERT ON council_mentions
+CREATE TRIGGER IF NOT EXISTS council_money_figures_councils_ai AFTER INSERT ON council_mentions
 WHEN EXISTS (SELECT 1 FROM money_mentions WHERE article_id = new.article_id) BEGIN
-    DELETE FROM council_money WHERE article_id = new.article_id;
-    INSERT OR IGNORE INTO council_money
-    SELECT * FROM council_money_facts WHERE article_id = new.article_id;
+    DELETE FROM council_money_figures WHERE article_id = new.article_id;
+    INSERT OR IGNORE INTO council_money_figures
+    SELECT * FROM council_money_figures_facts WHERE article_id = new.article_id;
 END;
 
-CREATE TRIGGER IF NOT EXISTS council_money_councils_ad AFTER DELETE ON council_mentions
+CREATE TRIGGER IF NOT EXISTS council_money_figures_councils_ad AFTER DELETE ON council_mentions
 WHEN EXISTS (SELECT 1 FROM money_mentions WHERE article_id = old.article_id) BEGIN
-    DELETE FROM council_money WHERE article_id = old.article_id;
-    INSERT OR IGNORE INTO council_money
-    SELECT * FROM council_money_facts WHERE article_id = old.article_id;
+    DELETE FROM council_money_figures WHERE article_id = old.article_id;
+    INSERT OR IGNORE INTO council_money_figures
+    SELECT * FROM council_money_figures_facts WHERE article_id = old.article_id;
 END;
