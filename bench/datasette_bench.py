@@ -18,6 +18,9 @@ Usage (from the repo root; not part of ``make test``)::
 
     .venv/bin/python bench/datasette_bench.py [--scale 1] [--db PATH] [--runs 30] [--only facet]
 
+The full table of BENCHMARKS.md ("The analyst's pages"): ``--runs 30``, then
+``--scale 5 --runs 30 --only facet`` for the council facet at 5,000,000 mentions.
+
 The database is generated once per scale and reused when it already has the expected size;
 one without contracts (made before the supplier tables) gets its suppliers, contracts and
 register awards added (:data:`CONTRACTS` contracts, :data:`AWARDS` awards).
