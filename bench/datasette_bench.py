@@ -18,6 +18,9 @@ Usage (from the repo root; not part of ``make test``)::
 
     .venv/bin/python bench/datasette_bench.py [--scale 1] [--db PATH] [--runs 30] [--only facet]
 
+The full table of BENCHMARKS.md ("The analyst's pages"): ``--runs 30``, then
+``--scale 5 --runs 30 --only facet`` for the council facet at 5,000,000 mentions.
+
 The database is generated once per scale and reused when it already has the expected size;
 one without contracts (made before the supplier tables) gets its suppliers, contracts and
 register awards added (:data:`CONTRACTS` contracts, :data:`AWARDS` awards).
@@ -40,9 +43,11 @@ from datasette.app import Datasette
 from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.council_page import (
     ARRANGEMENTS_SQL,
-    ARTICLES_SQL,
+    AWARDS_SQL,
+    CONTRACTS_SQL,
     COUNCIL_SQL,
     COVERAGE_SQL,
+    MONEY_ROLES_SQL,
     MONEY_SQL,
     PARTNER_BODIES_SQL,
     PARTNERS_SQL,
@@ -50,10 +55,12 @@ from councilwatch.db.council_page import (
     SERVICES_SQL,
     SUCCESSORS_SQL,
     TOTALS_SQL,
+    articles_sql,
 )
 from councilwatch.db.dashboard import OPTIONS_SQL, Filters, panel_sql
 from councilwatch.db.datasette_config import datasette_files, datasette_metadata
 from councilwatch.db.schema import connect
+from councilwatch.db.summaries import drop_summaries, refill_summaries
 from councilwatch.db.supplier_page import (
     AWARDS_SQL as AWARDS_SQL_SUPPLIER,
 )
@@ -66,11 +73,13 @@ from councilwatch.db.supplier_page import (
     SUBSIDIARIES_SQL,
     SUPPLIER_SQL,
     TOTAL_ARTICLES_SQL,
-    articles_sql,
     find_suppliers,
 )
 from councilwatch.db.supplier_page import (
     COVERAGE_SQL as COVERAGE_SQL_SUPPLIER,
+)
+from councilwatch.db.supplier_page import (
+    articles_sql as supplier_articles_sql,
 )
 from councilwatch.reference_data import load_reference_data
 from councilwatch.serve import SETTINGS
@@ -98,8 +107,6 @@ SUPPLIER_MENTIONS = 200_000
 AWARDS = 10_000
 STATUSES = ["awarded", "awarded", "extended", "tendered", "ended", "terminated", "insourced"]
 Work = Callable[[sqlite3.Connection], None]
-SUMMARY_TRIGGERS = ("council_month_counts_ai", "council_month_counts_ad", "council_month_counts_au",
-                    "council_counts_ai", "council_counts_ad")  # fmt: skip
 
 
 def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> None:
@@ -112,11 +119,7 @@ def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> No
     conn = connect(path)
     load_reference_data(conn)
     conn.execute("PRAGMA synchronous = OFF")
-    # bulk load without the summary's triggers; connect() below recreates and fills it
-    for trigger in SUMMARY_TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    conn.execute("DROP TABLE IF EXISTS council_month_counts")
-    conn.execute("DROP TABLE IF EXISTS council_counts")
+    drop_summaries(conn)  # bulk load without their triggers; refilled from the facts below
     codes = [r[0] for r in conn.execute("select code from councils where end_date is null")]
     names = dict(conn.execute("select code, nice_name from councils"))
     services = [r[0] for r in conn.execute("select id from services")]
@@ -194,8 +197,8 @@ def generate(path: Path, scale: int, body_words: int = 120, seed: int = 5) -> No
             conn.execute("insert or ignore into arrangement_councils values (?, ?)", (n, code))
         conn.execute("insert into arrangement_services values (?, ?)", (n, rng.choice(services)))
     conn.commit()
+    refill_summaries(conn)
     conn.close()
-    connect(path).close()  # the summary table and its triggers, filled from the facts
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("ANALYZE")
@@ -267,10 +270,7 @@ def multiply_mentions(source: Path, target: Path, copies: int) -> None:
 
     shutil.copy(source, target)
     conn = connect(target)
-    for trigger in SUMMARY_TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    conn.execute("DROP TABLE IF EXISTS council_month_counts")
-    conn.execute("DROP TABLE IF EXISTS council_counts")
+    drop_summaries(conn)
     for _ in range(copies - 1):
         conn.execute(
             'insert into council_mentions (article_id, code, text, start, "end", sentence,'
@@ -278,8 +278,8 @@ def multiply_mentions(source: Path, target: Path, copies: int) -> None:
             f" from council_mentions where id <= {MENTIONS}"
         )
     conn.commit()
+    refill_summaries(conn)
     conn.close()
-    connect(target).close()
     with sqlite3.connect(target) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -344,13 +344,16 @@ def dashboard_work(filters: dict[str, str]) -> Work:
     return statements(pairs + [(sql, {}) for sql in OPTIONS_SQL.values()])
 
 
-def council_page_work(code: str) -> Work:
+def council_page_work(code: str, articles: int, roles: list[str]) -> Work:
+    """The SQL of the council page of ``code`` (named in ``articles`` articles, with pound
+    figures of ``roles``), as ``council_page_data`` runs it."""
     by_position = (COUNCIL_SQL, COVERAGE_SQL, PREDECESSORS_SQL, SUCCESSORS_SQL, TOTALS_SQL,
                    PARTNERS_SQL, PARTNER_BODIES_SQL)  # fmt: skip
     pairs: list = [(sql, [code]) for sql in by_position]
-    pairs += [
-        (sql, {"code": code}) for sql in (ARTICLES_SQL, MONEY_SQL, SERVICES_SQL, ARRANGEMENTS_SQL)
-    ]
+    by_name = (articles_sql(articles), MONEY_ROLES_SQL, SERVICES_SQL, ARRANGEMENTS_SQL,
+               CONTRACTS_SQL, AWARDS_SQL)  # fmt: skip
+    pairs += [(sql, {"code": code}) for sql in by_name]
+    pairs += [(MONEY_SQL, {"code": code, "role": role}) for role in roles]
     return statements(pairs)
 
 
@@ -364,7 +367,7 @@ def supplier_page_work(supplier_id: str, articles: int) -> Work:
             COUNCILS_SQL,
             CONTRACTS_SQL_SUPPLIER,
             AWARDS_SQL_SUPPLIER,
-            articles_sql(articles),
+            supplier_articles_sql(articles),
         )
     ]
     return statements(pairs)
@@ -464,6 +467,10 @@ def main() -> None:
             [busiest],
         ).fetchone()
         (articles,) = conn.execute("select count(*) from articles").fetchone()
+        (top_articles,) = conn.execute(
+            "select articles from council_counts where code = ?", [top]
+        ).fetchone()
+        top_roles = [r[0] for r in conn.execute(MONEY_ROLES_SQL, {"code": top})]
     match = "rowid in (select rowid from articles_fts where articles_fts match escape_fts(:q))"
     q = {"q": "shared services"}
     metadata = datasette_metadata(path)["databases"][name]
@@ -490,7 +497,7 @@ def main() -> None:
         ("dashboard, London boroughs", "/?type=London+borough",
          dashboard_work({"type": "London borough"})),
         ("dashboard, service ict", "/?service=ict", dashboard_work({"service": "ict"})),
-        (f"council page ({top})", f"/{name}/-/council/{top}", council_page_work(top)),
+        (f"council page ({top})", f"/{name}/-/council/{top}", council_page_work(top, top_articles, top_roles)),
         (f"name search ({top_name})", f"/{name}/-/council?q={top_name.replace(' ', '+')}",
          name_search_work(top_name)),
         (f"supplier page ({busiest})", f"/{name}/-/supplier/{busiest}",

@@ -18,8 +18,10 @@ from .page_sections import Run, section_reader
 
 #: How many of a council's articles the page lists (newest first).
 ARTICLES_SHOWN = 50
-#: The money and service sections read the council's newest articles, at most this many.
-MONEY_ARTICLES = 500
+#: From how many articles naming a council its newest are read down the articles by date.
+MANY_ARTICLES = 2000
+#: How many of its biggest figures of each role the page shows.
+TOP_FIGURES = 5
 
 COUNCIL_SQL = "select * from councils where code = ?"
 
@@ -56,38 +58,47 @@ order by a.published desc, a.id desc
 limit {ARTICLES_SHOWN}
 """
 
-#: The council's newest articles the money and service sections read.
-NEWEST_ARTICLES = f"""
-select a.id as article_id from articles a
-where a.id in (select article_id from council_mentions where code = :code)
-order by a.published desc
-limit {MONEY_ARTICLES}
-"""
-
-#: The council's own pound figures (see the money_councils view), by role.
-MONEY_SQL = f"""
-with arts as ({NEWEST_ARTICLES}),
-figures as (
-    select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text,
-           case when exists (select 1 from council_mentions cm where cm.article_id = mm.article_id
-                             and cm.code = :code and cm.sentence = mm.sentence)
-                then 'named in its sentence' else 'the article''s main council' end as basis
-    from arts cross join money_mentions mm on mm.article_id = arts.article_id
-    join money_scopes sc on sc.money_id = mm.id
-    where sc.scope = 'council'
-      and instr(', ' || sc.codes || ', ', ', ' || :code || ', ') > 0
+#: Its newest articles: from its mentions (few), or down the articles by date until
+#: enough are found (many: cheaper than sorting all of them).
+ARTICLES_BY_DATE_SQL = ARTICLES_SQL.replace(
+    "where a.id in (select article_id from council_mentions where code = :code)",
+    "where exists (select 1 from council_mentions m2 where m2.code = :code and m2.article_id = a.id)",
 )
-select f.*, a.title, a.published
-from figures f join articles a on a.id = f.article_id
-order by f.role, f.amount_gbp desc
+
+
+def articles_sql(articles: int) -> str:
+    """The statement for the newest articles of a council that ``articles`` articles name.
+
+    >>> articles_sql(10) == ARTICLES_SQL, articles_sql(50_000) == ARTICLES_BY_DATE_SQL
+    (True, True)
+    """
+    return ARTICLES_BY_DATE_SQL if articles >= MANY_ARTICLES else ARTICLES_SQL
+
+
+#: How many of the council's own pound figures (council_money_figures) each role has.
+MONEY_ROLES_SQL = """
+select role, count(*) as count from council_money_figures where code = :code
+group by role order by count desc, role
 """
 
-SERVICES_SQL = f"""
-with arts as ({NEWEST_ARTICLES})
-select s.id, s.label, s.service_group, count(distinct sm.article_id) as articles
-from arts cross join service_mentions sm on sm.article_id = arts.article_id
-join services s on s.id = sm.service
-group by s.id order by articles desc, s.id
+#: Its biggest figures of one role (the index on council_money_figures gives them in order).
+MONEY_SQL = f"""
+select mm.id, mm.article_id, mm.amount_gbp, mm.role, mm.period, mm.years, mm.text, k.basis,
+       a.title, a.published
+from council_money_figures k
+join money_mentions mm on mm.id = k.money_id
+join articles a on a.id = mm.article_id
+where k.code = :code and k.role = :role
+order by k.amount_gbp desc, k.money_id desc
+limit {TOP_FIGURES}
+"""
+
+#: The services named in its articles, by how many (service_council_counts).
+SERVICES_SQL = """
+select s.id, s.label, s.service_group, n.articles
+from service_council_counts n join services s on s.id = n.service
+where n.code = :code
+order by n.articles desc, s.id
 limit 30
 """
 
@@ -174,14 +185,12 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
     slow: list[str] = []
     rows = section_reader(run, slow)
     coverage = [(r["month"], r["articles"]) for r in await rows("coverage", COVERAGE_SQL, [code])]
-    money = await rows("money", MONEY_SQL, {"code": code})
-    by_role: dict[str, dict[str, Any]] = {}
-    for row in money:
-        role = by_role.setdefault(row["role"], {"role": row["role"], "count": 0, "top": []})
-        role["count"] += 1
-        if len(role["top"]) < 5:
-            role["top"].append(row)
+    by_role = [
+        {**role, "top": await rows("money", MONEY_SQL, {"code": code, "role": role["role"]})}
+        for role in await rows("money", MONEY_ROLES_SQL, {"code": code})
+    ]
     totals = await rows("totals", TOTALS_SQL, [code])
+    named_in = totals[0]["articles"] if totals else 0
     contracts = await rows("contracts", CONTRACTS_SQL, {"code": code})
     awards = await rows("awards", AWARDS_SQL, {"code": code})
     return {
@@ -190,9 +199,8 @@ async def council_page_data(run: Run, code: str) -> dict[str, Any] | None:
         "successors": await rows("successors", SUCCESSORS_SQL, [code]),
         "totals": totals[0] if totals else {"articles": 0, "mentions": 0},
         "coverage": zero_filled(coverage),
-        "articles": await rows("articles", ARTICLES_SQL, {"code": code}),
-        "money_by_role": sorted(by_role.values(), key=lambda r: (-r["count"], r["role"])),
-        "money_articles": MONEY_ARTICLES,
+        "articles": await rows("articles", articles_sql(named_in), {"code": code}),
+        "money_by_role": by_role,
         "services": await rows("services", SERVICES_SQL, {"code": code}),
         "arrangements": await rows("arrangements", ARRANGEMENTS_SQL, {"code": code}),
         "partners": await rows("partners", PARTNERS_SQL, [code]),

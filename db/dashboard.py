@@ -56,23 +56,52 @@ class Filters:
             parts.append(f"{alias}.type = :type")
         return " and ".join(parts) or "1"
 
-    def article_conditions(self, alias: str = "a") -> list[str]:
-        """SQL conditions on ``articles`` row ``alias`` for every filter."""
+    def article_conditions(
+        self, alias: str = "a", *, services: bool = True, councils: bool = True
+    ) -> list[str]:
+        """SQL conditions on ``articles`` row ``alias`` for every filter (its months
+        only, and the services' or the councils' filters too when asked).
+
+        >>> Filters(since="2015-01", service="ict").article_conditions("a", services=False)
+        ['a.published >= :since']
+        """
         out = []
         if self.since:
             out.append(f"{alias}.published >= :since")
         if self.until:
             # months are inclusive: anything before the next month's first day
             out.append(f"{alias}.published < :until || '-32'")
-        if self.service:
+        if services and self.service:
             out.append(
                 f"{alias}.id in (select article_id from service_mentions where service = :service)"
             )
-        if self.councils_filtered():
+        if councils and self.councils_filtered():
             out.append(
-                f"{alias}.id in (select m.article_id from council_mentions m"
-                f" join councils c on c.code = m.code where {self.council_condition('c')})"
+                f"{alias}.id in (select k.article_id from article_council_kinds k"
+                f" where {self.kind_condition('k')})"
             )
+        return out
+
+    def kind_condition(self, alias: str) -> str:
+        """SQL on ``article_council_kinds`` row ``alias`` for the nation and type filters
+        (the kind both name when both are given).
+
+        >>> Filters(nation="Wales", type="unitary").kind_condition("k")
+        "k.kind = 'nation_type' and k.value = :nation || '|' || :type"
+        """
+        if self.nation and self.type:
+            return f"{alias}.kind = 'nation_type' and {alias}.value = :nation || '|' || :type"
+        kind = "nation" if self.nation else "type"
+        return f"{alias}.kind = '{kind}' and {alias}.value = :{kind}"
+
+    def kind_date_conditions(self, alias: str) -> list[str]:
+        """The kind and the months on ``article_council_kinds`` row ``alias`` (dated
+        articles only)."""
+        out = [self.kind_condition(alias), f"{alias}.published != ''"]
+        if self.since:
+            out.append(f"{alias}.published >= :since")
+        if self.until:
+            out.append(f"{alias}.published < :until || '-32'")
         return out
 
     def month_conditions(self, column: str) -> list[str]:
@@ -106,12 +135,24 @@ from months left join counts on counts.month = months.month
 where months.month is not null
 order by months.month
 """
-    conditions = ["a.published is not null", *f.article_conditions("a")]
-    return f"""
-with counts as (
+    if f.councils_filtered():  # the articles naming such a council, by date
+        conditions = f.kind_date_conditions("k")
+        if f.service:
+            conditions.append(
+                "k.article_id in (select article_id from service_mentions where service = :service)"
+            )
+        counted = f"""
+    select substr(k.published, 1, 7) as month, count(*) as articles
+    from article_council_kinds k{_where(conditions)}
+    group by month"""
+    else:
+        conditions = ["a.published is not null", *f.article_conditions("a")]
+        counted = f"""
     select substr(a.published, 1, 7) as month, count(*) as articles
     from articles a{_where(conditions)}
-    group by month
+    group by month"""
+    return f"""
+with counts as ({counted}
 ), months(month) as (
     select {start}
     union all
@@ -146,9 +187,19 @@ from council_month_counts n join councils c on c.code = n.code{_where(conditions
 group by c.code
 order by articles desc, mentions desc, c.code{tail}
 """
+    if not (f.since or f.until):  # whole corpus: the per-service summary
+        where = _where(
+            ["n.service = :service"] + ([f.council_condition("c")] if f.councils_filtered() else [])
+        )
+        return f"""
+select c.code, c.nice_name as council, c.type, c.nation, c.latitude, c.longitude,
+       n.articles, n.mentions
+from service_council_counts n join councils c on c.code = n.code{where}
+order by n.articles desc, n.mentions desc, c.code{tail}
+"""
     conditions = []
     if f.since or f.until:
-        dated = [c for c in f.article_conditions("a") if "service" not in c and "council" not in c]
+        dated = f.article_conditions("a", services=False, councils=False)
         conditions.append(
             "m.article_id in (select a.id from articles a where " + " and ".join(dated) + ")"
         )
@@ -168,7 +219,7 @@ order by articles desc, mentions desc, c.code{tail}
 def arrangements_sql(f: Filters) -> str:
     """The latest shared-service arrangements with the savings their articles state (the
     ten newest are picked first, so only theirs are worked out)."""
-    conditions = [c for c in f.article_conditions("a") if "_mentions" not in c]
+    conditions = f.article_conditions("a", services=False, councils=False)
     if f.service:
         conditions.append(
             "ar.id in (select arrangement_id from arrangement_services where service = :service)"
@@ -178,12 +229,15 @@ def arrangements_sql(f: Filters) -> str:
             "ar.id in (select ac.arrangement_id from arrangement_councils ac"
             f" join councils c on c.code = ac.code where {f.council_condition('c')})"
         )
+    # unfiltered, down the newest articles (their index) until ten arrangements are
+    # found; under a council or service filter, from those arrangements (fewer)
+    joined = "join" if f.service or f.councils_filtered() else "cross join"
     return f"""
 select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
        s.status, s.saving_gbp, s.period, s.years, s.saving_basis
 from arrangement_summary s
-where s.id in (  -- newest articles first (their index), until ten arrangements are found
-    select ar.id from articles a cross join arrangements ar on ar.article_id = a.id{_where(conditions)}
+where s.id in (
+    select ar.id from articles a {joined} arrangements ar on ar.article_id = a.id{_where(conditions)}
     order by a.published desc
     limit {PANEL_ROWS}
 )
@@ -192,33 +246,49 @@ order by s.published desc, s.id desc
 
 
 def council_savings_sql(f: Filters) -> str:
-    """The biggest council-level savings (money_scopes), with whose they are: read in
-    order of amount until ten are found."""
-    conditions = ["mm.role = 'saving'", "sc.scope = 'council'", *f.article_conditions("a")]
-    if f.councils_filtered():
-        conditions = [c for c in conditions if "council_mentions" not in c]
-        conditions.append(
-            "exists (select 1 from councils c where"
-            " instr(', ' || sc.codes || ', ', ', ' || c.code || ', ') > 0"
-            f" and {f.council_condition('c')})"
-        )
+    """The biggest council-level savings (council_money_figures), with whose they are
+    (money_scopes, for the ten kept): read in order of amount until ten are found."""
+    councils = ""
+    if f.councils_filtered():  # the figure's own councils, not its article's
+        councils = f" join councils c on c.code = k.code and {f.council_condition('c')}"
+    conditions = [
+        "mm.role = 'saving'",
+        f"exists (select 1 from council_money_figures k{councils} where k.money_id = mm.id)",
+        *f.article_conditions("a", councils=False),
+    ]
     return f"""
 select mm.id as money_id, mm.amount_gbp, mm.period, mm.years, mm.text, mm.sentence,
        a.id as article_id, a.title, a.published, sc.codes, sc.basis
-from money_mentions mm  -- read in order of amount (CROSS JOIN keeps it the outer loop)
-cross join articles a on a.id = mm.article_id
-join money_scopes sc on sc.money_id = mm.id{_where(conditions)}
+from money_mentions mm join articles a on a.id = mm.article_id
+join money_scopes sc on sc.money_id = mm.id
+where mm.id in (
+    select mm.id from money_mentions mm  -- in order of amount (CROSS JOIN keeps it outer)
+    cross join articles a on a.id = mm.article_id{_where(conditions)}
+    order by mm.amount_gbp desc, mm.id desc
+    limit {PANEL_ROWS}
+)
 order by mm.amount_gbp desc, mm.id desc
-limit {PANEL_ROWS}
 """
 
 
 def recent_articles_sql(f: Filters) -> str:
+    """The newest articles; under a council filter, down the articles naming such a
+    council in date order (article_council_kinds)."""
+    codes = """(select group_concat(code, ', ') from (select distinct code from council_mentions m
+         where m.article_id = a.id order by code)) as codes"""
+    if f.councils_filtered():
+        conditions = [*f.kind_date_conditions("k"), *f.article_conditions("a", councils=False)]
+        return f"""
+select a.id, a.title, a.published, a.source,
+       {codes}
+from article_council_kinds k join articles a on a.id = k.article_id{_where(conditions)}
+order by k.published desc, k.article_id desc
+limit {PANEL_ROWS}
+"""
     conditions = ["a.published is not null", *f.article_conditions("a")]
     return f"""
 select a.id, a.title, a.published, a.source,
-       (select group_concat(code, ', ') from (select distinct code from council_mentions m
-         where m.article_id = a.id order by code)) as codes
+       {codes}
 from articles a{_where(conditions)}
 order by a.published desc, a.id desc
 limit {PANEL_ROWS}
@@ -231,7 +301,7 @@ def _contract_conditions(f: Filters, by_council: bool = True) -> list[str]:
     shortlisted bidder does not supply the council yet."""
     out = [
         "c.status != 'tendered'",
-        *(x for x in f.article_conditions("a") if "_mentions" not in x),
+        *f.article_conditions("a", services=False, councils=False),
     ]
     if f.service:
         out.append("c.id in (select contract_id from contract_services where service = :service)")

@@ -220,5 +220,13 @@ def _supplier_pages(db: Database) -> None:
     run_script(db, sql_file("v7_supplier_pages.sql"))
 
 
+@migration(
+    8,
+    "the filtered dashboard: article_council_kinds, service_council_counts, council_money_figures",
+)
+def _filtered_pages(db: Database) -> None:
+    run_script(db, sql_file("v8_filtered_pages.sql"))
+
+
 #: The version :func:`migrate` brings a database to.
 SCHEMA_VERSION = MIGRATIONS[-1].version

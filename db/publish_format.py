@@ -83,6 +83,9 @@ PAGE_OBJECTS = (
     "council_month_counts",
     "council_counts",
     "article_month_counts",
+    "article_council_kinds",
+    "service_council_counts",
+    "council_money_figures",
     "money_scopes",
     "arrangement_savings",
 )

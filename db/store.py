@@ -209,7 +209,9 @@ def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -
 
 
 def _delete_facts(conn: sqlite3.Connection, article_id: int) -> None:
-    for table in FACT_TABLES:
+    # its pound figures first: while it has some, each council mention deleted works out
+    # their councils again (council_money_figures)
+    for table in sorted(FACT_TABLES, key=lambda t: t != "money_mentions"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
 
