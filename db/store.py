@@ -208,10 +208,14 @@ def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -
     return urls
 
 
+#: The fact tables in the order their rows are deleted: pound figures first, since while an
+#: article has some, each council mention deleted works out their councils again
+#: (``council_money_figures``, migration 8).
+_DELETE_ORDER = sorted(FACT_TABLES, key=lambda t: t != "money_mentions")
+
+
 def _delete_facts(conn: sqlite3.Connection, article_id: int) -> None:
-    # its pound figures first: while it has some, each council mention deleted works out
-    # their councils again (council_money_figures)
-    for table in sorted(FACT_TABLES, key=lambda t: t != "money_mentions"):
+    for table in _DELETE_ORDER:
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
 
@@ -258,7 +262,7 @@ def replace_facts_many(
     for start in range(0, len(ids), _DELETE_CHUNK):
         chunk = ids[start : start + _DELETE_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for table in FACT_TABLES:
+        for table in _DELETE_ORDER:
             conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
     items = [(article_id, facts, version) for article_id, (facts, version) in latest.items()]
     _insert_mentions(conn, "council_mentions", "code", "code", items, "councils")

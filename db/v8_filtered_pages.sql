@@ -181,11 +181,12 @@ CREATE INDEX IF NOT EXISTS idx_council_money_figures_code ON council_money_figur
 CREATE INDEX IF NOT EXISTS idx_council_money_figures_article ON council_money_figures(article_id);
 
 -- council_money_figures's rows worked out from the facts (a trigger picks one figure's or one
--- article's: the condition reaches into money_councils).
+-- article's: the condition reaches into money_councils_once, made by the migration before
+-- this script: money_councils with each sentence's signals worked out once).
 DROP VIEW IF EXISTS council_money_figures_facts;
 CREATE VIEW council_money_figures_facts AS
 SELECT mc.money_id, mc.code, mc.article_id, mm.role, mm.amount_gbp, mc.basis
-FROM money_councils mc JOIN money_mentions mm ON mm.id = mc.money_id;
+FROM money_councils_once mc JOIN money_mentions mm ON mm.id = mc.money_id;
 
 INSERT OR IGNORE INTO council_money_figures SELECT * FROM council_money_figures_facts
 WHERE NOT EXISTS (SELECT 1 FROM council_money_figures);
