@@ -52,3 +52,59 @@ def test_a_crawl_with_page_workers_stores_articles_with_their_facts(tmp_path):
     assert figures["pages"] == ARTICLES  # every page went through a batch of at most 4
     assert ARTICLES / 4 <= figures["batches"] <= ARTICLES and figures["largest_batch"] <= 4
     assert figures["starved_s"] >= 0 and figures["saturated_s"] >= 0
+
+
+#: Runs ``councilwatch crawl ARGS...`` in this process, then says whether spaCy was loaded.
+CRAWL_THEN_SAY_SPACY = """
+import sys
+from councilwatch.cli import cli
+try:
+    cli(["crawl", *sys.argv[1:]], prog_name="councilwatch")
+finally:
+    print("spacy loaded:", "spacy" in sys.modules)
+"""
+
+
+def test_with_nlp_in_the_workers_the_crawl_process_never_loads_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    pages: dict = {}
+    db = tmp_path / "overlapped.db"
+    with serve_pages(pages) as (base, _):
+        pages["/feed/"] = rss(base, ["/news/0/", "/news/1/"])
+        pages["/news/0/"] = article_page(base, "0", "Story 0", BODY_A)
+        pages["/news/1/"] = article_page(base, "1", "Story 1", BODY_B)
+        args = ["--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL]
+        args += ["-s", "COUNCILWATCH_EXTRACT_PROCESSES=2"]
+        result = subprocess.run(
+            [sys.executable, "-c", CRAWL_THEN_SAY_SPACY, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[-1] == "spacy loaded: False"
+    assert query(db, "SELECT count(*) FROM articles WHERE nlp_version IS NOT NULL") == [(2,)]
+    assert query(db, "SELECT count(*) FROM council_mentions")[0][0] > 0  # the workers' facts
+
+
+def test_the_crawl_modules_and_the_reference_data_do_not_import_spacy():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import councilwatch.cli, councilwatch.crawl, councilwatch.page_pool, "
+        "councilwatch.pipeline.store_items, councilwatch.spiders.news\n"
+        "from councilwatch.db.schema import connect\n"
+        "from councilwatch.reference_data import load_reference_data\n"
+        "load_reference_data(connect(':memory:'))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "[]"
