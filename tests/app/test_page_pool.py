@@ -108,3 +108,41 @@ def test_the_crawl_modules_and_the_reference_data_do_not_import_spacy():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "[]"
+
+
+#: Runs ``councilwatch crawl ARGS...`` in this process, then counts its live child processes.
+CRAWL_THEN_COUNT_CHILDREN = """
+import multiprocessing, sys
+from councilwatch.cli import cli
+cli(["crawl", *sys.argv[1:]], prog_name="councilwatch", standalone_mode=False)
+print("children left:", len(multiprocessing.active_children()))
+"""
+
+
+def test_workers_start_when_the_spider_opens_and_stop_after_a_crawl_with_no_article(tmp_path):
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    pages: dict = {}
+    db = tmp_path / "empty.db"
+    with serve_pages(pages) as (base, _):
+        pages["/feed/"] = rss(base, [])  # a feed with no entry: nothing to analyse
+        args = ["--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL]
+        args += ["-s", "COUNCILWATCH_EXTRACT_PROCESSES=2"]
+        result = subprocess.run(
+            [sys.executable, "-c", CRAWL_THEN_COUNT_CHILDREN, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[-1] == "children left: 0"
+    assert "Traceback" not in result.stderr
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+    (stats,) = query(db, "SELECT stats FROM crawl_runs")[0]
+    scrapy_stats = json.loads(stats)["scrapy"]
+    assert scrapy_stats["councilwatch/page_pool/started_early"] == 2
+    assert scrapy_stats.get("councilwatch/page_pool/pages", 0) == 0
