@@ -54,42 +54,60 @@ def test_a_crawl_with_page_workers_stores_articles_with_their_facts(tmp_path):
     assert figures["starved_s"] >= 0 and figures["saturated_s"] >= 0
 
 
-#: Runs ``councilwatch crawl ARGS...`` in this process, then says whether spaCy was loaded.
-CRAWL_THEN_SAY_SPACY = """
-import sys
+#: Runs ``councilwatch crawl ARGS...`` in this process, then says whether spaCy was loaded
+#: and how many of its child processes are still alive.
+CRAWL_AND_REPORT = """
+import multiprocessing, sys
 from councilwatch.cli import cli
-try:
-    cli(["crawl", *sys.argv[1:]], prog_name="councilwatch")
-finally:
-    print("spacy loaded:", "spacy" in sys.modules)
+cli(["crawl", *sys.argv[1:]], prog_name="councilwatch", standalone_mode=False)
+print("spacy loaded:", "spacy" in sys.modules)
+print("children left:", len(multiprocessing.active_children()))
 """
 
 
-def test_with_nlp_in_the_workers_the_crawl_process_never_loads_spacy(tmp_path):
+def crawl_and_report(db, pages: dict, articles: dict[str, str]) -> list[str]:
+    """Crawl a feed of ``articles`` (path: body) with two page workers, in a process of
+    its own; return the last two lines it printed."""
     import subprocess
     import sys
 
     from ..conftest import REPO
 
-    pages: dict = {}
-    db = tmp_path / "overlapped.db"
     with serve_pages(pages) as (base, _):
-        pages["/feed/"] = rss(base, ["/news/0/", "/news/1/"])
-        pages["/news/0/"] = article_page(base, "0", "Story 0", BODY_A)
-        pages["/news/1/"] = article_page(base, "1", "Story 1", BODY_B)
+        pages["/feed/"] = rss(base, list(articles))
+        for i, (path, body) in enumerate(articles.items()):
+            pages[path] = article_page(base, str(i), f"Story {i}", body)
         args = ["--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL]
         args += ["-s", "COUNCILWATCH_EXTRACT_PROCESSES=2"]
         result = subprocess.run(
-            [sys.executable, "-c", CRAWL_THEN_SAY_SPACY, *args],
+            [sys.executable, "-c", CRAWL_AND_REPORT, *args],
             capture_output=True,
             text=True,
             timeout=300,
             cwd=REPO,
         )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.splitlines()[-1] == "spacy loaded: False"
+    assert "Traceback" not in result.stderr
+    return result.stdout.splitlines()[-2:]
+
+
+def test_with_nlp_in_the_workers_the_crawl_process_never_loads_spacy(tmp_path):
+    db = tmp_path / "overlapped.db"
+    report = crawl_and_report(db, {}, {"/news/0/": BODY_A, "/news/1/": BODY_B})
+    assert report == ["spacy loaded: False", "children left: 0"]
     assert query(db, "SELECT count(*) FROM articles WHERE nlp_version IS NOT NULL") == [(2,)]
     assert query(db, "SELECT count(*) FROM council_mentions")[0][0] > 0  # the workers' facts
+
+
+def test_workers_start_when_the_spider_opens_and_stop_after_a_crawl_with_no_article(tmp_path):
+    db = tmp_path / "empty.db"
+    report = crawl_and_report(db, {}, {})  # a feed with no entry: nothing to analyse
+    assert report[-1] == "children left: 0"
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+    (stats,) = query(db, "SELECT stats FROM crawl_runs")[0]
+    scrapy_stats = json.loads(stats)["scrapy"]
+    assert scrapy_stats["councilwatch/page_pool/started_early"] == 2
+    assert scrapy_stats.get("councilwatch/page_pool/pages", 0) == 0
 
 
 def test_the_crawl_modules_and_the_reference_data_do_not_import_spacy():
@@ -108,41 +126,3 @@ def test_the_crawl_modules_and_the_reference_data_do_not_import_spacy():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "[]"
-
-
-#: Runs ``councilwatch crawl ARGS...`` in this process, then counts its live child processes.
-CRAWL_THEN_COUNT_CHILDREN = """
-import multiprocessing, sys
-from councilwatch.cli import cli
-cli(["crawl", *sys.argv[1:]], prog_name="councilwatch", standalone_mode=False)
-print("children left:", len(multiprocessing.active_children()))
-"""
-
-
-def test_workers_start_when_the_spider_opens_and_stop_after_a_crawl_with_no_article(tmp_path):
-    import subprocess
-    import sys
-
-    from ..conftest import REPO
-
-    pages: dict = {}
-    db = tmp_path / "empty.db"
-    with serve_pages(pages) as (base, _):
-        pages["/feed/"] = rss(base, [])  # a feed with no entry: nothing to analyse
-        args = ["--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL]
-        args += ["-s", "COUNCILWATCH_EXTRACT_PROCESSES=2"]
-        result = subprocess.run(
-            [sys.executable, "-c", CRAWL_THEN_COUNT_CHILDREN, *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=REPO,
-        )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.splitlines()[-1] == "children left: 0"
-    assert "Traceback" not in result.stderr
-    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
-    (stats,) = query(db, "SELECT stats FROM crawl_runs")[0]
-    scrapy_stats = json.loads(stats)["scrapy"]
-    assert scrapy_stats["councilwatch/page_pool/started_early"] == 2
-    assert scrapy_stats.get("councilwatch/page_pool/pages", 0) == 0
