@@ -535,7 +535,11 @@ def overlap_stages(
     conn.close()
     crawl.update(items=stored, analysed=facts, errors=errors, db_mb=db_size_mb(db))
     after["items"] = stored
-    pairs = store_pairs(db, work, logs, store_repeats, ("store_floor", "store"))
+    pairs = (
+        store_pairs(db, work, logs, store_repeats, ("store_floor", "store"))
+        if store_repeats
+        else {}
+    )
     for f in work.glob("workers.db*"):
         f.unlink()
     wall = crawl["wall_s"] + after["wall_s"]
@@ -548,7 +552,7 @@ def overlap_stages(
         "load_before": crawl["load_before"],
     }
     stages = {"crawl_workers": crawl, "process_after_workers": after, "e2e": e2e}
-    return {**stages, **(pairs if store_repeats else {})}
+    return {**stages, **pairs}
 
 
 def overlap_benchmark(

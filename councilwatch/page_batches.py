@@ -59,3 +59,17 @@ def analyse_pages(
             if "error" not in facts:
                 analyses[i] = {"facts": facts, "nlp_version": NLP_VERSION}
     return list(zip(verdicts, analyses, strict=True))
+
+
+def warm_up(nlp: bool = True) -> None:
+    """Load what :func:`analyse_pages` needs in this process (page extraction, and with
+    ``nlp`` the NLP pipeline), so a worker started before the first page has paid its
+    start-up by then.
+
+    >>> warm_up(nlp=False)
+    """
+    judge_page(b"<html><body><p>Warming up.</p></body></html>", "http://warm.up/")
+    if nlp:
+        from councilwatch.process import analyse_batch
+
+        analyse_batch([])

@@ -32,7 +32,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from councilwatch.page_batches import Analysis, Page, analyse_pages
+from councilwatch.page_batches import Analysis, Page, analyse_pages, warm_up
 
 DEFAULT_BATCH = 16
 
@@ -47,6 +47,7 @@ class PagePool:
     def __init__(self, processes: int, batch_size: int = DEFAULT_BATCH, nlp: bool = True) -> None:
         self.processes = max(processes, 1)
         self.batch_size = max(batch_size, 1)
+        self.nlp = nlp
         self.analyse = functools.partial(analyse_pages, nlp=nlp)
         self.executor: ProcessPoolExecutor | None = None
         self.waiting: list[tuple[Page, asyncio.Future]] = []
@@ -76,6 +77,17 @@ class PagePool:
         )
         pool.stats = crawler.stats
         return pool
+
+    def start(self) -> None:
+        """Start the workers now, each loading extraction and the NLP pipeline, so their
+        start-up overlaps what the crawl does before its first article (robots, feeds,
+        sitemaps); the spider calls this when it opens. Without it the first batch starts
+        them. :meth:`shutdown` stops them whether or not a page ever came."""
+        pool = self._pool()
+        for _ in range(self.processes):
+            pool.submit(warm_up, self.nlp)
+        if self.stats is not None:
+            self.stats.set_value("councilwatch/page_pool/started_early", self.processes)
 
     async def analyse_page(
         self, body: bytes, url: str, content_type: str | None

@@ -39,8 +39,7 @@ from councilwatch.db.nlp_queue import (
     start_process_run,
 )
 from councilwatch.db.store import record_error, replace_facts_many
-from councilwatch.nlp.analyse import NLP_VERSION, analyse_texts
-from councilwatch.nlp.language import bounded_vocabulary, build_pipeline
+from councilwatch.nlp import NLP_VERSION
 from councilwatch.worker_pool import ordered_results
 
 ProgressCallback = Callable[[int, int], None]
@@ -56,8 +55,12 @@ def analyse_batch(batch: list[Item], batch_size: int = 64) -> list[dict[str, Any
     """Facts for one batch of articles (in a worker process, a Dask task, or in-process).
 
     If the batch fails, its articles are analysed one by one, so one bad article
-    costs only itself: its entry is ``{"error": reason}`` instead of facts.
+    costs only itself: its entry is ``{"error": reason}`` instead of facts. spaCy is
+    imported here, on the first batch, so a run with nothing to analyse never loads it.
     """
+    from councilwatch.nlp.analyse import analyse_texts
+    from councilwatch.nlp.language import bounded_vocabulary, build_pipeline
+
     global _NLP
     if _NLP is None:
         _NLP = build_pipeline()
@@ -100,9 +103,15 @@ def process_articles(
     ``progress(done, total)`` is called after each committed batch; if it raises (or the
     process is interrupted), the batches already committed stay done and the next call
     resumes after them.
+
+    With nothing pending (the same query that picks the articles counts them first) the
+    run is recorded and finished at once: no worker, Dask client or spaCy pipeline.
     """
     run_id, after_id = start_process_run(conn, NLP_VERSION, everything=everything)
     total = count_pending(conn, NLP_VERSION, everything=everything, after_id=after_id)
+    if not total:
+        finish_process_run(conn, run_id)
+        return 0
     done = 0
     batches = pending_batches(
         conn, NLP_VERSION, everything=everything, batch_size=batch_size, after_id=after_id
@@ -112,7 +121,7 @@ def process_articles(
         batches = _capped(batches, max_body_chars, lengths)
     analyse = functools.partial(analyse_batch, batch_size=batch_size)
     with ExitStack() as stack:
-        if scheduler and total:
+        if scheduler:
             from councilwatch.dask_runner import dask_client, dask_results, nlp_key
 
             client = stack.enter_context(dask_client(scheduler))

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .coordination import DIRECTIONS
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -267,6 +265,10 @@ def short_places(record: dict[str, Any], rules: FormRules) -> list[str]:
     ...               "nice_name": "Blackburn with Darwen", "type": "Unitary authority"}, rules)
     ['Blackburn']
     """
+    # Here, not at the top: loading the reference data (the crawl, ``process``) reads the
+    # gazetteer through this module, and importing spaCy there would cost a second of CPU.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     return [
         town
         for town in _first_parts(record, rules, _TOWN_TAIL)

@@ -146,7 +146,8 @@ class NewsSpider(scrapy.Spider):
     size_limit: int = 0
     #: Class of the extraction workers (``COUNCILWATCH_PAGE_POOL``): built from the crawler,
     #: its ``analyse_page(body, url, content_type)`` coroutine gives the gate's verdict and
-    #: fields to add to the article item (its facts); empty: a plain process pool.
+    #: fields to add to the article item (its facts), and its ``start()`` starts the workers
+    #: when the spider opens; empty: a plain process pool, started on the first page.
     page_pool: str = ""
 
     @classmethod
@@ -211,6 +212,8 @@ class NewsSpider(scrapy.Spider):
         self._extraction_pool: ProcessPoolExecutor | None = None
 
     async def start(self) -> AsyncIterator[Request | CrawlItem]:
+        if self.extract_pages and self.page_pool and (pool := self.extraction_pool()):
+            pool.start()  # its workers load while discovery runs
         for url, source in self.starts:
             self.crawler.stats.inc_value("councilwatch/start_urls")
             try:

@@ -52,3 +52,77 @@ def test_a_crawl_with_page_workers_stores_articles_with_their_facts(tmp_path):
     assert figures["pages"] == ARTICLES  # every page went through a batch of at most 4
     assert ARTICLES / 4 <= figures["batches"] <= ARTICLES and figures["largest_batch"] <= 4
     assert figures["starved_s"] >= 0 and figures["saturated_s"] >= 0
+
+
+#: Runs ``councilwatch crawl ARGS...`` in this process, then says whether spaCy was loaded
+#: and how many of its child processes are still alive.
+CRAWL_AND_REPORT = """
+import multiprocessing, sys
+from councilwatch.cli import cli
+cli(["crawl", *sys.argv[1:]], prog_name="councilwatch", standalone_mode=False)
+print("spacy loaded:", "spacy" in sys.modules)
+print("children left:", len(multiprocessing.active_children()))
+"""
+
+
+def crawl_and_report(db, pages: dict, articles: dict[str, str]) -> list[str]:
+    """Crawl a feed of ``articles`` (path: body) with two page workers, in a process of
+    its own; return the last two lines it printed."""
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    with serve_pages(pages) as (base, _):
+        pages["/feed/"] = rss(base, list(articles))
+        for i, (path, body) in enumerate(articles.items()):
+            pages[path] = article_page(base, str(i), f"Story {i}", body)
+        args = ["--db", str(db), "--start-url", f"{base}/feed/", *FAST_CRAWL]
+        args += ["-s", "COUNCILWATCH_EXTRACT_PROCESSES=2"]
+        result = subprocess.run(
+            [sys.executable, "-c", CRAWL_AND_REPORT, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return result.stdout.splitlines()[-2:]
+
+
+def test_with_nlp_in_the_workers_the_crawl_process_never_loads_spacy(tmp_path):
+    db = tmp_path / "overlapped.db"
+    report = crawl_and_report(db, {}, {"/news/0/": BODY_A, "/news/1/": BODY_B})
+    assert report == ["spacy loaded: False", "children left: 0"]
+    assert query(db, "SELECT count(*) FROM articles WHERE nlp_version IS NOT NULL") == [(2,)]
+    assert query(db, "SELECT count(*) FROM council_mentions")[0][0] > 0  # the workers' facts
+
+
+def test_workers_start_when_the_spider_opens_and_stop_after_a_crawl_with_no_article(tmp_path):
+    db = tmp_path / "empty.db"
+    report = crawl_and_report(db, {}, {})  # a feed with no entry: nothing to analyse
+    assert report[-1] == "children left: 0"
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+    (stats,) = query(db, "SELECT stats FROM crawl_runs")[0]
+    scrapy_stats = json.loads(stats)["scrapy"]
+    assert scrapy_stats["councilwatch/page_pool/started_early"] == 2
+    assert scrapy_stats.get("councilwatch/page_pool/pages", 0) == 0
+
+
+def test_the_crawl_modules_and_the_reference_data_do_not_import_spacy():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import councilwatch.cli, councilwatch.crawl, councilwatch.page_pool, "
+        "councilwatch.pipeline.store_items, councilwatch.spiders.news\n"
+        "from councilwatch.db.schema import connect\n"
+        "from councilwatch.reference_data import load_reference_data\n"
+        "load_reference_data(connect(':memory:'))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'spacy'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "[]"

@@ -140,6 +140,41 @@ def test_process_command(tmp_path):
     assert "Processed 0 articles." in result.stdout
 
 
+#: Runs ``councilwatch process`` in this process and says afterwards whether spaCy was loaded.
+PROCESS_THEN_SAY_SPACY = """
+import sys
+from councilwatch.cli import cli
+try:
+    cli(["process", "--db", sys.argv[1]], prog_name="councilwatch")
+finally:
+    print("spacy loaded:", "spacy" in sys.modules)
+"""
+
+
+def test_process_with_nothing_pending_does_not_load_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "cw.db"
+    make_db(path, n=3).close()
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", PROCESS_THEN_SAY_SPACY, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        for _ in range(2)
+    ]
+    for result in runs:
+        assert result.returncode == 0, result.stderr[-2000:]
+    assert runs[0].stdout.splitlines() == ["Processed 3 articles.", "spacy loaded: True"]
+    assert runs[1].stdout.splitlines() == ["Processed 0 articles.", "spacy loaded: False"]
+    conn = connect(path)
+    statuses = conn.execute("SELECT status, articles_done FROM process_runs ORDER BY id")
+    assert [tuple(row) for row in statuses] == [("finished", 3), ("finished", 0)]
+
+
 def test_process_shows_progress_on_a_terminal_only(tmp_path):
     path = tmp_path / "cw.db"
     make_db(path, n=6).close()
@@ -154,13 +189,14 @@ def test_an_article_the_nlp_stage_fails_on_is_recorded_and_the_rest_processed(
     from councilwatch import process
     from councilwatch.db.schema import connect
     from councilwatch.db.store import store_article
+    from councilwatch.nlp import analyse as nlp_analyse
     from councilwatch.reference_data import load_reference_data
 
     conn = connect(tmp_path / "x.db")
     load_reference_data(conn)
     for i, body in enumerate(["Kent County Council saved £2m.", "POISON", "Camden Council."]):
         store_article(conn, {"url": f"http://x/{i}", "title": "t", "body": body})
-    real = process.analyse_texts
+    real = nlp_analyse.analyse_texts
 
     def failing_on_poison(nlp, items, batch_size=64):
         items = list(items)
@@ -168,7 +204,7 @@ def test_an_article_the_nlp_stage_fails_on_is_recorded_and_the_rest_processed(
             raise RuntimeError("cannot analyse this")
         return real(nlp, items, batch_size=batch_size)
 
-    monkeypatch.setattr(process, "analyse_texts", failing_on_poison)
+    monkeypatch.setattr(nlp_analyse, "analyse_texts", failing_on_poison)
     assert process.process_articles(conn) == 3
     codes = {code for (code,) in conn.execute("SELECT code FROM council_mentions")}
     assert codes == {"KEN", "CMD"}
