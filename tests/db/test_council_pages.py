@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
 
+from councilwatch.db.contract_rows import ROWS_SHOWN
 from councilwatch.sample_site.data import sample_articles
 
-from .datasette_client import get
+from .datasette_client import get, make_datasette
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -156,3 +158,28 @@ def test_feeds_overall_and_per_council(datasette, demo_db):
     assert len(unknown) == 1 and unknown[0]["title"].startswith("No council matches “Atlantis”")
     quiet = feed_entries(datasette, "/councilwatch/new_savings.atom?council=ORK")
     assert [e["title"] for e in quiet] == ["Nothing yet"]
+
+
+def test_a_council_with_many_partners_lists_the_first_and_says_how_many_more(demo_db, tmp_path):
+    many = tmp_path / "councilwatch.db"  # the name the pages are served under
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(many) as dst:
+        src.backup(dst)
+    with sqlite3.connect(many) as conn:
+        (article_id,) = conn.execute("SELECT min(id) FROM articles").fetchone()
+        codes = [c for (c,) in conn.execute("SELECT code FROM councils WHERE code != 'CMD'")]
+        arrangement = conn.execute(
+            'INSERT INTO arrangements (article_id, status, start, "end", sentence, '
+            "nlp_version) VALUES (?, 'live', 0, 1, 'All of them share.', 'test')",
+            (article_id,),
+        ).lastrowid
+        partners = codes[: ROWS_SHOWN + 7]
+        conn.executemany(
+            "INSERT INTO arrangement_councils (arrangement_id, code) VALUES (?, ?)",
+            [(arrangement, code) for code in ["CMD", *partners]],
+        )
+    page = get(make_datasette(many), "/councilwatch/-/council/CMD")
+    assert page.status_code == 200
+    listed = page.text.split('class="cw-partners"')[1].split("</p>")[0]
+    assert len(re.findall(r'class="cw-council"', listed)) == ROWS_SHOWN
+    assert "; and 8 more, in" in listed  # the 57 new partners and Islington, less 50 shown
+    assert 'href="/councilwatch/shared_services"' in listed

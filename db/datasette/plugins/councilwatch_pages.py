@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from councilwatch.db.contract_rows import describe_rows
 from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.council_page import council_page_data
-from councilwatch.db.page_sections import datasette_runner
+from councilwatch.db.page_sections import datasette_runner, on_one_connection
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -225,7 +225,9 @@ async def council_view(datasette: Any, request: Any) -> Response:
             ),
             status=503,
         )
-    data = await council_page_data(run, code)
+    data = await on_one_connection(
+        db, lambda run: council_page_data(run, code), SECTION_TIME_LIMIT_MS
+    )
     if data is None:
         if code.upper() != code and await council_page_data(run, code.upper()):
             return Response.redirect(datasette.urls.path(f"/{database}/-/council/{code.upper()}"))
