@@ -91,7 +91,7 @@ def test_a_crawl_that_can_store_nothing_exits_1_and_its_run_says_failed(db_path,
     conn.close()
     pages: dict = {}
     with serve_pages(pages) as (base, requested):
-        pages.update(big_pages(base, 10))
+        pages.update(big_pages(base, 30))
         result = subprocess.run(
             [sys.executable, "-m", "councilwatch", command, "--db", str(db_path), *FAST_CRAWL,
              *SERIAL, "--start-url", f"{base}/feed/"],
@@ -104,7 +104,9 @@ def test_a_crawl_that_can_store_nothing_exits_1_and_its_run_says_failed(db_path,
         "Error: crawl failed: the database refused to store what the crawl found "
         "(OperationalError: disk I/O error): articles stored 0, refused "
     ), result.stderr
-    assert len([p for p in requested if p.startswith("/news/")]) < 10  # it stopped fetching
+    # it stopped fetching: besides the refused article, only what was already downloaded or
+    # waiting in Scrapy's scraper (its 5 MB of responses, some 7 of these pages) when it failed
+    assert len([p for p in requested if p.startswith("/news/")]) < 20
     assert query(db_path, "SELECT status FROM crawl_runs") == [("failed",)]
     assert query(db_path, "SELECT count(*) FROM articles") == [(0,)]
 
