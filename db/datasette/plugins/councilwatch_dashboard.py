@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.dashboard import OPTIONS_SQL, PANEL_ROWS, Filters, panel_sql
+from councilwatch.db.page_sections import connection_runner, finished, section_reader
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -54,18 +54,12 @@ async def dashboard_data(db: Any, filters: Filters) -> dict[str, Any]:
     statements = panel_sql(filters)
 
     def read(conn: sqlite3.Connection) -> tuple[dict, list, dict]:
-        panels: dict[str, list[dict]] = {}
         slow: list[str] = []
-        for name, sql in statements.items():
-            used = {k: v for k, v in params.items() if f":{k}" in sql}
-            try:
-                with sqlite_timelimit(conn, PANEL_TIME_LIMIT_MS):
-                    panels[name] = [dict(r) for r in conn.execute(sql, used).fetchall()]
-            except sqlite3.OperationalError as exc:  # one slow panel must not fail the page
-                if "interrupted" not in str(exc):
-                    raise
-                slow.append(name)
-                panels[name] = []
+        rows = section_reader(connection_runner(conn, PANEL_TIME_LIMIT_MS), slow)
+        panels = {  # one slow panel must not fail the page
+            name: finished(rows(name, sql, {k: v for k, v in params.items() if f":{k}" in sql}))
+            for name, sql in statements.items()
+        }
         options = {name: [tuple(r) for r in conn.execute(sql)] for name, sql in OPTIONS_SQL.items()}
         return panels, slow, options
 

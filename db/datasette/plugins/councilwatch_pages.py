@@ -25,8 +25,8 @@ from markupsafe import Markup, escape
 
 from councilwatch.db.contract_rows import describe_rows
 from councilwatch.db.council_names import CouncilIndex
-from councilwatch.db.council_page import council_page_data
-from councilwatch.db.page_sections import datasette_runner, on_one_connection
+from councilwatch.db.council_page import COUNCIL_SQL, council_page_data
+from councilwatch.db.page_sections import on_one_connection
 from councilwatch.db.publish_format import (
     describe_saving,
     format_gbp,
@@ -214,7 +214,6 @@ async def council_view(datasette: Any, request: Any) -> Response:
     database, db = _database(datasette, request)
     code = request.url_vars["code"]
 
-    run = datasette_runner(db, SECTION_TIME_LIMIT_MS)
     missing = await missing_objects(db)
     if missing:
         return Response.html(
@@ -229,7 +228,7 @@ async def council_view(datasette: Any, request: Any) -> Response:
         db, lambda run: council_page_data(run, code), SECTION_TIME_LIMIT_MS
     )
     if data is None:
-        if code.upper() != code and await council_page_data(run, code.upper()):
+        if code.upper() != code and (await db.execute(COUNCIL_SQL, [code.upper()])).rows:
             return Response.redirect(datasette.urls.path(f"/{database}/-/council/{code.upper()}"))
         found = (await council_index(db)).find(code)
         if len(found) == 1:
