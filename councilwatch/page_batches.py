@@ -28,9 +28,11 @@ class Page(NamedTuple):
     content_type: str | None
 
 
-#: What a page's article carries from the NLP stage: ``{"facts": ..., "nlp_version": ...}``,
-#: or nothing (NLP off, a refused page, an article the NLP stage failed on, or one whose body
-#: is over the NLP stage's cap, which the next ``councilwatch process`` takes up).
+#: What a page's article carries to the single writer, worked out here so that the writer
+#: does not: the page compressed as it is stored (``html_gz``) and the body's
+#: ``content_hash``, and from the NLP stage ``facts`` and ``nlp_version`` (none with NLP off,
+#: for an article the NLP stage failed on, or for one whose body is over the NLP stage's
+#: cap, which the next ``councilwatch process`` takes up). Nothing for a refused page.
 Analysis = dict[str, Any]
 
 
@@ -45,8 +47,15 @@ def analyse_pages(
     ``process`` (which ``run`` and ``import-warc`` call afterwards) analyses it up to its
     cap and records the cut, in one place for every path.
     """
+    from councilwatch.db.store import compress_page, content_hash
+
     verdicts = [judge_page(p.body, p.url, content_type=p.content_type) for p in pages]
-    analyses: list[Analysis] = [{} for _ in verdicts]
+    analyses: list[Analysis] = [
+        {"html_gz": compress_page(page.body), "content_hash": content_hash(v.article.body or "")}
+        if v.article is not None
+        else {}
+        for page, v in zip(pages, verdicts, strict=True)
+    ]
     articles = [(i, v.article) for i, v in enumerate(verdicts) if v.article is not None]
     if nlp and articles:
         from councilwatch.nlp.analyse import NLP_VERSION
@@ -57,7 +66,7 @@ def analyse_pages(
         batch = [(i, a.body, a.published) for i, a in articles]
         for (i, _), facts in zip(articles, analyse_batch(batch), strict=True):
             if "error" not in facts:
-                analyses[i] = {"facts": facts, "nlp_version": NLP_VERSION}
+                analyses[i].update(facts=facts, nlp_version=NLP_VERSION)
     return list(zip(verdicts, analyses, strict=True))
 
 

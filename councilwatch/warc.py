@@ -95,17 +95,17 @@ def record_items(
                 }
             )
             continue
-        items.append(
-            {
-                "kind": "article",
-                **verdict.article.as_dict(),
-                "source": source,
-                "fetched_at": _iso(record.date),
-                "raw_html": record.body,
-                "content_type": record.content_type,
-                **analysis,
-            }
-        )
+        item = {
+            "kind": "article",
+            **verdict.article.as_dict(),
+            "source": source,
+            "fetched_at": _iso(record.date),
+            "content_type": record.content_type,
+            **analysis,
+        }
+        if "html_gz" not in item:  # the page as fetched, when no worker compressed it
+            item["raw_html"] = record.body
+        items.append(item)
     return items
 
 

@@ -53,6 +53,20 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: How raw pages are compressed, wherever that happens (the store, or a worker process that
+#: hands the store a page already compressed, see :func:`compress_page`).
+PAGE_COMPRESSLEVEL = 6
+
+
+def compress_page(raw_html: bytes) -> bytes:
+    """A fetched page as ``raw_pages.html_gz`` stores it.
+
+    >>> gzip.decompress(compress_page(b"<p>x</p>"))
+    b'<p>x</p>'
+    """
+    return gzip.compress(raw_html, compresslevel=PAGE_COMPRESSLEVEL)
+
+
 def content_hash(body: str) -> str:
     """Hash of the body with whitespace and case folded, to spot the same story twice.
 
@@ -132,7 +146,8 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
     """Store several articles in one transaction (all or nothing); return their outcomes.
 
     Each record is as for :func:`store_article`, with the fetched page (if it is kept)
-    under ``raw_html`` and its ``content_type``. Same outcomes as storing the records
+    under ``raw_html``, or already compressed (:func:`compress_page`) under ``html_gz``, and
+    its ``content_type``; a record may carry its ``content_hash`` worked out beforehand. Same outcomes as storing the records
     one by one in order, with one commit instead of one per article.
 
     >>> from councilwatch.db.schema import connect
@@ -144,23 +159,16 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
     """
     pages = _PageRows()
     with conn:
-        outcomes = [
-            _store(conn, _article_row(r), r.get("raw_html"), r.get("content_type"), pages)
-            for r in records
-        ]
+        outcomes = [_store(conn, _article_row(r), r, pages) for r in records]
         pages.write(conn)
     return outcomes
 
 
 def _store(
-    conn: sqlite3.Connection,
-    row: dict,
-    raw_html: bytes | None,
-    content_type: str | None,
-    pages: _PageRows,
+    conn: sqlite3.Connection, row: dict, record: Mapping, pages: _PageRows
 ) -> tuple[str, int]:
     """Store one article row inside the caller's transaction; its aliases and raw page
-    go to ``pages``."""
+    (``record``'s, compressed only when it is stored) go to ``pages``."""
     canonical = row["canonical_url"]
     found = conn.execute(_FIND_ARTICLE, row).fetchone()
     if found is not None and found[2] != canonical:  # the same text under another URL
@@ -179,10 +187,16 @@ def _store(
         _delete_facts(conn, article_id)
         outcome = "updated"
     _add_aliases(pages, article_id, canonical, {row["url"]})
-    if raw_html is not None:
-        html_gz = gzip.compress(raw_html, compresslevel=6)
+    html_gz = record.get("html_gz")
+    if html_gz is None and record.get("raw_html") is not None:
+        html_gz = compress_page(record["raw_html"])
+    if html_gz is not None:
         pages.raw_pages.append(
-            {"article_id": article_id, "content_type": content_type, "html_gz": html_gz}
+            {
+                "article_id": article_id,
+                "content_type": record.get("content_type"),
+                "html_gz": html_gz,
+            }
         )
     return outcome, article_id
 

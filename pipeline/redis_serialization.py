@@ -55,26 +55,32 @@ class JsonRequestSerializer:
 
 def encode_item(item: Mapping) -> bytes:
     """An item as JSON for the Redis item list; bytes values (``raw_html``) are
-    gzipped and base64-encoded.
+    gzipped and base64-encoded, those already compressed (``html_gz``) only encoded.
 
-    >>> decode_item(encode_item({"kind": "article", "raw_html": b"<p>hi</p>"}))
-    {'kind': 'article', 'raw_html': b'<p>hi</p>'}
+    >>> item = {"kind": "article", "raw_html": b"<p>hi</p>", "html_gz": bytes([31, 139])}
+    >>> decode_item(encode_item(item)) == item
+    True
     """
-    record = {
-        key: {"$gz": base64.b64encode(gzip.compress(value, 6)).decode("ascii")}
-        if isinstance(value, bytes)
-        else value
-        for key, value in item.items()
-    }
+    record = {key: _encode_value(key, value) for key, value in item.items()}
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _encode_value(key: str, value: Any) -> Any:
+    if not isinstance(value, bytes):
+        return value
+    if key.endswith("_gz"):
+        return {"$b64": base64.b64encode(value).decode("ascii")}
+    return {"$gz": base64.b64encode(gzip.compress(value, 6)).decode("ascii")}
 
 
 def decode_item(data: bytes) -> dict:
     """The item :func:`encode_item` encoded."""
-    record = json.loads(data)
-    return {
-        key: gzip.decompress(base64.b64decode(value["$gz"]))
-        if isinstance(value, dict) and "$gz" in value
-        else value
-        for key, value in record.items()
-    }
+    return {key: _decode_value(value) for key, value in json.loads(data).items()}
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and "$gz" in value:
+        return gzip.decompress(base64.b64decode(value["$gz"]))
+    if isinstance(value, dict) and "$b64" in value:
+        return base64.b64decode(value["$b64"])
+    return value

@@ -450,6 +450,8 @@ class NewsSpider(scrapy.Spider):
         for item in self.article_items(verdict, response):
             if item["kind"] == "article":
                 item.update(extra)
+                if "html_gz" in item:  # the worker compressed the page for the store
+                    del item["raw_html"]
             yield item
 
     def extraction_pool(self) -> ProcessPoolExecutor | None:

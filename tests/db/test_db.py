@@ -237,6 +237,18 @@ def test_store_articles_matches_storing_one_by_one(conn, tmp_path):
     assert [tuple(r) for r in raw] == [(1, "text/html")]
 
 
+def test_a_page_compressed_and_hashed_beforehand_is_stored_as_given(conn):
+    """What a worker process hands the store (page_batches): the page already compressed
+    and the body's hash; the store writes them as they are."""
+    body = "Camden Council saves £4m."
+    html_gz = store.compress_page(b"<html>worker</html>")
+    record = {**article(body=body), "html_gz": html_gz, "content_hash": store.content_hash(body)}
+    assert store.store_articles(conn, [record]) == [("new", 1)]
+    assert conn.execute("SELECT html_gz FROM raw_pages").fetchone()[0] == html_gz
+    again = {**article(body=body + "  "), "raw_html": b"<html>crawl</html>"}
+    assert store.store_articles(conn, [again]) == [("unchanged", 1)]  # same hash
+
+
 def test_store_articles_is_all_or_nothing(conn):
     records = [article(), article(url="https://example.org/news/b/", canonical_url=None)]
     records[1]["source"] = "not-in-sources"  # foreign key violation

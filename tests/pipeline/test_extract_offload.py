@@ -3,6 +3,7 @@ in-process extraction stores, refusals and non-articles included."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 
@@ -32,9 +33,10 @@ def crawl_and_read(db, base: str, processes: int) -> tuple[list, list]:
     assert result.returncode == 0, result.stderr[-3000:]
     articles = query(
         db,
-        "SELECT canonical_url, title, body, published, content_hash, length(r.html_gz) > 0 "
+        "SELECT canonical_url, title, body, published, content_hash, r.html_gz "
         "FROM articles JOIN raw_pages r ON r.article_id = articles.id ORDER BY canonical_url",
-    )
+    )  # the page as fetched, whether the store or a worker compressed it
+    articles = [(*row[:-1], gzip.decompress(row[-1])) for row in articles]
     errors = query(db, "SELECT url, stage, reason FROM crawl_errors ORDER BY url")
     (stats,) = query(db, "SELECT stats FROM crawl_runs")[0]
     in_workers = json.loads(stats)["scrapy"].get("councilwatch/extracted_in_workers", 0)
@@ -59,5 +61,6 @@ def test_worker_processes_store_the_same_as_in_process_extraction(tmp_path):
         elsewhere = crawl_and_read(tmp_path / "elsewhere.db", base, 2)
     articles, errors = elsewhere
     assert len(articles) == ARTICLES
+    assert all(html.startswith(b"<!doctype html>") for *_, html in articles)
     assert [stage for _, stage, _ in errors] == ["extract", "extract"]
     assert elsewhere == here
