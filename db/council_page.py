@@ -102,7 +102,8 @@ order by n.articles desc, s.id
 limit 30
 """
 
-ARRANGEMENTS_SQL = """
+#: Its newest arrangements (``ROWS_SHOWN``; the page links to all of them).
+ARRANGEMENTS_SQL = f"""
 select s.id, s.article_id, s.title, s.published, s.codes, s.councils, s.services, s.vehicle,
        s.status, s.saving_gbp, s.period, s.years, s.saving_basis, s.partners
 from arrangement_summary s
@@ -110,7 +111,7 @@ where s.id in (
     select ar.id from arrangements ar join articles a on a.id = ar.article_id
     where ar.id in (select arrangement_id from arrangement_councils where code = :code)
     order by a.published desc, ar.id desc
-    limit 100
+    limit {ROWS_SHOWN}
 )
 order by s.published desc, s.id desc
 """

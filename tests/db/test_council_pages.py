@@ -182,4 +182,34 @@ def test_a_council_with_many_partners_lists_the_first_and_says_how_many_more(dem
     listed = page.text.split('class="cw-partners"')[1].split("</p>")[0]
     assert len(re.findall(r'class="cw-council"', listed)) == ROWS_SHOWN
     assert "; and 8 more, in" in listed  # the 57 new partners and Islington, less 50 shown
-    assert 'href="/councilwatch/shared_services"' in listed
+    assert 'href="/councilwatch/shared_services?council=CMD&amp;service="' in listed
+
+
+def test_a_council_with_many_arrangements_shows_the_newest_and_links_to_all(demo_db, tmp_path):
+    busy = tmp_path / "councilwatch.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(busy) as dst:
+        src.backup(dst)
+    with sqlite3.connect(busy) as conn:
+        (article_id,) = conn.execute("SELECT min(id) FROM articles").fetchone()
+        before = conn.execute(
+            "SELECT count(*) FROM arrangement_councils WHERE code = 'CMD'"
+        ).fetchone()[0]
+        for n in range(ROWS_SHOWN + 5):
+            arrangement = conn.execute(
+                'INSERT INTO arrangements (article_id, status, start, "end", sentence, '
+                "nlp_version) VALUES (?, 'live', ?, ?, 'They share.', 'test')",
+                (article_id, n, n + 1),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO arrangement_councils (arrangement_id, code) VALUES (?, ?)",
+                [(arrangement, "CMD"), (arrangement, "ISL")],
+            )
+    datasette = make_datasette(busy)
+    page = get(datasette, "/councilwatch/-/council/CMD").text
+    table = page.split('class="cw-arrangements"')[1].split("</table>")[0]
+    assert table.count("<tr>") == ROWS_SHOWN + 1  # the header and the newest rows
+    assert f"The newest {ROWS_SHOWN}: <a" in page
+    every = get(datasette, "/councilwatch/shared_services.json?council=Camden&service=&_shape=array")
+    assert len(every.json()) == before + ROWS_SHOWN + 5
+    islington = get(datasette, "/councilwatch/shared_services.json?council=ISL&_shape=array")
+    assert all("ISL" in row["codes"] for row in islington.json())

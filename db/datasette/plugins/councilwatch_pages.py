@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from councilwatch.db.contract_rows import describe_rows
 from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.council_page import COUNCIL_SQL, council_page_data
+from councilwatch.db.month_chart import month_chart
 from councilwatch.db.page_sections import on_one_connection
 from councilwatch.db.publish_format import (
     describe_saving,
@@ -245,7 +246,7 @@ async def council_view(datasette: Any, request: Any) -> Response:
         name: datasette.urls.path(f"/{database}/{name}.atom?" + urlencode({"council": code}))
         for name in ("new_articles", "new_arrangements", "new_savings")
     }
-    peak = max((n for _, n in data["coverage"]), default=0)
+    label = f"Articles naming {data['council']['nice_name']} per month"
     return Response.html(
         await datasette.render_template(
             "councilwatch_council.html",
@@ -253,7 +254,7 @@ async def council_view(datasette: Any, request: Any) -> Response:
                 "database": database,
                 "code": code,
                 "feeds": feeds,
-                "peak": peak,
+                "chart": month_chart(data["coverage"], label),
                 "metadata": datasette.metadata(),
                 **data,
             },

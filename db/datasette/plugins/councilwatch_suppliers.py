@@ -18,6 +18,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.contract_rows import describe_rows
+from councilwatch.db.month_chart import month_chart
 from councilwatch.db.page_sections import datasette_runner
 from councilwatch.db.supplier_page import find_suppliers, supplier_page_data
 
@@ -74,11 +75,11 @@ async def supplier_view(datasette: Any, request: Any) -> Response:
             )
         raise NotFound(f"No supplier with the id {supplier_id}")
     describe_rows(data["contracts"], data["awards"])
-    peak = max((n for _, n in data["coverage"]), default=0)
+    chart = month_chart(data["coverage"], f"Articles naming {data['supplier']['name']} per month")
     return Response.html(
         await datasette.render_template(
             "councilwatch_supplier.html",
-            {"database": database, "peak": peak, "metadata": datasette.metadata(), **data},
+            {"database": database, "chart": chart, "metadata": datasette.metadata(), **data},
             request=request,
         )
     )
