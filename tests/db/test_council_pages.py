@@ -209,7 +209,9 @@ def test_a_council_with_many_arrangements_shows_the_newest_and_links_to_all(demo
     table = page.split('class="cw-arrangements"')[1].split("</table>")[0]
     assert table.count("<tr>") == ROWS_SHOWN + 1  # the header and the newest rows
     assert f"The newest {ROWS_SHOWN}: <a" in page
-    every = get(datasette, "/councilwatch/shared_services.json?council=Camden&service=&_shape=array")
+    every = get(
+        datasette, "/councilwatch/shared_services.json?council=Camden&service=&_shape=array"
+    )
     assert len(every.json()) == before + ROWS_SHOWN + 5
     islington = get(datasette, "/councilwatch/shared_services.json?council=ISL&_shape=array")
     assert all("ISL" in row["codes"] for row in islington.json())
