@@ -27,6 +27,7 @@ Usage (from the repo root):
         bench/results/e2e-50000-*.json                      # linearity of two runs
     .venv/bin/python bench/e2e.py --show bench/results/e2e-10000-*.json  # table again
     .venv/bin/python bench/e2e.py --articles 50000 --overlap-only --store  # + the store pair
+    .venv/bin/python bench/e2e.py --articles 50000 --overlap-only --store --store-repeats 3
 """
 
 from __future__ import annotations
@@ -556,11 +557,11 @@ def overlap_stages(
 
 
 def overlap_benchmark(
-    articles: int, seed: int, repeats: int, workers: int, store: bool = False
+    articles: int, seed: int, repeats: int, workers: int, store_repeats: int = 0
 ) -> dict:
     """The end-to-end figures alone: the bare-Scrapy floor (``repeats`` runs) and the
-    overlapped crawl + process, on the same site in the same run; with ``store``, also the
-    store pair (``repeats`` runs each) over what that crawl stored."""
+    overlapped crawl + process, on the same site in the same run; with ``store_repeats``,
+    also the store pair (that many runs each) over what that crawl stored."""
     work = Path(tempfile.mkdtemp(prefix=f"e2e-{articles}-"))
     logs = work / "logs"
     logs.mkdir()
@@ -575,7 +576,7 @@ def overlap_benchmark(
         )
         floor["items"] = floor.get("responses", 1) - 1
         overlap = overlap_stages(
-            work, base_url, workers, logs, site.pid, store_repeats=repeats if store else 0
+            work, base_url, workers, logs, site.pid, store_repeats=store_repeats
         )
         stages = {"fetch_floor": floor, **overlap}
     finally:
@@ -822,7 +823,7 @@ def _overlap_table(result: dict) -> str:
         lines.append(
             f"store: the store pipeline {rate(ours):,.0f} articles/s, executemany "
             f"{rate(floor):,.0f}, ratio {result['ratios']['store']:.2f} (medians of "
-            f"{result['repeats']}, over the {ours['items']:,} articles the crawl stored; "
+            f"{len(ours['runs_s'])}, over the {ours['items']:,} articles the crawl stored; "
             f"target >= {TARGETS['store']})"
         )
     return "\n".join(lines + _overlap_lines(result))
@@ -878,6 +879,11 @@ def main() -> None:
         action="store_true",
         help="with --overlap-only: also the store pair over the articles that crawl stored",
     )
+    parser.add_argument(
+        "--store-repeats",
+        type=int,
+        help="runs of that store pair (default: --repeats); the floor's runs stay --repeats",
+    )
     parser.add_argument("--compare", nargs="+", type=Path, help="result files: linearity")
     parser.add_argument("--show", type=Path, help="print the table of a result file")
     args = parser.parse_args()
@@ -891,7 +897,11 @@ def main() -> None:
         return
     if args.overlap_only:
         result = overlap_benchmark(
-            args.articles, args.seed, args.repeats, args.extract_processes or 2, args.store
+            args.articles,
+            args.seed,
+            args.repeats,
+            args.extract_processes or 2,
+            (args.store_repeats or args.repeats) if args.store else 0,
         )
         result["ratios"] = ratios(result["stages"])
     else:
