@@ -334,9 +334,18 @@ class ArrangementExtractor:
             return ents
         first = sharing.index(True)
         sharing = [i <= first or shares for i, shares in enumerate(sharing)]
+        a, b = bounds[first]
+        closed = _relative_closed(text[a:b])
+        until = hi
+        if len(closed) > 1 and self.share.search(closed[1]) is not None:
+            if self.reorg.search(text[a + len(closed[1]) : hi]) is not None:
+                until = a + len(closed[1])  # "X and Y, which share staff, opposed the
+                # reorganisation, which would merge A and B into one council": not A and B
         kept = []
         for e in ents:
             at = ix.starts[e[0]]
+            if at >= until:
+                continue
             i = next(j for j, (a, b) in enumerate(bounds) if a <= at < b or j == len(bounds) - 1)
             if sharing[i]:
                 kept.append(e)
@@ -477,9 +486,9 @@ class ArrangementExtractor:
         the reorganisation was announced": a clause that shares and says no reorganisation."""
         cuts = [m.start() for m in self.clause_break.finditer(text)]
         for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
-            clause = text[a:b]
-            if self.share.search(clause) is not None and self.reorg.search(clause) is None:
-                return True
+            for clause in _relative_closed(text[a:b]):
+                if self.share.search(clause) is not None and self.reorg.search(clause) is None:
+                    return True
         return False
 
     def _provides_to(
@@ -635,6 +644,24 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _relative_closed(clause: str) -> list[str]:
+    """A clause, and, when it is a relative clause set off by commas (", which already share a
+    chief executive, will merge ..."), also the relative clause alone: it ends at its closing
+    comma, where the main clause goes on.
+
+    >>> _relative_closed(", which share staff, will merge into the new council")
+    [', which share staff, will merge into the new council', ', which share staff']
+    >>> _relative_closed("Chiltern and South Bucks")
+    ['Chiltern and South Bucks']
+    """
+    m = _RELATIVE_OPEN.match(clause)
+    close = clause.find(",", m.end()) if m else -1
+    return [clause, clause[:close]] if close > 0 else [clause]
+
+
+_RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
 
 
 def _councils(doc: Doc) -> list[tuple[int, int, str]]:

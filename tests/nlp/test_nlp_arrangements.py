@@ -373,3 +373,22 @@ def test_a_council_that_only_funds_the_joint_work_is_no_member(nlp):
     assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
     text = "Halton and Knowsley councils will jointly procure the network with Wirral Council."
     assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
+
+
+def test_relative_clause_that_shares_ends_at_its_closing_comma(nlp):
+    # the main clause goes on to a reorganisation; the relative clause alone shares
+    [a] = arrangements(
+        nlp,
+        "Chiltern and South Bucks, which already share a chief executive and staff, will merge "
+        "those teams into the new council.",
+    )
+    assert sorted(a["councils"]) == ["CHN", "SBU"]
+
+
+def test_reorganisation_after_a_sharing_relative_clause_adds_no_councils(nlp):
+    [a] = arrangements(
+        nlp,
+        "Christchurch and East Dorset councils, which have their own partnership, have opposed "
+        "the reorganisation, which would merge Bournemouth, Poole and Weymouth into one council.",
+    )
+    assert sorted(a["councils"]) == ["CHC", "EDO"]
