@@ -464,7 +464,7 @@ class ArrangementExtractor:
         if self.share.search(text, low):
             return True
         lower = ix.lower
-        if self._provides_to(ix, k, ents, text, low):
+        if self._provides_to(ix, facts, k, ents, text, low):
             return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
@@ -492,14 +492,36 @@ class ArrangementExtractor:
         return False
 
     def _provides_to(
-        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], text: str, low: str | None
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        ents: list[tuple[int, int, str]],
+        text: str,
+        low: str | None,
     ) -> bool:
         """ "Leeds will run payroll for Bradford", "X provides ICT support to Y": a provider
         verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
         if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
             return False
         sstart = ix.sent_token_bounds(k)[0]
-        return any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:])
+        if any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:]):
+            return True
+        return self._vehicle_serves_list(ix, facts, k, ents)
+
+    def _vehicle_serves_list(
+        self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
+    ) -> bool:
+        """ "East Kent Services, which handles revenues for Canterbury, Dover and Thanet": a
+        named vehicle before a provider link, and after the link the sentence's councils in
+        one list (the vehicle's members, not a provider and its customer)."""
+        sstart = ix.sent_token_bounds(k)[0]
+        first = ents[0][0]
+        if not self._after_link(ix, sstart, first):
+            return False
+        if not all(_joined(ix.lower, a[1], b[0]) for a, b in zip(ents[:-1], ents[1:], strict=True)):
+            return False
+        return any(e <= first for _, e in self._named_vehicles(ix, facts, k))
 
     def _after_link(self, ix: DocIndex, sstart: int, start: int) -> bool:
         """Whether the council at token ``start`` follows a provider link ("for", "to", "on
@@ -566,15 +588,8 @@ class ArrangementExtractor:
     def _vehicle(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[str | None, int]:
         """Return the vehicle's name and the token where the arrangement's scope ends."""
         send = ix.sent_token_bounds(k)[1]
-        words, generic = ix.words, self.vehicle_generic
-        ents = facts.ent_tokens
-        for s, e in self._vehicle_spans(ix, k):
-            while e - s > 1 and words[s] in generic:
-                s += 1
-            if e - s < 2 or all(w in generic for w in words[s : e - 1]):
-                continue
-            if any(t in ents for t in range(s, e)) and all(t in ents for t in range(s, e - 1)):
-                continue
+        words, ents = ix.words, facts.ent_tokens
+        for s, e in self._named_vehicles(ix, facts, k):
             end = e
             if end < send and words[end] == "(":  # "(EKS)"
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
@@ -584,6 +599,23 @@ class ArrangementExtractor:
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         return None, send
+
+    def _named_vehicles(self, ix: DocIndex, facts: _Facts, k: int) -> list[tuple[int, int]]:
+        """The token spans of the vehicles that sentence ``k`` names: :meth:`_vehicle_spans`
+        less generic leading words ("The Shared Services" names none), and not a council's
+        name with a vehicle noun after it."""
+        words, generic = ix.words, self.vehicle_generic
+        ents = facts.ent_tokens
+        found = []
+        for s, e in self._vehicle_spans(ix, k):
+            while e - s > 1 and words[s] in generic:
+                s += 1
+            if e - s < 2 or all(w in generic for w in words[s : e - 1]):
+                continue
+            if any(t in ents for t in range(s, e)) and all(t in ents for t in range(s, e - 1)):
+                continue
+            found.append((s, e))
+        return found
 
     def _tail_shares(self, ix: DocIndex, ents: set[int], s: int, end: int, send: int) -> bool:
         """Whether what follows a vehicle's name is more than a description of it: a relative

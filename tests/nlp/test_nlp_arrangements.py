@@ -392,3 +392,19 @@ def test_reorganisation_after_a_sharing_relative_clause_adds_no_councils(nlp):
         "the reorganisation, which would merge Bournemouth, Poole and Weymouth into one council.",
     )
     assert sorted(a["councils"]) == ["CHC", "EDO"]
+
+
+def test_named_vehicle_serving_a_list_of_councils_is_their_arrangement(nlp):
+    [a] = arrangements(
+        nlp,
+        "Opposition members said the council should have looked at joining East Kent Services, "
+        "which handles revenues for Canterbury, Dover and Thanet.",
+    )
+    assert sorted(a["councils"]) == ["CAT", "DOV", "THA"]
+
+
+def test_supplier_serving_a_list_of_councils_is_no_arrangement(nlp):
+    # no vehicle of theirs: a firm with three customers
+    assert not arrangements(
+        nlp, "Capita handles revenues for Canterbury, Dover and Thanet under separate contracts."
+    )
