@@ -408,3 +408,13 @@ def test_supplier_serving_a_list_of_councils_is_no_arrangement(nlp):
     assert not arrangements(
         nlp, "Capita handles revenues for Canterbury, Dover and Thanet under separate contracts."
     )
+
+
+def test_a_similar_arrangement_refers_to_sharing(nlp):
+    # "a similar arrangement" points back to one described before: the councils share
+    found = arrangements(
+        nlp,
+        "Forest Heath and St Edmundsbury councils have agreed to share a chief executive. "
+        "Babergh and Mid Suffolk have had a similar arrangement since 2011.",
+    )
+    assert ["BAB", "MSU"] in [sorted(a["councils"]) for a in found]
