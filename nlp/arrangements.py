@@ -144,8 +144,10 @@ class ArrangementExtractor:
             if codes and counties:  # "a waste partnership with the county", "on behalf of
                 # the county council and the four district councils - A, B, C and D -"
                 codes = self._the_county(ix, k, codes, counties, len(codes) > 1) or codes
-            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
-                codes = self._named_next(ix, k, named) or codes
+            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C";
+                # "Belfast and five neighbouring councils ... The councils involved are A, ..."
+                nxt, more = self._named_next(ix, k, named)
+                codes = list(dict.fromkeys(codes + nxt)) if more else nxt or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 last = _merge(results, explicit, arrangement, said), k
@@ -360,15 +362,19 @@ class ArrangementExtractor:
             return False
         return end < len(lower) and lower[end] in self.funding_participles
 
-    def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
-        """The councils of the next sentence naming any, when this one introduces that many."""
+    def _named_next(
+        self, ix: DocIndex, k: int, named: dict[int, list[str]]
+    ) -> tuple[list[str], bool]:
+        """The councils of the next sentence naming any, when this one introduces that many;
+        and whether they come on top of the council this one names ("Belfast City Council
+        and five neighbouring councils")."""
         start, end = ix.sent_token_bounds(k)
-        n = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
+        n, more = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
         if n is None:
-            return []
+            return [], False
         later = [j for j in named if k < j <= k + 3]
         nxt = list(dict.fromkeys(named[min(later)])) if later else []
-        return nxt if len(nxt) == n else []
+        return (nxt, more) if len(nxt) == n else ([], False)
 
     def _restate(
         self, ix: DocIndex, k: int, codes: list[str], results: list, explicit: list[bool]

@@ -131,6 +131,15 @@ def test_an_indefinite_number_introduces_councils_named_next(nlp):
     assert [c for c, _ in codes(nlp, text)] == [{"ISL", "CMD"}, {"CAT", "DOV", "THA"}]
 
 
+def test_a_council_and_a_number_of_others_named_next(nlp):
+    text = (
+        "Belfast City Council and two neighbouring councils have agreed to set up a joint "
+        "digital team. The councils involved are Antrim and Newtownabbey, and Lisburn and "
+        "Castlereagh."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"BFS", "ANN", "LBC"}]
+
+
 def test_a_council_linked_elsewhere_counts_by_its_short_name(nlp):
     text = (
         "Surrey CC and East Sussex CC have launched Orbis, a shared service. "
