@@ -335,8 +335,12 @@ class ArrangementExtractor:
         if all(sharing) or not any(sharing):
             return ents
         first = sharing.index(True)
-        sharing = [i <= first or shares for i, shares in enumerate(sharing)]
         a, b = bounds[first]
+        own = {c for s, _, c in ents if a <= ix.starts[s] < b}
+        if len(own) < 2 or _CONTRAST_OPEN.match(text, a) is None:
+            # "X and Y, which share IT": the clauses before are its subject; not before
+            # "..., while Salford and Bolton will pilot a shared platform", which has its own
+            sharing = [i <= first or shares for i, shares in enumerate(sharing)]
         closed = _relative_closed(text[a:b])
         until = hi
         if len(closed) > 1 and self.share.search(closed[1]) is not None:
@@ -699,6 +703,7 @@ def _relative_closed(clause: str) -> list[str]:
     return [clause, clause[:close]] if close > 0 else [clause]
 
 
+_CONTRAST_OPEN = re.compile(r",?\s+(?:while|whilst|whereas|but|although|though)\b")
 _RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
 
 

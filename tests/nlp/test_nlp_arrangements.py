@@ -427,3 +427,19 @@ def test_a_similar_arrangement_refers_to_sharing(nlp):
         "Babergh and Mid Suffolk have had a similar arrangement since 2011.",
     )
     assert ["BAB", "MSU"] in [sorted(a["councils"]) for a in found]
+
+
+def test_contrast_clause_with_councils_of_its_own_leaves_the_first_clause_out(nlp):
+    [a] = arrangements(
+        nlp,
+        "Stockport MBC, Trafford Council and Wigan Council will lead work on digital inclusion, "
+        "while Salford and Bolton will pilot a shared data platform for children's services.",
+    )
+    assert sorted(a["councils"]) == ["BOL", "SLF"]
+
+
+def test_relative_clause_still_takes_its_subject_councils(nlp):
+    [a] = arrangements(
+        nlp, "Kent County Council and Medway Council, which share a data centre, said so."
+    )
+    assert sorted(a["councils"]) == ["KEN", "MDW"]
