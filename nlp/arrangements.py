@@ -347,7 +347,10 @@ class ArrangementExtractor:
             if self.reorg.search(text[a + len(closed[1]) : hi]) is not None:
                 until = a + len(closed[1])  # "X and Y, which share staff, opposed the
                 # reorganisation, which would merge A and B into one council": not A and B
-        kept = []
+        masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
+        aside = [self._aside(masked, a - lo, b - lo) for a, b in bounds]
+        aside = [(a + lo, b + lo) for a, b in aside]
+        kept, main = [], []
         for e in ents:
             at = ix.starts[e[0]]
             if at >= until:
@@ -355,7 +358,22 @@ class ArrangementExtractor:
             i = next(j for j, (a, b) in enumerate(bounds) if a <= at < b or j == len(bounds) - 1)
             if sharing[i]:
                 kept.append(e)
-        return kept
+                if not aside[i][0] <= at < aside[i][1]:
+                    main.append(e)
+        return main if len({c for _, _, c in main}) >= 2 else kept
+
+    def _aside(self, text: str, a: int, b: int) -> tuple[int, int]:
+        """The characters of a relative clause set off by commas that neither shares nor
+        provides, inside a clause that goes on to share after it: "Kirklees, Calderdale and
+        Wakefield councils, which with Leeds and Bradford make up the combined authority, are
+        sharing a cyber centre" (Leeds and Bradford are an aside); else an empty range."""
+        closed = _relative_closed(text[a:b])
+        if len(closed) < 2:
+            return 0, 0
+        inner, rest = closed[1], text[a + len(closed[1]) : b]
+        if self.share.search(inner) is not None or self.provider_verbs.search(inner) is not None:
+            return 0, 0
+        return (a, a + len(inner)) if self.share.search(rest) is not None else (0, 0)
 
     def _funds(self, lower: list[str], e: tuple[int, int, str]) -> bool:
         """A council in an absolute "with" clause that funds: "with the Liverpool City Region
@@ -460,13 +478,7 @@ class ArrangementExtractor:
         lo, hi = ix.sent_char_bounds(k)
         if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
             return False  # "Tags: shared services, Orbis, Surrey": page furniture, no statement
-        pieces, pos = [], lo
-        for start, end, _ in ents:  # mask council names ("Combined Authority")
-            a, b = ix.starts[start], ix.ends[end - 1]
-            pieces += [ix.text[pos:a], " " * (b - a)]
-            pos = b
-        pieces.append(ix.text[pos:hi])
-        text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
+        text = self.not_share.sub(" ", _masked(ix, ents, lo, hi))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
         if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
@@ -686,6 +698,18 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _masked(ix: DocIndex, ents: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """Characters ``[lo, hi)`` with the council names ``ents`` inside them blanked out (a
+    council's name says nothing: "Combined Authority" does not combine)."""
+    pieces, pos = [], lo
+    for start, end, _ in ents:
+        a, b = ix.starts[start], ix.ends[end - 1]
+        pieces += [ix.text[pos:a], " " * (b - a)]
+        pos = b
+    pieces.append(ix.text[pos:hi])
+    return "".join(pieces)
 
 
 def _relative_closed(clause: str) -> list[str]:

@@ -443,3 +443,14 @@ def test_relative_clause_still_takes_its_subject_councils(nlp):
         nlp, "Kent County Council and Medway Council, which share a data centre, said so."
     )
     assert sorted(a["councils"]) == ["KEN", "MDW"]
+
+
+def test_councils_of_a_relative_clause_aside_are_not_in_the_arrangement(nlp):
+    # "which with Leeds and Bradford make up ..." neither shares nor provides; the main
+    # clause after it shares; "Combined Authority" in a name is no word for sharing
+    [a] = arrangements(
+        nlp,
+        "Kirklees, Calderdale and Wakefield councils, which with Leeds and Bradford make up the "
+        "West Yorkshire Combined Authority, are sharing a new cyber security operations centre.",
+    )
+    assert sorted(a["councils"]) == ["CLD", "KIR", "WKF"]
