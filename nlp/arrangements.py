@@ -331,7 +331,8 @@ class ArrangementExtractor:
         if not cuts:
             return ents
         bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
-        sharing = [self.share.search(text[a:b]) is not None for a, b in bounds]
+        masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
+        sharing = [self.share.search(masked[a - lo : b - lo]) is not None for a, b in bounds]
         if all(sharing) or not any(sharing):
             return ents
         first = sharing.index(True)
@@ -347,7 +348,6 @@ class ArrangementExtractor:
             if self.reorg.search(text[a + len(closed[1]) : hi]) is not None:
                 until = a + len(closed[1])  # "X and Y, which share staff, opposed the
                 # reorganisation, which would merge A and B into one council": not A and B
-        masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
         aside = [self._aside(masked, a - lo, b - lo) for a, b in bounds]
         aside = [(a + lo, b + lo) for a, b in aside]
         kept, main = [], []
