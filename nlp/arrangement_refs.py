@@ -56,8 +56,11 @@ class CouncilRefs:
             if w not in numbers:
                 continue
             n = numbers[w]
-            if i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
-                continue  # "three Kent councils" introduces councils; "the three" refers back
+            if i + 1 >= len(words) or (w not in self.definite and i == 0):
+                continue
+            if w not in self.definite and words[i - 1] not in self.definite:
+                continue  # "three Kent councils" introduces councils; "the three" refers back,
+                # and so does "both districts" anywhere ("provides IT to both districts")
             noun = words[i + 1] if words[i + 1] in self.nouns else None
             if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
                 noun = words[i + 2]  # "the two London boroughs"

@@ -478,7 +478,8 @@ class ArrangementExtractor:
         lo, hi = ix.sent_char_bounds(k)
         if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
             return False  # "Tags: shared services, Orbis, Surrey": page furniture, no statement
-        text = self.not_share.sub(" ", _masked(ix, ents, lo, hi))  # "a share of £12m"
+        named = facts.councils_within(sstart, send)  # former and successor ones too
+        text = self.not_share.sub(" ", _masked(ix, named, lo, hi))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
         if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
@@ -753,6 +754,8 @@ class _Facts:
         money = get_extension(doc, "money") or []
         self.savings = sorted((m for m in money if m["role"] == "saving"), key=lambda m: m["start"])
         self.saving_starts = [m["start"] for m in self.savings]
+        self.councils = councils
+        self.council_starts = [s for s, _, _ in councils]
         if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
             self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
         else:
@@ -767,6 +770,11 @@ class _Facts:
                 found.append(self.services[i][2])
             i += 1
         return found
+
+    def councils_within(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The council mentions that start inside tokens ``[start, end)``, in order."""
+        i, j = bisect_left(self.council_starts, start), bisect_left(self.council_starts, end)
+        return self.councils[i:j]
 
     def savings_within(self, lo: int, hi: int) -> list[dict[str, Any]]:
         """The savings that start inside characters ``[lo, hi)``, in order."""

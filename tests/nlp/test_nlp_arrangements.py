@@ -454,3 +454,23 @@ def test_councils_of_a_relative_clause_aside_are_not_in_the_arrangement(nlp):
         "West Yorkshire Combined Authority, are sharing a new cyber security operations centre.",
     )
     assert sorted(a["councils"]) == ["CLD", "KIR", "WKF"]
+
+
+def test_both_refers_back_anywhere_in_the_sentence(nlp):
+    text = (
+        "Babergh and Mid Suffolk district councils agreed to share a chief executive. "
+        "Suffolk County Council, which also uses Endeavour House, provides some IT support to "
+        "both districts under a service-level agreement."
+    )
+    assert {"BAB", "MSU", "SFK"} in [c for c, _ in codes(nlp, text)]
+
+
+def test_a_successor_bodys_name_says_no_sharing(nlp):
+    # "Combined Authority" in the name of a body yet to be created combines nothing
+    text = (
+        "North Yorkshire Council came into being on Saturday, replacing North Yorkshire County "
+        "Council and the district councils of Craven and Selby. The City of York Council is not "
+        "affected, although both councils are members of the new York and North Yorkshire "
+        "Combined Authority, due to be created next year."
+    )
+    assert codes(nlp, text) == []
