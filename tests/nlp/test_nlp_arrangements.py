@@ -457,12 +457,11 @@ def test_councils_of_a_relative_clause_aside_are_not_in_the_arrangement(nlp):
 
 
 def test_both_refers_back_anywhere_in_the_sentence(nlp):
-    text = (
-        "Babergh and Mid Suffolk district councils agreed to share a chief executive. "
-        "Suffolk County Council, which also uses Endeavour House, provides some IT support to "
-        "both districts under a service-level agreement."
+    first = "Babergh and Mid Suffolk district councils agreed to share a chief executive."
+    found = codes(
+        nlp, f"{first} Suffolk County Council provides some IT support to both districts."
     )
-    assert {"BAB", "MSU", "SFK"} in [c for c, _ in codes(nlp, text)]
+    assert ({"BAB", "MSU", "SFK"}, "live") in found
 
 
 def test_a_successor_bodys_name_says_no_sharing(nlp):
