@@ -154,6 +154,7 @@ class ArrangementExtractor:
             else:
                 if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
                     self._restate(ix, k, codes, results, explicit)
+                    self._refers_back(ix, facts, k, codes, named.get(k, []), results)
                 if last is not None and k - last[1] <= 2:
                     a = results[last[0]]
                     more = self._serves_more(ix, k, by_sent.get(k, []), a)
@@ -408,6 +409,26 @@ class ArrangementExtractor:
                 status, said = self._status(ix.sent_text(k))
                 if said:
                     a["status"], explicit[i] = status, True
+
+    def _refers_back(
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        codes: list[str],
+        named: list[str],
+        results: list[dict[str, Any]],
+    ) -> None:
+        """ "oneSource runs finance, HR and ICT for the two east London boroughs": a sentence
+        whose plural reference points to an arrangement's councils, naming no other, and says
+        what is done for them (a provider verb) adds its services to the arrangement's."""
+        if named or self.provider_verbs.search(ix.sent_text(k)) is None:
+            return
+        for a in results:
+            if set(a["councils"]) == set(codes):
+                sstart, send = ix.sent_token_bounds(k)
+                found = facts.services_within(sstart, send)
+                a["services"] = list(dict.fromkeys(a["services"] + found))
 
     def _continues(
         self, ix: DocIndex, facts: _Facts, k: int, named: list[str], a: dict[str, Any]

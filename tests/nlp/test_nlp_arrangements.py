@@ -473,3 +473,12 @@ def test_a_successor_bodys_name_says_no_sharing(nlp):
         "Combined Authority, due to be created next year."
     )
     assert codes(nlp, text) == []
+
+
+def test_reference_that_says_what_is_run_for_them_adds_services(nlp):
+    [a] = arrangements(
+        nlp,
+        "LB Newham and LB Havering set up oneSource, a shared back-office service, in 2014. "
+        "oneSource runs finance, HR and legal work for the two boroughs.",
+    )
+    assert {"finance", "hr_payroll", "legal"} <= set(a["services"])
