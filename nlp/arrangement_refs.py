@@ -20,7 +20,9 @@ Example:
     >>> refs.resolve([["BEX", "HAV", "NWM"]], refs.reference(["those", "two", "councils"]))
     ['HAV', 'NWM']
     >>> refs.introduces(["five", "kent", "councils", "have"])
-    5
+    (5, False)
+    >>> refs.introduces(["belfast", "and", "five", "neighbouring", "councils"])
+    (5, True)
 """
 
 from __future__ import annotations
@@ -54,8 +56,11 @@ class CouncilRefs:
             if w not in numbers:
                 continue
             n = numbers[w]
-            if i + 1 >= len(words) or i == 0 or words[i - 1] not in self.definite:
-                continue  # "three Kent councils" introduces councils; "the three" refers back
+            if i + 1 >= len(words) or (w not in self.definite and i == 0):
+                continue
+            if w not in self.definite and words[i - 1] not in self.definite:
+                continue  # "three Kent councils" introduces councils; "the three" refers back,
+                # and so does "both districts" anywhere ("provides IT to both districts")
             noun = words[i + 1] if words[i + 1] in self.nouns else None
             if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
                 noun = words[i + 2]  # "the two London boroughs"
@@ -69,16 +74,18 @@ class CouncilRefs:
                     return None, p[0] in self.recent, "new" in first[j : j + len(p) + 1]
         return None
 
-    def introduces(self, words: list[str]) -> int | None:
+    def introduces(self, words: list[str]) -> tuple[int | None, bool]:
         """The number of councils an indefinite "three Kent councils" introduces, to be named
-        in the next sentence ("Three councils have renewed it. The councils are A, B and C")."""
+        in the next sentence ("Three councils have renewed it. The councils are A, B and C"),
+        and whether they are more than a council named just before ("X and five other
+        councils"); ``(None, False)`` when it introduces none."""
         for i, w in enumerate(words):
             n = self.numbers.get(w)
             if n is None or (i > 0 and words[i - 1] in self.definite):
                 continue
             if any(x in self.nouns for x in words[i + 1 : i + 3]):
-                return n
-        return None
+                return n, i > 0 and words[i - 1] == "and"
+        return None, False
 
     @staticmethod
     def resolve(history: list[list[str]], ref: Reference | None) -> list[str]:

@@ -144,14 +144,17 @@ class ArrangementExtractor:
             if codes and counties:  # "a waste partnership with the county", "on behalf of
                 # the county council and the four district councils - A, B, C and D -"
                 codes = self._the_county(ix, k, codes, counties, len(codes) > 1) or codes
-            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C"
-                codes = self._named_next(ix, k, named) or codes
+            if len(codes) < 2 and ref is None:  # "Three councils renewed it. They are A, B, C";
+                # "Belfast and five neighbouring councils ... The councils involved are A, ..."
+                nxt, more = self._named_next(ix, k, named)
+                codes = list(dict.fromkeys(codes + nxt)) if more else nxt or codes
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 last = _merge(results, explicit, arrangement, said), k
             else:
                 if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
                     self._restate(ix, k, codes, results, explicit)
+                    self._refers_back(ix, facts, k, codes, named.get(k, []), results)
                 if last is not None and k - last[1] <= 2:
                     a = results[last[0]]
                     more = self._serves_more(ix, k, by_sent.get(k, []), a)
@@ -329,18 +332,49 @@ class ArrangementExtractor:
         if not cuts:
             return ents
         bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
-        sharing = [self.share.search(text[a:b]) is not None for a, b in bounds]
+        masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
+        sharing = [self.share.search(masked[a - lo : b - lo]) is not None for a, b in bounds]
         if all(sharing) or not any(sharing):
             return ents
         first = sharing.index(True)
-        sharing = [i <= first or shares for i, shares in enumerate(sharing)]
-        kept = []
+        a, b = bounds[first]
+        own = {c for s, _, c in ents if a <= ix.starts[s] < b}
+        if len(own) < 2 or _CONTRAST_OPEN.match(text, a) is None:
+            # "X and Y, which share IT": the clauses before are its subject; not before
+            # "..., while Salford and Bolton will pilot a shared platform", which has its own
+            sharing = [i <= first or shares for i, shares in enumerate(sharing)]
+        closed = _relative_closed(text[a:b])
+        until = hi
+        if len(closed) > 1 and self.share.search(closed[1]) is not None:
+            if self.reorg.search(text[a + len(closed[1]) : hi]) is not None:
+                until = a + len(closed[1])  # "X and Y, which share staff, opposed the
+                # reorganisation, which would merge A and B into one council": not A and B
+        aside = [self._aside(masked, a - lo, b - lo) for a, b in bounds]
+        aside = [(a + lo, b + lo) for a, b in aside]
+        kept, main = [], []
         for e in ents:
             at = ix.starts[e[0]]
+            if at >= until:
+                continue
             i = next(j for j, (a, b) in enumerate(bounds) if a <= at < b or j == len(bounds) - 1)
             if sharing[i]:
                 kept.append(e)
-        return kept
+                if not aside[i][0] <= at < aside[i][1]:
+                    main.append(e)
+        return main if len({c for _, _, c in main}) >= 2 else kept
+
+    def _aside(self, text: str, a: int, b: int) -> tuple[int, int]:
+        """The characters of a relative clause set off by commas that neither shares nor
+        provides, inside a clause that goes on to share after it: "Kirklees, Calderdale and
+        Wakefield councils, which with Leeds and Bradford make up the combined authority, are
+        sharing a cyber centre" (Leeds and Bradford are an aside); else an empty range."""
+        closed = _relative_closed(text[a:b])
+        if len(closed) < 2:
+            return 0, 0
+        inner, rest = closed[1], text[a + len(closed[1]) : b]
+        if self.share.search(inner) is not None or self.provider_verbs.search(inner) is not None:
+            return 0, 0
+        return (a, a + len(inner)) if self.share.search(rest) is not None else (0, 0)
 
     def _funds(self, lower: list[str], e: tuple[int, int, str]) -> bool:
         """A council in an absolute "with" clause that funds: "with the Liverpool City Region
@@ -351,15 +385,19 @@ class ArrangementExtractor:
             return False
         return end < len(lower) and lower[end] in self.funding_participles
 
-    def _named_next(self, ix: DocIndex, k: int, named: dict[int, list[str]]) -> list[str]:
-        """The councils of the next sentence naming any, when this one introduces that many."""
+    def _named_next(
+        self, ix: DocIndex, k: int, named: dict[int, list[str]]
+    ) -> tuple[list[str], bool]:
+        """The councils of the next sentence naming any, when this one introduces that many;
+        and whether they come on top of the council this one names ("Belfast City Council
+        and five neighbouring councils")."""
         start, end = ix.sent_token_bounds(k)
-        n = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
+        n, more = self.refs.introduces(list(ix.lower[start : min(end, start + 40)]))
         if n is None:
-            return []
+            return [], False
         later = [j for j in named if k < j <= k + 3]
         nxt = list(dict.fromkeys(named[min(later)])) if later else []
-        return nxt if len(nxt) == n else []
+        return (nxt, more) if len(nxt) == n else ([], False)
 
     def _restate(
         self, ix: DocIndex, k: int, codes: list[str], results: list, explicit: list[bool]
@@ -371,6 +409,26 @@ class ArrangementExtractor:
                 status, said = self._status(ix.sent_text(k))
                 if said:
                     a["status"], explicit[i] = status, True
+
+    def _refers_back(
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        codes: list[str],
+        named: list[str],
+        results: list[dict[str, Any]],
+    ) -> None:
+        """ "oneSource runs finance, HR and ICT for the two east London boroughs": a sentence
+        whose plural reference points to an arrangement's councils, naming no other, and says
+        what is done for them (a provider verb) adds its services to the arrangement's."""
+        if named or self.provider_verbs.search(ix.sent_text(k)) is None:
+            return
+        for a in results:
+            if set(a["councils"]) == set(codes):
+                sstart, send = ix.sent_token_bounds(k)
+                found = facts.services_within(sstart, send)
+                a["services"] = list(dict.fromkeys(a["services"] + found))
 
     def _continues(
         self, ix: DocIndex, facts: _Facts, k: int, named: list[str], a: dict[str, Any]
@@ -441,13 +499,8 @@ class ArrangementExtractor:
         lo, hi = ix.sent_char_bounds(k)
         if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
             return False  # "Tags: shared services, Orbis, Surrey": page furniture, no statement
-        pieces, pos = [], lo
-        for start, end, _ in ents:  # mask council names ("Combined Authority")
-            a, b = ix.starts[start], ix.ends[end - 1]
-            pieces += [ix.text[pos:a], " " * (b - a)]
-            pos = b
-        pieces.append(ix.text[pos:hi])
-        text = self.not_share.sub(" ", "".join(pieces))  # "a share of £12m"
+        named = facts.councils_within(sstart, send)  # former and successor ones too
+        text = self.not_share.sub(" ", _masked(ix, named, lo, hi))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
         if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
@@ -455,7 +508,7 @@ class ArrangementExtractor:
         if self.share.search(text, low):
             return True
         lower = ix.lower
-        if self._provides_to(ix, k, ents, text, low):
+        if self._provides_to(ix, facts, k, ents, text, low):
             return True
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
@@ -477,20 +530,42 @@ class ArrangementExtractor:
         the reorganisation was announced": a clause that shares and says no reorganisation."""
         cuts = [m.start() for m in self.clause_break.finditer(text)]
         for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
-            clause = text[a:b]
-            if self.share.search(clause) is not None and self.reorg.search(clause) is None:
-                return True
+            for clause in _relative_closed(text[a:b]):
+                if self.share.search(clause) is not None and self.reorg.search(clause) is None:
+                    return True
         return False
 
     def _provides_to(
-        self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], text: str, low: str | None
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        ents: list[tuple[int, int, str]],
+        text: str,
+        low: str | None,
     ) -> bool:
         """ "Leeds will run payroll for Bradford", "X provides ICT support to Y": a provider
         verb, and a council right after "for"/"to"/"on behalf of" ("the" between is fine)."""
         if len(ents) < 2 or self.provider_verbs.search(text, low) is None:
             return False
         sstart = ix.sent_token_bounds(k)[0]
-        return any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:])
+        if any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:]):
+            return True
+        return self._vehicle_serves_list(ix, facts, k, ents)
+
+    def _vehicle_serves_list(
+        self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
+    ) -> bool:
+        """ "East Kent Services, which handles revenues for Canterbury, Dover and Thanet": a
+        named vehicle before a provider link, and after the link the sentence's councils in
+        one list (the vehicle's members, not a provider and its customer)."""
+        sstart = ix.sent_token_bounds(k)[0]
+        first = ents[0][0]
+        if not self._after_link(ix, sstart, first):
+            return False
+        if not all(_joined(ix.lower, a[1], b[0]) for a, b in zip(ents[:-1], ents[1:], strict=True)):
+            return False
+        return any(e <= first for _, e in self._named_vehicles(ix, facts, k))
 
     def _after_link(self, ix: DocIndex, sstart: int, start: int) -> bool:
         """Whether the council at token ``start`` follows a provider link ("for", "to", "on
@@ -557,15 +632,8 @@ class ArrangementExtractor:
     def _vehicle(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[str | None, int]:
         """Return the vehicle's name and the token where the arrangement's scope ends."""
         send = ix.sent_token_bounds(k)[1]
-        words, generic = ix.words, self.vehicle_generic
-        ents = facts.ent_tokens
-        for s, e in self._vehicle_spans(ix, k):
-            while e - s > 1 and words[s] in generic:
-                s += 1
-            if e - s < 2 or all(w in generic for w in words[s : e - 1]):
-                continue
-            if any(t in ents for t in range(s, e)) and all(t in ents for t in range(s, e - 1)):
-                continue
+        words, ents = ix.words, facts.ent_tokens
+        for s, e in self._named_vehicles(ix, facts, k):
             end = e
             if end < send and words[end] == "(":  # "(EKS)"
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
@@ -575,6 +643,23 @@ class ArrangementExtractor:
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         return None, send
+
+    def _named_vehicles(self, ix: DocIndex, facts: _Facts, k: int) -> list[tuple[int, int]]:
+        """The token spans of the vehicles that sentence ``k`` names: :meth:`_vehicle_spans`
+        less generic leading words ("The Shared Services" names none), and not a council's
+        name with a vehicle noun after it."""
+        words, generic = ix.words, self.vehicle_generic
+        ents = facts.ent_tokens
+        found = []
+        for s, e in self._vehicle_spans(ix, k):
+            while e - s > 1 and words[s] in generic:
+                s += 1
+            if e - s < 2 or all(w in generic for w in words[s : e - 1]):
+                continue
+            if any(t in ents for t in range(s, e)) and all(t in ents for t in range(s, e - 1)):
+                continue
+            found.append((s, e))
+        return found
 
     def _tail_shares(self, ix: DocIndex, ents: set[int], s: int, end: int, send: int) -> bool:
         """Whether what follows a vehicle's name is more than a description of it: a relative
@@ -637,6 +722,37 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
 
 
+def _masked(ix: DocIndex, ents: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """Characters ``[lo, hi)`` with the council names ``ents`` inside them blanked out (a
+    council's name says nothing: "Combined Authority" does not combine)."""
+    pieces, pos = [], lo
+    for start, end, _ in ents:
+        a, b = ix.starts[start], ix.ends[end - 1]
+        pieces += [ix.text[pos:a], " " * (b - a)]
+        pos = b
+    pieces.append(ix.text[pos:hi])
+    return "".join(pieces)
+
+
+def _relative_closed(clause: str) -> list[str]:
+    """A clause, and, when it is a relative clause set off by commas (", which already share a
+    chief executive, will merge ..."), also the relative clause alone: it ends at its closing
+    comma, where the main clause goes on.
+
+    >>> _relative_closed(", which share staff, will merge into the new council")
+    [', which share staff, will merge into the new council', ', which share staff']
+    >>> _relative_closed("Chiltern and South Bucks")
+    ['Chiltern and South Bucks']
+    """
+    m = _RELATIVE_OPEN.match(clause)
+    close = clause.find(",", m.end()) if m else -1
+    return [clause, clause[:close]] if close > 0 else [clause]
+
+
+_CONTRAST_OPEN = re.compile(r",?\s+(?:while|whilst|whereas|but|although|though)\b")
+_RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
+
+
 def _councils(doc: Doc) -> list[tuple[int, int, str]]:
     """``(start token, end token, code)`` of the COUNCIL entities, in text order."""
     records = doc.user_data.get(COUNCILS_KEY)
@@ -659,6 +775,8 @@ class _Facts:
         money = get_extension(doc, "money") or []
         self.savings = sorted((m for m in money if m["role"] == "saving"), key=lambda m: m["start"])
         self.saving_starts = [m["start"] for m in self.savings]
+        self.councils = councils
+        self.council_starts = [s for s, _, _ in councils]
         if COUNCILS_KEY in doc.user_data:  # the linker's entities are all the entities
             self.ent_tokens = {t for s, e, _ in councils for t in range(s, e)}
         else:
@@ -673,6 +791,11 @@ class _Facts:
                 found.append(self.services[i][2])
             i += 1
         return found
+
+    def councils_within(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The council mentions that start inside tokens ``[start, end)``, in order."""
+        i, j = bisect_left(self.council_starts, start), bisect_left(self.council_starts, end)
+        return self.councils[i:j]
 
     def savings_within(self, lo: int, hi: int) -> list[dict[str, Any]]:
         """The savings that start inside characters ``[lo, hi)``, in order."""

@@ -131,6 +131,15 @@ def test_an_indefinite_number_introduces_councils_named_next(nlp):
     assert [c for c, _ in codes(nlp, text)] == [{"ISL", "CMD"}, {"CAT", "DOV", "THA"}]
 
 
+def test_a_council_and_a_number_of_others_named_next(nlp):
+    text = (
+        "Belfast City Council and two neighbouring councils have agreed to set up a joint "
+        "digital team. The councils involved are Antrim and Newtownabbey, and Lisburn and "
+        "Castlereagh."
+    )
+    assert [c for c, _ in codes(nlp, text)] == [{"BFS", "ANN", "LBC"}]
+
+
 def test_a_council_linked_elsewhere_counts_by_its_short_name(nlp):
     text = (
         "Surrey CC and East Sussex CC have launched Orbis, a shared service. "
@@ -373,3 +382,103 @@ def test_a_council_that_only_funds_the_joint_work_is_no_member(nlp):
     assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
     text = "Halton and Knowsley councils will jointly procure the network with Wirral Council."
     assert [c for c, _ in codes(nlp, text)] == [{"HAL", "KWL", "WRL"}]
+
+
+def test_relative_clause_that_shares_ends_at_its_closing_comma(nlp):
+    # the main clause goes on to a reorganisation; the relative clause alone shares
+    [a] = arrangements(
+        nlp,
+        "Chiltern and South Bucks, which already share a chief executive and staff, will merge "
+        "those teams into the new council.",
+    )
+    assert sorted(a["councils"]) == ["CHN", "SBU"]
+
+
+def test_reorganisation_after_a_sharing_relative_clause_adds_no_councils(nlp):
+    [a] = arrangements(
+        nlp,
+        "Christchurch and East Dorset councils, which have their own partnership, have opposed "
+        "the reorganisation, which would merge Bournemouth, Poole and Weymouth into one council.",
+    )
+    assert sorted(a["councils"]) == ["CHC", "EDO"]
+
+
+def test_named_vehicle_serving_a_list_of_councils_is_their_arrangement(nlp):
+    [a] = arrangements(
+        nlp,
+        "Opposition members said the council should have looked at joining East Kent Services, "
+        "which handles revenues for Canterbury, Dover and Thanet.",
+    )
+    assert sorted(a["councils"]) == ["CAT", "DOV", "THA"]
+
+
+def test_supplier_serving_a_list_of_councils_is_no_arrangement(nlp):
+    # no vehicle of theirs: a firm with three customers
+    assert not arrangements(
+        nlp, "Capita handles revenues for Canterbury, Dover and Thanet under separate contracts."
+    )
+
+
+def test_a_similar_arrangement_refers_to_sharing(nlp):
+    # "a similar arrangement" points back to one described before: the councils share
+    found = arrangements(
+        nlp,
+        "Forest Heath and St Edmundsbury councils have agreed to share a chief executive. "
+        "Babergh and Mid Suffolk have had a similar arrangement since 2011.",
+    )
+    assert ["BAB", "MSU"] in [sorted(a["councils"]) for a in found]
+
+
+def test_contrast_clause_with_councils_of_its_own_leaves_the_first_clause_out(nlp):
+    [a] = arrangements(
+        nlp,
+        "Stockport MBC, Trafford Council and Wigan Council will lead work on digital inclusion, "
+        "while Salford and Bolton will pilot a shared data platform for children's services.",
+    )
+    assert sorted(a["councils"]) == ["BOL", "SLF"]
+
+
+def test_relative_clause_still_takes_its_subject_councils(nlp):
+    [a] = arrangements(
+        nlp, "Kent County Council and Medway Council, which share a data centre, said so."
+    )
+    assert sorted(a["councils"]) == ["KEN", "MDW"]
+
+
+def test_councils_of_a_relative_clause_aside_are_not_in_the_arrangement(nlp):
+    # "which with Leeds and Bradford make up ..." neither shares nor provides; the main
+    # clause after it shares; "Combined Authority" in a name is no word for sharing
+    [a] = arrangements(
+        nlp,
+        "Kirklees, Calderdale and Wakefield councils, which with Leeds and Bradford make up the "
+        "West Yorkshire Combined Authority, are sharing a new cyber security operations centre.",
+    )
+    assert sorted(a["councils"]) == ["CLD", "KIR", "WKF"]
+
+
+def test_both_refers_back_anywhere_in_the_sentence(nlp):
+    first = "Babergh and Mid Suffolk district councils agreed to share a chief executive."
+    found = codes(
+        nlp, f"{first} Suffolk County Council provides some IT support to both districts."
+    )
+    assert ({"BAB", "MSU", "SFK"}, "live") in found
+
+
+def test_a_successor_bodys_name_says_no_sharing(nlp):
+    # "Combined Authority" in the name of a body yet to be created combines nothing
+    text = (
+        "North Yorkshire Council came into being on Saturday, replacing North Yorkshire County "
+        "Council and the district councils of Craven and Selby. The City of York Council is not "
+        "affected, although both councils are members of the new York and North Yorkshire "
+        "Combined Authority, due to be created next year."
+    )
+    assert codes(nlp, text) == []
+
+
+def test_reference_that_says_what_is_run_for_them_adds_services(nlp):
+    [a] = arrangements(
+        nlp,
+        "LB Newham and LB Havering set up oneSource, a shared back-office service, in 2014. "
+        "oneSource runs finance, HR and legal work for the two boroughs.",
+    )
+    assert {"finance", "hr_payroll", "legal"} <= set(a["services"])
