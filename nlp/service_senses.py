@@ -191,8 +191,10 @@ class ServiceSenses:
             if t > sstart and lower[t - 1] in self.blocked_previous:
                 continue
             if self._in_service_list(lower, t, sstart, send, covered):
-                system = self._before_system(lower, t + 1, send, covered)
-                out.append((t, t + 1, "applications" if system else self.bare[lower[t]]))
+                sid = self.bare[lower[t]]
+                if sid in self.system_ids and self._before_system(lower, t + 1, send, covered):
+                    sid = "applications"  # only the spec's system services, as for phrases
+                out.append((t, t + 1, sid))
         return out
 
     def _in_service_list(

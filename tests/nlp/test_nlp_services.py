@@ -247,6 +247,10 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         # finance, HR and payroll systems are applications
         ("It will replace its finance and HR system.", {"applications"}),
         ("Its core finance, rates and consenting systems are old.", {"applications"}),
+        # other services' systems stay those services, bare words as much as phrases
+        ("Revenues and benefits, planning and waste systems will merge.",
+         {"revenues_benefits", "planning", "waste_environment"}),
+        ("Housing benefit and planning systems are still down.", {"revenues_benefits", "planning"}),
         ("Health and Social Care Trust staff will use it.", set()),
         ("Social work and social services teams merge.", {"adult_social_care"}),
         ("Child protection referrals rose.", {"childrens_services"}),
