@@ -269,6 +269,11 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
          {"ict", "legal", "planning"}),
         ("They are planning to share a chief executive.", set()),
         ("The legal challenge failed.", set()),
+        # recruiting a person is hiring, not the recruitment service
+        ("The council will recruit its own chief executive.", set()),
+        ("It will now begin recruiting a replacement.", set()),
+        ("Ashford has been recruiting for IT staff.", {"hr_payroll", "ict"}),
+        ("They share recruitment and payroll.", {"hr_payroll"}),
     ],
 )  # fmt: skip
 def test_word_sense(nlp, text, expected):
