@@ -236,6 +236,8 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("Each council will set its own council tax.", set()),
         ("The two councils will collect council tax together.", {"revenues_benefits"}),
         ("A council tax freeze was announced.", set()),
+        ("Hammersmith & Fulham cuts council tax for a second year.", set()),
+        ("It is the first council tax cut in a decade.", set()),
         # adoption of a technology is not children's services
         ("The adoption of a shared platform was agreed.", set()),
         ("The regional adoption agency finds families for children.", {"childrens_services"}),
