@@ -40,6 +40,9 @@ def ids(nlp, text: str) -> set[str]:
         ("Staff are rebuilding its computer systems after the attack.", {"ict"}),
         ("Homes and benefits payments were disrupted.", {"revenues_benefits"}),
         ("The Northern Ireland Housing Executive was not involved.", set()),
+        # AI is a technique, not a taxonomy id; the data work it serves is
+        ("It uses AI and machine learning to triage calls.", set()),
+        ("An artificial intelligence tool reads the council's data warehouse.", {"data_analytics"}),
     ],
 )  # fmt: skip
 def test_services(nlp, text, expected):
