@@ -293,3 +293,10 @@ def test_a_bare_word_inside_a_longer_token_is_not_read(nlp):
         "planning",
         "housing",
     }
+
+
+def test_a_product_that_is_a_whole_supplier_name_stays_a_service(nlp):
+    # the supplier linker drops services inside a company's name, but not a product name
+    assert ids(nlp, "The councils moved onto a single Salesforce platform.") == {"crm"}
+    assert ids(nlp, "It will run one SAP platform for payroll.") == {"applications", "hr_payroll"}
+    assert ids(nlp, "NEC Software Solutions won the contract.") == set()
