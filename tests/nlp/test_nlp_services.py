@@ -273,6 +273,11 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("The county rolls out broadband to villages.", {"infrastructure"}),
         ("Its software licensing costs fell.", {"applications"}),
         ("The Ministry of Housing approved it.", set()),
+        # the government department and its committee are not the council service
+        ("The Department for Levelling Up, Housing and Communities gave £2m.", set()),
+        ("The Levelling Up, Housing and Communities Committee said so.", set()),
+        ("The Scottish Housing Regulator said so.", set()),
+        ("They share housing and communities services.", {"housing"}),
         ("It was a waste of money.", set()),
         # a system noun right after a service is that service's
         ("It bought a customer relationship management (CRM) system.", {"crm"}),
