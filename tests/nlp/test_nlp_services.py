@@ -288,6 +288,11 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
          {"planning", "housing", "regulatory"}),
         ("The councils run joint ICT, legal and building control services.",
          {"ict", "legal", "planning"}),
+        # a modifier before "and" shares the head of the service phrase after it
+        ("It merges children's and adult services.", {"childrens_services", "adult_social_care"}),
+        ("It runs adult and children's social care.", {"adult_social_care", "childrens_services"}),
+        ("They share public and environmental health.", {"public_health", "regulatory"}),
+        ("Health and children's services were cut.", {"childrens_services"}),
         ("They are planning to share a chief executive.", set()),
         ("The legal challenge failed.", set()),
         # recruiting a person is hiring, not the recruitment service
