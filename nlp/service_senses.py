@@ -163,7 +163,8 @@ class ServiceSenses:
             if sid in self.system_ids and self._before_system(lower, e, send, covered):
                 sid = "applications"
             out.append((s, e, sid))
-        out += self._bare(ix, covered, bare)
+        systems = {e - 1 for s, e, sid in out if sid == "applications"}
+        out += self._bare(ix, covered, bare, systems)
         out.sort()
         return out
 
@@ -227,7 +228,16 @@ class ServiceSenses:
                 return False
         return False
 
-    def _bare(self, ix: DocIndex, covered: dict[int, str], matches: list[re.Match[str]]) -> Found:
+    def _bare(
+        self,
+        ix: DocIndex,
+        covered: dict[int, str],
+        matches: list[re.Match[str]],
+        systems: set[int],
+    ) -> Found:
+        """Bare words that a head noun or a list makes services; one before a system noun is
+        ``applications`` if its service is a system service or the list item before it is
+        an application ("finance, payroll and property rating systems")."""
         out: Found = []
         lower = ix.lower
         for m in matches:
@@ -241,10 +251,19 @@ class ServiceSenses:
                 continue
             if self._in_service_list(lower, t, sstart, send, covered):
                 sid = self.bare[lower[t]]
-                if sid in self.system_ids and self._before_system(lower, t + 1, send, covered):
-                    sid = "applications"  # only the spec's system services, as for phrases
+                if (
+                    sid in self.system_ids or self._item_before(lower, t, sstart) in systems
+                ) and self._before_system(lower, t + 1, send, covered):
+                    sid = "applications"
                 out.append((t, t + 1, sid))
         return out
+
+    def _item_before(self, lower: Any, t: int, sstart: int) -> int:
+        """The last token of the list item before token ``t`` (-1 if none)."""
+        j = t - 1
+        while j >= sstart and lower[j] in self.separators:
+            j -= 1
+        return j if j < t - 1 else -1
 
     def _in_service_list(
         self, lower: Any, t: int, sstart: int, send: int, covered: dict[int, str]

@@ -267,6 +267,7 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("Revenues and benefits, planning and waste systems will merge.",
          {"revenues_benefits", "planning", "waste_environment"}),
         ("Housing benefit and planning systems are still down.", {"revenues_benefits", "planning"}),
+        ("Its finance, payroll and property rating systems are old.", {"applications"}),
         ("Health and Social Care Trust staff will use it.", set()),
         ("Social work and social services teams merge.", {"adult_social_care"}),
         ("Child protection referrals rose.", {"childrens_services"}),
