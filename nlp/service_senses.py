@@ -47,7 +47,13 @@ Found = list[tuple[int, int, str]]
 
 
 def _tuples(phrases: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(p.lower().split()) for p in phrases]
+    """Phrases as lower-case token tuples, a hyphen inside a word its own token as the
+    tokenizer has it.
+
+    >>> _tuples(["Low-code", "per cent"])
+    [('low', '-', 'code'), ('per', 'cent')]
+    """
+    return [tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", p.lower()).split()) for p in phrases]
 
 
 class _PhraseSet:
