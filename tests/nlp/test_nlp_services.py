@@ -280,6 +280,10 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("The Scottish Housing Regulator said so.", set()),
         ("They share housing and communities services.", {"housing"}),
         ("It was a waste of money.", set()),
+        # an IT estate is the installed base of machines, not the council's property
+        ("The two councils have retired their Windows XP estates.", set()),
+        ("Its desktop estate is ageing.", set()),
+        ("They share estates and facilities management.", {"property"}),
         # a system noun right after a service is that service's
         ("It bought a customer relationship management (CRM) system.", {"crm"}),
         ("It bought a new CRM platform.", {"crm"}),
