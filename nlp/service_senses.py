@@ -9,7 +9,10 @@ Three rules over the taxonomy's matches, each looking only at the tokens of the 
   ("finance and payroll software", "its core finance, rates and consenting systems");
 - *bare words*: "planning", "legal", "property" ... name a service only before a service head
   noun or in a list with other services ("shared planning, housing and environmental health
-  teams"), not in "they are planning to".
+  teams"), not in "they are planning to";
+- *shared heads*: a modifier joined by "and" to a service phrase shares its head noun when the
+  two make a taxonomy phrase: "children's and adult services" holds "children's services",
+  "public and environmental health" holds "public health".
 
 Example:
     >>> from councilwatch.nlp.language import build_pipeline
@@ -23,6 +26,8 @@ Example:
     ['applications', 'applications']
     >>> ids("They share legal, housing and planning teams.")
     ['legal', 'housing', 'planning']
+    >>> ids("It merges children's and adult services.")
+    ['childrens_services', 'adult_social_care']
 """
 
 from __future__ import annotations
@@ -42,7 +47,13 @@ Found = list[tuple[int, int, str]]
 
 
 def _tuples(phrases: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(p.lower().split()) for p in phrases]
+    """Phrases as lower-case token tuples, a hyphen inside a word its own token as the
+    tokenizer has it.
+
+    >>> _tuples(["Low-code", "per cent"])
+    [('low', '-', 'code'), ('per', 'cent')]
+    """
+    return [tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", p.lower()).split()) for p in phrases]
 
 
 class _PhraseSet:
@@ -103,9 +114,18 @@ class _Block:
 class ServiceSenses:
     """The sense rules of ``service_senses.json``, applied to a Doc's service matches."""
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | None = None, phrases: list[tuple[list[str], str, bool]] = ()
+    ) -> None:
+        """``phrases``: the taxonomy's phrases as (tokens, id, case-sensitive), for the
+        shared heads (none: no shared heads)."""
         path = Path(data_dir or DATA_DIR) / "service_senses.json"
         data = json.loads(path.read_text(encoding="utf-8"))
+        self.exact_ids = {tuple(t): sid for t, sid, case in phrases if case}
+        self.lower_ids = {tuple(w.lower() for w in t): sid for t, sid, case in phrases if not case}
+        shared = data["shared_heads"]
+        self.joiners = set(shared["joiners"])
+        self.modifier_ends = set(shared["modifier_ends"])
         self.blocks_of: dict[str, list[_Block]] = {}
         for rule in data["blocks"]:
             block = _Block(rule)
@@ -131,6 +151,8 @@ class ServiceSenses:
         bare = list(self.bare_words.finditer(ix.text, low))
         if not found and not bare:
             return found
+        if self.joiners and found:
+            found = sorted(found + self._shared_heads(ix, found))
         lower = ix.lower
         covered = {t: sid for s, e, sid in found for t in range(s, e)}
         out: Found = []
@@ -147,9 +169,43 @@ class ServiceSenses:
             if sid in self.system_ids and self._before_system(lower, e, send, covered):
                 sid = "applications"
             out.append((s, e, sid))
-        out += self._bare(ix, covered, bare)
+        systems = {e - 1 for s, e, sid in out if sid == "applications"}
+        out += self._bare(ix, covered, bare, systems)
         out.sort()
         return out
+
+    def _shared_heads(self, ix: DocIndex, found: Found) -> Found:
+        """Modifiers before "and" + a service phrase that make a taxonomy phrase with its
+        head: "children's" in "children's and adult services" (a one-word modifier, or a
+        word and "'s")."""
+        words, lower = ix.words, ix.lower
+        covered = {t for s, e, _ in found for t in range(s, e)}
+        out: Found = []
+        for s, e, _ in found:
+            if e - s < 2 or s < 2 or lower[s - 1] not in self.joiners:
+                continue
+            sstart = ix.sent_token_bounds(ix.sent_of_token(s))[0]
+            for width in (1, 2):
+                ws = s - 1 - width
+                if ws < sstart or ws in covered or not words[ws].isalpha():
+                    continue
+                if width == 2 and lower[ws + 1] not in self.modifier_ends:
+                    continue
+                sid = self._with_head(words, lower, ws, s, e)
+                if sid:
+                    out.append((ws, s - 1, sid))
+                    covered.update(range(ws, s - 1))
+                    break
+        return out
+
+    def _with_head(self, words: Any, lower: Any, ws: int, s: int, e: int) -> str | None:
+        """The id of the modifier ``words[ws:s-1]`` followed by a tail of ``words[s:e]``."""
+        for k in range(s + 1, e):
+            exact = tuple(words[ws : s - 1]) + tuple(words[k:e])
+            sid = self.exact_ids.get(exact) or self.lower_ids.get(tuple(w.lower() for w in exact))
+            if sid:
+                return sid
+        return None
 
     @staticmethod
     def _after_service(ix: DocIndex, s: int, sstart: int, covered: dict[int, str]) -> bool:
@@ -178,7 +234,16 @@ class ServiceSenses:
                 return False
         return False
 
-    def _bare(self, ix: DocIndex, covered: dict[int, str], matches: list[re.Match[str]]) -> Found:
+    def _bare(
+        self,
+        ix: DocIndex,
+        covered: dict[int, str],
+        matches: list[re.Match[str]],
+        systems: set[int],
+    ) -> Found:
+        """Bare words that a head noun or a list makes services; one before a system noun is
+        ``applications`` if its service is a system service or the list item before it is
+        an application ("finance, payroll and property rating systems")."""
         out: Found = []
         lower = ix.lower
         for m in matches:
@@ -191,9 +256,20 @@ class ServiceSenses:
             if t > sstart and lower[t - 1] in self.blocked_previous:
                 continue
             if self._in_service_list(lower, t, sstart, send, covered):
-                system = self._before_system(lower, t + 1, send, covered)
-                out.append((t, t + 1, "applications" if system else self.bare[lower[t]]))
+                sid = self.bare[lower[t]]
+                if (
+                    sid in self.system_ids or self._item_before(lower, t, sstart) in systems
+                ) and self._before_system(lower, t + 1, send, covered):
+                    sid = "applications"
+                out.append((t, t + 1, sid))
         return out
+
+    def _item_before(self, lower: Any, t: int, sstart: int) -> int:
+        """The last token of the list item before token ``t`` (-1 if none)."""
+        j = t - 1
+        while j >= sstart and lower[j] in self.separators:
+            j -= 1
+        return j if j < t - 1 else -1
 
     def _in_service_list(
         self, lower: Any, t: int, sstart: int, send: int, covered: dict[int, str]

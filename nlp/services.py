@@ -48,7 +48,10 @@ class ServiceTagger:
         for p in patterns:
             matcher = self.exact if p["case"] else self.lower
             matcher.add(p["id"], [nlp.make_doc(p["pattern"])])
-        self.senses = ServiceSenses(Path(data_dir) if data_dir else None)
+        phrases = [
+            ([t.text for t in nlp.make_doc(p["pattern"])], p["id"], p["case"]) for p in patterns
+        ]
+        self.senses = ServiceSenses(Path(data_dir) if data_dir else None, phrases)
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings

@@ -189,14 +189,21 @@ class SupplierLinker:
     @staticmethod
     def _drop_inside(doc: Doc, found: list[tuple[int, int, str]]) -> None:
         """Remove council and service mentions that lie inside a supplier's name ("Service
-        Birmingham", "NEC Software Solutions")."""
+        Birmingham", "NEC Software Solutions"). A service phrase that is the whole name
+        ("Salesforce", "SAP") names the product, and stays a service."""
         if not found:
             return
         inside = {t for s, e, _ in found for t in range(s, e)}
+        whole = {(s, e) for s, e, _ in found}
         for key in (COUNCILS_KEY, SERVICES_KEY):
             records = doc.user_data.get(key)
             if records is not None:
-                kept = [r for r in records if not inside.intersection(range(r[0], r[1]))]
+                kept = [
+                    r
+                    for r in records
+                    if not inside.intersection(range(r[0], r[1]))
+                    or (key == SERVICES_KEY and (r[0], r[1]) in whole)
+                ]
                 if len(kept) != len(records):
                     doc.user_data[key] = kept
         if doc.ents:
@@ -209,7 +216,11 @@ class SupplierLinker:
                 doc.ents = ents
         services = doc.spans.get("services")
         if services:
-            kept_spans = [s for s in services if not inside.intersection(range(s.start, s.end))]
+            kept_spans = [
+                s
+                for s in services
+                if not inside.intersection(range(s.start, s.end)) or (s.start, s.end) in whole
+            ]
             if len(kept_spans) != len(services):
                 doc.spans["services"] = kept_spans
 

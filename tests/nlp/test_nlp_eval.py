@@ -59,13 +59,22 @@ def predictions(gold):
 #: its rules were read and then used as a dev set for councils, money and services.
 #: news-fresh was written by someone who never saw the code, for measurement only: it is
 #: scored, never read while rules are written (its floors guard against a regression).
+#: news-fresh2 likewise, written later by another hand, after the rules of its round.
 NEWS_FLOORS = {
+    "news-fresh2.jsonl": {
+        ("councils", "f1"): 0.95,
+        ("money", "f1"): 0.99,
+        ("money", "role_accuracy"): 0.86,
+        ("money", "period_accuracy"): 0.97,
+        ("services", "f1"): 0.89,
+        ("arrangements", "f1"): 0.65,
+    },
     "news-fresh.jsonl": {
         ("councils", "f1"): 0.95,
         ("money", "f1"): 0.99,
         ("money", "role_accuracy"): 0.90,
         ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.83,
+        ("services", "f1"): 0.86,
         ("arrangements", "f1"): 0.76,
     },
     "news-blind.jsonl": {
@@ -73,7 +82,7 @@ NEWS_FLOORS = {
         ("money", "f1"): 0.99,
         ("money", "role_accuracy"): 0.85,
         ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.89,
+        ("services", "f1"): 0.92,
         ("arrangements", "f1"): 0.87,
     },
     # shared-service arrangements, written before the arrangement rules of its round were
@@ -83,7 +92,7 @@ NEWS_FLOORS = {
         ("money", "f1"): 0.98,
         ("money", "role_accuracy"): 0.89,
         ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.90,
+        ("services", "f1"): 0.93,
         ("arrangements", "f1"): 0.90,
         ("arrangements_linked", "f1"): 0.92,
         ("arr_services", "f1"): 0.84,
@@ -92,7 +101,7 @@ NEWS_FLOORS = {
         ("money", "f1"): 0.99,
         ("money", "role_accuracy"): 0.94,
         ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.93,
+        ("services", "f1"): 0.97,
         ("arrangements", "f1"): 0.92,
         ("arrangements_linked", "f1"): 0.92,
         ("arr_services", "f1"): 0.88,
@@ -101,7 +110,7 @@ NEWS_FLOORS = {
         ("money", "f1"): 0.99,
         ("money", "role_accuracy"): 0.92,
         ("money", "period_accuracy"): 0.98,
-        ("services", "f1"): 0.89,
+        ("services", "f1"): 0.91,
         ("arrangements", "f1"): 0.77,
         ("arrangements_linked", "f1"): 0.80,
         ("arr_services", "f1"): 0.86,
