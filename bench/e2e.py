@@ -182,7 +182,7 @@ def worker_store_floor(src: Path, dst: Path) -> dict:
     Both sides start from the fetched page, so the floor gzips it too (``gzip_s``);
     ``insert_s`` is the SQL alone."""
     from councilwatch.db.schema import connect
-    from councilwatch.db.store import ARTICLE_COLUMNS
+    from councilwatch.db.store import ARTICLE_COLUMNS, compress_page
 
     conn = connect(dst)
     with conn:
@@ -204,7 +204,7 @@ def worker_store_floor(src: Path, dst: Path) -> dict:
         articles = [tuple(row[c] for c in columns) for _, row in batch]
         pages = [(row["id"], row["raw_type"], gzip.decompress(row["html_gz"])) for _, row in batch]
         start = time.perf_counter()
-        raw = [(i, kind, gzip.compress(html, compresslevel=6)) for i, kind, html in pages]
+        raw = [(i, kind, compress_page(html)) for i, kind, html in pages]
         compressed = time.perf_counter()
         with conn:
             conn.executemany(article_sql, articles)

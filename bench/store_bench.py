@@ -13,7 +13,6 @@ Usage (from the repo root; not part of ``make test``)::
 from __future__ import annotations
 
 import argparse
-import gzip
 import random
 import statistics
 import tempfile
@@ -67,7 +66,7 @@ def time_floor(path: Path, rows: list[dict]) -> float:
         batch = list(enumerate(rows[i : i + BATCH], start=i + 1))
         built = [(n, store._article_row(r)) for n, r in batch]
         articles = [(n, *(row[c] for c in columns[1:])) for n, row in built]
-        pages = [(n, r["content_type"], gzip.compress(r["raw_html"], 6)) for n, r in batch]
+        pages = [(n, r["content_type"], store.compress_page(r["raw_html"])) for n, r in batch]
         with conn:
             conn.executemany(article_sql, articles)
             conn.executemany(raw_sql, pages)

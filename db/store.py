@@ -147,8 +147,9 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
 
     Each record is as for :func:`store_article`, with the fetched page (if it is kept)
     under ``raw_html``, or already compressed (:func:`compress_page`) under ``html_gz``, and
-    its ``content_type``; a record may carry its ``content_hash`` worked out beforehand. Same outcomes as storing the records
-    one by one in order, with one commit instead of one per article.
+    its ``content_type``; a record may carry its ``content_hash`` worked out beforehand.
+    Same outcomes as storing the records one by one in order, with one commit instead of
+    one per article.
 
     >>> from councilwatch.db.schema import connect
     >>> conn = connect(":memory:")
