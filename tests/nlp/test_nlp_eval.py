@@ -60,7 +60,18 @@ def predictions(gold):
 #: news-fresh was written by someone who never saw the code, for measurement only: it is
 #: scored, never read while rules are written (its floors guard against a regression).
 #: news-fresh2 likewise, written later by another hand, after the rules of its round.
+#: news-dev2 was written the same way (two hands, neither saw the code or any gold) and is
+#: then the dev set of the round after news-fresh2: read for error analysis, so its figures
+#: overstate real accuracy, as news-dev's do.
 NEWS_FLOORS = {
+    "news-dev2.jsonl": {
+        ("councils", "f1"): 0.95,
+        ("money", "f1"): 0.99,
+        ("money", "role_accuracy"): 0.82,
+        ("money", "period_accuracy"): 0.99,
+        ("services", "f1"): 0.92,
+        ("arrangements", "f1"): 0.77,
+    },
     "news-fresh2.jsonl": {
         ("councils", "f1"): 0.95,
         ("money", "f1"): 0.99,
