@@ -215,3 +215,22 @@ def test_a_council_with_many_arrangements_shows_the_newest_and_links_to_all(demo
     assert len(every.json()) == before + ROWS_SHOWN + 5
     islington = get(datasette, "/councilwatch/shared_services.json?council=ISL&_shape=array")
     assert all("ISL" in row["codes"] for row in islington.json())
+
+
+def test_the_council_page_escapes_what_articles_say(demo_db, tmp_path):
+    # the page's body is rendered apart from Datasette's templates (db/page_fragments.py):
+    # text from crawled pages must still come out escaped
+    hostile = tmp_path / "councilwatch.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(hostile) as dst:
+        src.backup(dst)
+    title = '<script>alert("x")</script> Camden & co'
+    with sqlite3.connect(hostile) as conn:
+        conn.execute(
+            "UPDATE articles SET title = ? WHERE id IN "
+            "(SELECT article_id FROM council_mentions WHERE code = 'CMD')",
+            (title,),
+        )
+    page = get(make_datasette(hostile), "/councilwatch/-/council/CMD").text
+    articles = page.split('class="cw-articles"')[1].split("</table>")[0]
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Camden &amp; co" in articles
+    assert "<script>alert" not in page

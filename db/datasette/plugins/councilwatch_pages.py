@@ -27,6 +27,7 @@ from councilwatch.db.contract_rows import describe_rows
 from councilwatch.db.council_names import CouncilIndex
 from councilwatch.db.council_page import COUNCIL_SQL, council_page_data
 from councilwatch.db.month_chart import month_chart
+from councilwatch.db.page_fragments import render_fragment
 from councilwatch.db.page_sections import on_one_connection
 from councilwatch.db.publish_format import (
     describe_saving,
@@ -247,17 +248,19 @@ async def council_view(datasette: Any, request: Any) -> Response:
         for name in ("new_articles", "new_arrangements", "new_savings")
     }
     label = f"Articles naming {data['council']['nice_name']} per month"
+    context = {
+        "database": database,
+        "code": code,
+        "feeds": feeds,
+        "chart": month_chart(data["coverage"], label),
+        "urls": datasette.urls,
+        **data,
+    }
+    body = render_fragment("_councilwatch_council_body.html", context)
     return Response.html(
         await datasette.render_template(
             "councilwatch_council.html",
-            {
-                "database": database,
-                "code": code,
-                "feeds": feeds,
-                "chart": month_chart(data["coverage"], label),
-                "metadata": datasette.metadata(),
-                **data,
-            },
+            {**context, "body": body, "metadata": datasette.metadata()},
             request=request,
         )
     )
