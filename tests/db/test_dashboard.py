@@ -71,6 +71,10 @@ def test_articles_per_month_are_zero_filled(datasette, demo_db):
         assert b == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
     page = get(datasette, "/").text
     assert page.count('class="bar zero"') == sum(1 for r in rows if not r["articles"])
+    chart = page.split('id="panel-per-month"')[1].split("</svg>")[0]
+    assert chart.count("<rect") == len(rows)
+    assert f'data-month="{months[-1]}"' in chart
+    assert f'<text x="0" y="12">{max(r["articles"] for r in rows)} at most</text>' in chart
 
 
 def test_date_filter_narrows_every_panel(datasette):

@@ -21,6 +21,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from councilwatch.db.dashboard import OPTIONS_SQL, PANEL_ROWS, Filters, panel_sql
+from councilwatch.db.month_chart import month_chart
 from councilwatch.db.page_sections import connection_runner, finished, section_reader
 from councilwatch.db.publish_format import (
     describe_saving,
@@ -109,7 +110,12 @@ async def render_dashboard(datasette: Any, request: Any, database: str) -> Respo
                 "filters": filters,
                 "filter_query": urlencode(filters.params()),
                 "service_label": names.get(filters.service or ""),
-                "peak": max((m["articles"] for m in months), default=0),
+                "per_month_chart": month_chart(
+                    [(m["month"], m["articles"]) for m in months],
+                    "Articles per month",
+                    height=220,
+                    show_peak=True,
+                ),
                 "format_gbp": format_gbp,
                 "metadata": datasette.metadata(),
                 **data,
