@@ -6,6 +6,8 @@ Example:
     ('line_sentencizer', 'contract_extractor')
     >>> nlp.tokenizer.max_cache_size
     100000
+    >>> [t.text for t in nlp.make_doc("£1.2m-£1.5m")]
+    ['£', '1.2m', '-', '£1.5', 'm']
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from . import NLP_VERSION
 from . import arrangements as _arrangements  # noqa: F401  (registers factories)
@@ -35,6 +38,9 @@ TOKENIZER_CACHE = 100_000
 # archive of real news has millions of distinct ones. Past this many, each batch runs in a
 # memory zone, whose new strings are dropped at its end (and not cached by the tokenizer).
 VOCAB_LIMIT = 300_000
+#: A dash glued to a currency sign splits, so each amount of a range such as "£1.2m-£1.5m"
+#: is its own tokens (spaCy's English infixes split a hyphen only before a letter).
+CURRENCY_RANGE_INFIX = r"(?<=[0-9A-Za-z])[-\u2013\u2014](?=[£$€])"
 
 __all__ = ["NLP_VERSION", "VOCAB_LIMIT", "bounded_vocabulary", "build_pipeline"]
 
@@ -47,6 +53,8 @@ def build_pipeline(data_dir: str | None = None) -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_LENGTH
     nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
+    infixes = [*nlp.Defaults.infixes, CURRENCY_RANGE_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("line_sentencizer")
     nlp.add_pipe("council_linker", config={"data_dir": data_dir})
     nlp.add_pipe("money_extractor", config={"data_dir": data_dir})
