@@ -310,6 +310,18 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("It will now begin recruiting a replacement.", set()),
         ("Ashford has been recruiting for IT staff.", {"hr_payroll", "ict"}),
         ("They share recruitment and payroll.", {"hr_payroll"}),
+        # more titles: "director for", conveners, spokespeople
+        ("Its executive director for finance, Sam Lee, agreed.", set()),
+        ("The finance and resources convener backed the deal.", set()),
+        ("A finance spokesperson declined to comment.", set()),
+        # a committee named after two things is still a committee
+        ("The audit and governance committee met on Tuesday.", set()),
+        ("Its internal audit team moved to the partnership.", {"audit"}),
+        # "early years" after a possessive or "in the" is a time of life, not the service
+        ("In its early years the partnership struggled to save money.", set()),
+        ("The trust saved money in its early years but then overspent.", set()),
+        ("Its early years provision will be run by the trust.", {"childrens_services"}),
+        ("They will share early years and youth services.", {"childrens_services"}),
     ],
 )  # fmt: skip
 def test_word_sense(nlp, text, expected):
