@@ -140,6 +140,7 @@ class ServiceSenses:
         self.bare = {w.lower(): sid for w, sid in bare["words"].items()}
         self.bare_words = WordPhrases(list(bare["words"]))
         self.heads = set(bare["heads"])
+        self.word_heads = {w.lower(): set(heads) for w, heads in bare["word_heads"].items()}
         self.separators = set(bare["separators"])
         self.blocked_next = set(bare["blocked_by_next"])
         self.blocked_previous = set(bare["blocked_by_previous"])
@@ -274,9 +275,11 @@ class ServiceSenses:
     def _in_service_list(
         self, lower: Any, t: int, sstart: int, send: int, covered: dict[int, str]
     ) -> bool:
-        """Whether token ``t`` is followed by a head noun, or sits in a list (items joined
+        """Whether token ``t`` is followed by a head noun (or one of its own word's), or sits in a list (items joined
         by separators) that holds another service or ends in a head noun."""
-        if t + 1 < send and lower[t + 1] in self.heads:
+        if t + 1 < send and (
+            lower[t + 1] in self.heads or lower[t + 1] in self.word_heads.get(lower[t], ())
+        ):
             return True
         for step in (1, -1):
             j, separated = t + step, False

@@ -322,6 +322,12 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("The trust saved money in its early years but then overspent.", set()),
         ("Its early years provision will be run by the trust.", {"childrens_services"}),
         ("They will share early years and youth services.", {"childrens_services"}),
+        # a bare word before a head noun of its own service ("planning applications")
+        ("The council granted planning permission for it.", {"planning"}),
+        ("The new councils gain planning powers on day one.", {"planning"}),
+        ("Tenants can still report housing repairs by phone.", {"housing"}),
+        ("A backlog of benefits claims built up after the attack.", {"revenues_benefits"}),
+        ("Its benefits package for staff was cut.", set()),
     ],
 )  # fmt: skip
 def test_word_sense(nlp, text, expected):
