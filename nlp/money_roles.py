@@ -36,11 +36,13 @@ from typing import Any
 
 from .clauses import ClauseFinder
 
-__all__ = ["RoleResolver", "STRONG", "WEAK"]
+__all__ = ["NEUTRAL", "RoleResolver", "STRONG", "WEAK"]
 
 #: how the role was found: the three governing cues, then a cue word, then a bare compound
 STRONG = ("noun", "of", "verb")
 WEAK = "compound"
+#: the "role" of a noun phrase that holds a cue word but names no money ("housing benefit")
+NEUTRAL = "neutral"
 
 _WORDS = re.compile(r"[a-z0-9](?:[a-z0-9'&-]|[.,](?=[a-z0-9]))*|[^\sa-z0-9]")
 _CASED_WORDS = re.compile(_WORDS.pattern, re.IGNORECASE)
@@ -209,13 +211,13 @@ class RoleResolver:
             compound.append(w)
             if len(compound) == 5:
                 break
-        head: tuple[int, str] | None = None
-        for i in range(len(compound)):
-            hit = _longest_at(compound, i, self.nouns, self.longest)
-            if hit is not None:
-                head = (i + hit[0] - 1, hit[1])
+        heads = self._heads(compound)
+        head = heads[-1] if heads else None
         rest = right[len(compound) :]
         relational = bool(compound) and compound[-1] in self.relational
+        if relational and head is not None and head[0] == len(compound) - 1:
+            if any(role == "funding" for _, role in heads[:-1]):
+                return "funding", "noun", True  # "a £300m funding cut"
         links = ("of", "in", "to", "from") if relational else ("of", "in")
         if not compound and rest[:1] == ["from"] and _any_phrase(rest[1:6], self.funding_sources):
             return "funding", "noun", False  # "£7.5m from Broadband Delivery UK"
@@ -224,13 +226,31 @@ class RoleResolver:
                 if rest[i] in self.stops and rest[i] not in ("the", "a", "an", "its", "their"):
                     break
                 hit = _longest_at(rest, i, self.nouns, self.longest)
-                if hit is not None:
+                if hit is not None and hit[1] != NEUTRAL:
                     return hit[1], "noun", relational
+                if hit is not None:
+                    break
+        if head is not None and head[1] == NEUTRAL:
+            return None
         if head is not None:
             return head[1], "noun", True
         if compound and not all(_SPAN_WORD.match(w) for w in compound):
             return "spend", WEAK, False
         return None
+
+    def _heads(self, words: list[str]) -> list[tuple[int, str]]:
+        """The cue nouns of ``words``, longest first and not overlapping: ``(last index, role)``
+        ("Belfast Region City Deal" has one, "city deal"; "housing benefit" is neutral)."""
+        out: list[tuple[int, str]] = []
+        i = 0
+        while i < len(words):
+            hit = _longest_at(words, i, self.nouns, self.longest)
+            if hit is None:
+                i += 1
+                continue
+            out.append((i + hit[0] - 1, hit[1]))
+            i += hit[0]
+        return out
 
     def _strip_premods(self, left: list[str]) -> list[str]:
         words = list(left)
@@ -251,19 +271,16 @@ class RoleResolver:
             n = len(link)
             if n <= len(core) and tuple(core[-n:]) == link:
                 np = self._strip_premods(core[:-n])[-4:]
-                role = None
-                relational = False
-                for i in range(len(np)):
-                    if np[i] in self.stops and np[i] not in ("in", "of"):
-                        role = None  # "a cost of the move ... at": the head is past a stop
-                        continue
-                    hit = _longest_at(np, i, self.nouns, self.longest)
-                    if hit is not None:
-                        role = hit[1]
-                        relational = np[i + hit[0] - 1] in self.relational
-                if role is not None:
-                    return role, relational
-                return None
+                last = max(
+                    (i for i, w in enumerate(np) if w in self.stops and w not in ("in", "of")),
+                    default=-1,
+                )
+                heads = self._heads(np[last + 1 :])  # "a cost of the move ... at": past a stop
+                if not heads or heads[-1][1] == NEUTRAL:
+                    return None
+                end, role = heads[-1]
+                relational = np[last + 1 + end] in self.relational
+                return role, relational
         return None
 
     def _verb(self, core: list[str], left: list[str], right: list[str]) -> tuple[str, bool] | None:
