@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from .docindex import DocIndex, doc_text, records_only
 from .extensions import register_extensions, set_extension
 from .gazetteer import load_json
-from .money_roles import STRONG, RoleResolver
+from .money_roles import ANAPHORIC, STRONG, RoleResolver
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
 from .phrases import Folded, fold, is_word, trie_alternation
 
@@ -128,7 +128,11 @@ class MoneyExtractor:
                 after_amount = before is not None and before[4] > sent_lo
                 period = self._period(text, gstart, gend, lo, hi, after_amount)
                 years = self._years(text, low, gstart, gend, lo, hi)
-                role, how = self._role(text, low, gstart, gend, lo, hi)
+                k = ix.sent_of_token(tokens[0])
+                last = mentions[-1] if mentions else None
+                recent = last is not None and last["start"] >= ix.sent_char_bounds(max(k - 1, 0))[0]
+                antecedent = last["role"] if recent else None
+                role, how = self._role(text, low, gstart, gend, lo, hi, antecedent)
                 recent_lo = sent_lo
                 if _POSSESSIVE.search(
                     text, max(0, gstart - 8), gstart
@@ -213,10 +217,19 @@ class MoneyExtractor:
         return role
 
     def _role(
-        self, text: str, low: str | None, start: int, end: int, lo: int, hi: int
+        self,
+        text: str,
+        low: str | None,
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
+        antecedent: str | None = None,
     ) -> tuple[str, str | None]:
         """``(role, how)``: ``how`` is one of :data:`~councilwatch.nlp.money_roles.STRONG`,
-        ``"cut"``, ``"cue"``, ``"compound"``, or ``None`` when nothing governs the amount."""
+        ``"cut"``, ``"cue"``, ``"compound"``, or ``None`` when nothing governs the amount.
+        ``antecedent`` is the role of the amount before, in this sentence or the one before:
+        a head that points back ("the figure was closer to £40m") takes it."""
         cut_lo = max(lo, start - 80)
         # _CUT_BY ends in "by ...$": no "by" before the amount, no match (folded text only)
         maybe_cut = low is None or low.find("by", cut_lo, start) >= 0
@@ -226,6 +239,8 @@ class MoneyExtractor:
             funding = self.roles.reduces_funding(text, clo, cut.start())
             return ("funding" if funding else "saving"), "verb"
         governed = self.roles.governing(text, start, end, lo, hi)
+        if governed is not None and governed[0] == ANAPHORIC:
+            governed = (antecedent, governed[1]) if antecedent else None
         if governed is not None and governed[1] in STRONG:
             return governed
         of = _OF_NOUN.match(text, end, hi)

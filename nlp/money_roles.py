@@ -36,13 +36,16 @@ from typing import Any
 
 from .clauses import ClauseFinder
 
-__all__ = ["NEUTRAL", "RoleResolver", "STRONG", "WEAK"]
+__all__ = ["ANAPHORIC", "NEUTRAL", "RoleResolver", "STRONG", "WEAK"]
 
 #: how the role was found: the three governing cues, then a cue word, then a bare compound
 STRONG = ("noun", "of", "verb")
 WEAK = "compound"
 #: the "role" of a noun phrase that holds a cue word but names no money ("housing benefit")
 NEUTRAL = "neutral"
+#: the "role" of a head that points back to an amount before it ("the figure", "the total"):
+#: the caller gives it that amount's role
+ANAPHORIC = "anaphoric"
 
 _WORDS = re.compile(r"[a-z0-9](?:[a-z0-9'&-]|[.,](?=[a-z0-9]))*|[^\sa-z0-9]")
 _CASED_WORDS = re.compile(_WORDS.pattern, re.IGNORECASE)
@@ -112,6 +115,14 @@ class RoleResolver:
         self.after_amount = {k.lower(): v for k, v in c["after_amount"].items() if " " not in k}
         self.subject_roles = False
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
+        s = c["subjects"]
+        self.subject_links = sorted((tuple(p.split()) for p in s["links"]), key=len, reverse=True)
+        self.subject_auxiliaries = set(s["auxiliaries"])
+        self.object_verbs = set(s["object_verbs"])
+        nouns = {p[0] for p in self.nouns if len(p) == 1}
+        self.np_stops = set(s["np_stops"]) | (set(verbs) - nouns) | self.subject_auxiliaries
+        self.determiners = set(s["determiners"])
+        self.chain_preps = set(s["chain_preps"])
         self.clauses = ClauseFinder(c["clause_words"], c["bare_clause_words"], verbs)
 
     def clause(self, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -129,6 +140,7 @@ class RoleResolver:
             start, end = conv.start(), close.end()
         clo, chi = self.clause(text, start, end, lo, hi)
         left = self._names_as_one(_CASED_WORDS.findall(text[clo:start]))
+        before = self._strip_premods(self._names_as_one(_CASED_WORDS.findall(text[lo:start])))
         right_text = text[end:chi].lower()
         lead = _PERIOD_LEAD.match(right_text)
         right = _WORDS.findall(right_text[lead.end() if lead else 0 :][:120])
@@ -142,6 +154,9 @@ class RoleResolver:
             if relational and self._funding_complement(right):
                 return "funding", "of"  # "cuts of £3.2m to the public health grant"
             return role, "of"
+        subject = self._subject(before) or self._object(before)
+        if subject is not None:
+            return subject, "of"
         verb = self._verb(core, left, right)
         if verb is not None and found and verb[1] and found[1] != WEAK:
             return found[:2]  # "could be worth £4m in net income": the complement says what
@@ -151,6 +166,75 @@ class RoleResolver:
         if passive is not None:
             return passive, "verb"
         return found[:2] if found else None
+
+    def _subject(self, before: list[str]) -> str | None:
+        """The role of the subject's head when a linking verb joins it to the amount: "the
+        cost of the system could pass", "one-off costs, including redundancy, are estimated
+        at", "the penalty will be reduced to"."""
+        for link in self.subject_links:
+            n = len(link)
+            if n <= len(before) and tuple(before[-n:]) == link:
+                i = len(before) - n
+                while i > 0 and before[i - 1] in self.subject_auxiliaries:
+                    i -= 1
+                if i > 0 and before[i - 1] == ",":  # a comma-bounded insertion before the verb
+                    k = i - 2
+                    while k >= 0 and before[k] != ",":
+                        k -= 1
+                    if k >= 0:
+                        i = k
+                return self._np_head(before, i)
+        return None
+
+    def _object(self, before: list[str]) -> str | None:
+        """The role of the object's head when the amount is its value after "at" or "to":
+        "put the cost of the move at", "lift the total to", "cut the grant to"."""
+        if not before or before[-1] not in ("at", "to"):
+            return None
+        start = self._np_start(before, len(before) - 1)
+        if start is None or start == 0 or before[start - 1] not in self.object_verbs:
+            return None
+        return self._np_head(before, len(before) - 1)
+
+    def _np_start(self, words: list[str], end: int) -> int | None:
+        """Where the noun phrase ending before ``words[end]`` starts, across of-phrases and
+        gerunds ("the cost of migrating its caseload"), or ``None`` when there is none."""
+        i = end
+        first: int | None = None
+        while i > 0 and end - i < 30:
+            j = i
+            while j > 0 and self._in_np(words[j - 1]):
+                j -= 1
+                if words[j] in self.determiners:
+                    break
+            if j == i:
+                break
+            first = j
+            k = j - 1
+            if k > 0 and words[k].endswith("ing") and words[k - 1] in self.chain_preps:
+                k -= 1  # "of closing the consortium"
+            if k > 0 and words[k] in self.chain_preps:
+                i = k
+                continue
+            break
+        return first
+
+    def _in_np(self, word: str) -> bool:
+        return word[0].isalnum() and word not in self.np_stops and word not in self.chain_preps
+
+    def _np_head(self, words: list[str], end: int) -> str | None:
+        """The role of the head of the noun phrase before ``words[end]``: the last cue noun
+        of its first part ("the average cost to a council of recovering" -> cost)."""
+        start = self._np_start(words, end)
+        if start is None:
+            return None
+        stop = start
+        while stop < end and words[stop] not in self.chain_preps:
+            stop += 1
+        heads = self._heads(words[start:stop])
+        if not heads or heads[-1][1] == NEUTRAL:
+            return None
+        return heads[-1][1]
 
     def _funding_complement(self, right: list[str]) -> bool:
         """Whether ``right`` opens with a complement naming funding: "to the public health
@@ -226,7 +310,7 @@ class RoleResolver:
                 if rest[i] in self.stops and rest[i] not in ("the", "a", "an", "its", "their"):
                     break
                 hit = _longest_at(rest, i, self.nouns, self.longest)
-                if hit is not None and hit[1] != NEUTRAL:
+                if hit is not None and hit[1] not in (NEUTRAL, ANAPHORIC):
                     return hit[1], "noun", relational
                 if hit is not None:
                     break

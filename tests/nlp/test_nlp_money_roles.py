@@ -38,3 +38,47 @@ def roles(nlp, text: str) -> list[str]:
 )
 def test_compound_heads(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a linking verb joins the amount to the subject, whose head says what it is
+        ("The cost of replacing the county's ageing servers could exceed £3m.", ["spend"]),
+        ("The price to each district of joining the scheme was about £90,000.", ["spend"]),
+        ("Set-up costs, mostly for new laptops, are put at £250,000.", ["spend"]),
+        ("The council's settlement from Whitehall fell to £41m.", ["funding"]),
+        ("After an appeal the fine was reduced to £70,000.", ["fine"]),
+        ("Officers said the projected savings would reach £1.4m by 2027.", ["saving"]),
+        # a verb, its object, then "at" or "to" and the amount
+        ("The report puts the cost of moving to the cloud at £6m.", ["spend"]),
+        ("Ministers raised the grant for rural broadband to £30m.", ["funding"]),
+    ],
+)
+def test_subject_and_object_heads(nlp, text, expected):
+    assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a head that points back takes the role of the amount before it
+        (
+            "The merger was meant to save £6m a year. Auditors found the figure was nearer £2m.",
+            ["saving", "saving"],
+        ),
+        (
+            "The pair signed a £20m outsourcing deal. A smaller £12m version was dropped.",
+            ["contract", "contract"],
+        ),
+        (
+            "Sharing staff saved the boroughs £900,000. Adding a third would lift the total to "
+            "£1.3m.",
+            ["saving", "saving"],
+        ),
+        # with nothing before it, such a head governs nothing
+        ("The total came to £4m.", ["other"]),
+    ],
+)
+def test_heads_that_point_back(nlp, text, expected):
+    assert roles(nlp, text) == expected
