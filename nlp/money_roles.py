@@ -114,6 +114,9 @@ class RoleResolver:
         self.copulas = set(c["copular_verbs"])
         self.after_amount = {k.lower(): v for k, v in c["after_amount"].items() if " " not in k}
         self.subject_roles = False
+        self.supplier_nouns = set(c["supplier_nouns"])
+        self.giving_verbs = set(c["giving_verbs"])
+        self.funders = _phrase_map({"funding": c["funders"]})
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
         s = c["subjects"]
         self.subject_links = sorted((tuple(p.split()) for p in s["links"]), key=len, reverse=True)
@@ -160,6 +163,13 @@ class RoleResolver:
         verb = self._verb(core, left, right)
         if verb is not None and found and verb[1] and found[1] != WEAK:
             return found[:2]  # "could be worth £4m in net income": the complement says what
+        if verb is not None and verb[0] in ("spend", "funding") and self._under_contract(right):
+            return "contract", "verb"
+        if verb is not None and verb[0] == "spend":
+            if found and found[1] != WEAK and found[0] in ("funding", "contract", "fine"):
+                return found[:2]  # "contributing £10m in funding", "paid £2m in fines"
+            if len(verb) > 2 and self._funder_subject(text, lo, start, verb[2]):
+                return "funding", "verb"  # "the Welsh Government has contributed £2m"
         if verb is not None:
             return verb[0], "verb"
         passive = self._passive(right) if found is None else None
@@ -245,8 +255,11 @@ class RoleResolver:
 
     def _passive(self, right: list[str]) -> str | None:
         """The role of the verb that takes the amount as its subject: "£1.9m has been set
-        aside", "£3m was saved" (an auxiliary, then the verb)."""
-        for aux in self.auxiliaries:
+        aside", "£3m was saved", "£4.1m went on agency staff" (an auxiliary or none, then the
+        verb)."""
+        if right[:2] in (["of", "it"], ["of", "that"], ["of", "this"]):
+            right = right[2:]  # "£4.1m of it went on temporary staff"
+        for aux in [*self.auxiliaries, ()]:
             n = len(aux)
             if tuple(right[:n]) == aux:
                 hit = _longest_at(right, n, self.verbs, self.longest)
@@ -367,10 +380,12 @@ class RoleResolver:
                 return role, relational
         return None
 
-    def _verb(self, core: list[str], left: list[str], right: list[str]) -> tuple[str, bool] | None:
+    def _verb(self, core: list[str], left: list[str], right: list[str]) -> tuple[Any, ...] | None:
         """The verb taking the amount, and whether it is a copula ("cost", "worth"): the last
         verb of the last five words, with no preposition between it and the amount ("by"/"to"
-        after a verb are fine, and so is the "of" of its object: "paid a ransom of")."""
+        after a verb are fine, and so is the "of" of its object: "paid a ransom of"). A verb
+        of giving ("contributed") comes with its words, for the caller to look at its
+        subject."""
         tail = core[-5:]
         for i in range(len(tail) - 1, -1, -1):
             hit = _longest_ending(tail, i, self.verbs, self.longest)
@@ -388,8 +403,40 @@ class RoleResolver:
                 return "funding", copula  # "core funding from government was cut by £160m"
             if role == "contract" and _any_phrase(left + right, self.funding_sources):
                 return "funding", copula  # "awarded £2m by the government"
+            phrase = tuple(tail[i : i + hit[0]])
+            between = tail[i + hit[0] :]
+            if role == "spend" and any(w in self.supplier_nouns for w in between):
+                return "contract", copula  # "pays its outgoing supplier £6m a year"
+            if role == "spend" and " ".join(phrase) in self.giving_verbs:
+                return "spend", copula, phrase  # the caller looks at the subject
             return role, copula
         return None
+
+    def _funder_subject(self, text: str, lo: int, start: int, phrase: tuple[str, ...]) -> bool:
+        """Whether a funder is the subject of the verb ``phrase`` before ``text[start]``: "the
+        Welsh Government has contributed", "the chancellor also set aside"."""
+        low = text[lo:start].lower()
+        at = low.rfind(phrase[0])
+        words = _WORDS.findall(low[:at]) if at > 0 else []
+        i = len(words)
+        while i > 0 and words[i - 1] in self.subject_auxiliaries:
+            i -= 1
+        if i > 0 and words[i - 1] == ",":  # "the Welsh Government, which has ..., contributed"
+            i = max((k for k in range(i - 1) if words[k] == ","), default=i)
+        j = i
+        while j > 0 and words[j - 1][0].isalnum() and words[j - 1] not in self.np_stops:
+            j -= 1
+            if words[j] in self.determiners:
+                break
+        return _any_phrase(words[j:i], self.funders)
+
+    def _under_contract(self, right: list[str]) -> bool:
+        """Whether the amount is paid under a contract: "£26m a year under a managed service
+        deal", "a further £10m under the contract"."""
+        if not right or right[0] not in ("under", "through"):
+            return False
+        heads = self._heads([w for w in right[1:7] if w not in self.stops])
+        return bool(heads) and heads[0][1] == "contract"
 
 
 def _any_phrase(words: list[str], phrases: dict[tuple[str, ...], str]) -> bool:

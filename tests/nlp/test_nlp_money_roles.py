@@ -47,7 +47,7 @@ def test_compound_heads(nlp, text, expected):
         ("The cost of replacing the county's ageing servers could exceed £3m.", ["spend"]),
         ("The price to each district of joining the scheme was about £90,000.", ["spend"]),
         ("Set-up costs, mostly for new laptops, are put at £250,000.", ["spend"]),
-        ("The council's settlement from Whitehall fell to £41m.", ["funding"]),
+        ("The county's core grant from Whitehall fell to £41m.", ["funding"]),
         ("After an appeal the fine was reduced to £70,000.", ["fine"]),
         ("Officers said the projected savings would reach £1.4m by 2027.", ["saving"]),
         # a verb, its object, then "at" or "to" and the amount
@@ -81,4 +81,35 @@ def test_subject_and_object_heads(nlp, text, expected):
     ],
 )
 def test_heads_that_point_back(nlp, text, expected):
+    assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a funder as the subject of a verb of giving makes the amount funding
+        ("The Scottish Government has contributed £4m to the new data centre.", ["funding"]),
+        ("Sport England, which backs leisure schemes, put in £750,000.", ["funding"]),
+        ("The chancellor set aside £2bn for adult social care.", ["funding"]),
+        # ... but not a funder elsewhere in the sentence, nor another giver
+        ("Rutland, under pressure from government, will contribute £30,000.", ["spend"]),
+        ("The supplier is putting in the remaining £2.5m.", ["spend"]),
+        # a complement that names the money beats a verb of paying
+        ("The combined authority is contributing £6m in funding.", ["funding"]),
+        ("The trust has paid £1.2m in fines since 2019.", ["fine"]),
+        ("They paid £3m in a settlement with the supplier.", ["spend"]),
+        # paid under a contract, or to a supplier, is what the contract is worth
+        ("The county pays £9m a year under its managed print contract.", ["contract"]),
+        ("Fujitsu has invested a further £5m under the deal.", ["contract"]),
+        ("The borough pays its network supplier £700,000 a year.", ["contract"]),
+        # the amount as the subject of its verb
+        ("Half of the £3m went on agency staff.", ["spend"]),
+        ("About £1m of it went on licences.", ["spend"]),
+        ("A further £2m will be made available next year.", ["funding"]),
+        ("Another £400,000 would be needed to finish the work.", ["spend"]),
+        # an underspend is not spend
+        ("The shared service underspent by £85,000.", ["other"]),
+    ],
+)
+def test_who_gives_and_what_it_pays_for(nlp, text, expected):
     assert roles(nlp, text) == expected
