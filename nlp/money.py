@@ -62,6 +62,10 @@ _CUT_BY = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+# a list item: a short label, then a dash or a colon, then the amount ("Croydon – £61,500 (...)")
+_LIST_LABEL = re.compile(
+    r"\s*(?:[-•*\u2022]\s*)?[A-Z][^.!?;:£\n]{0,60}?\s*(?:[\u2013\u2014:]|\s-)\s*$"
+)
 _OF_ANNUAL = re.compile(r"\s+(?:of|in)\s+(?:annual|yearly|recurring)\b", re.IGNORECASE)
 _OF_NOUN = re.compile(
     r"\s+(?:of|in)\s+(?:[\w-]+\s+){0,2}?(?P<cue>savings|funding|investment|grants?|fines?"
@@ -137,8 +141,9 @@ class MoneyExtractor:
                 if _POSSESSIVE.search(
                     text, max(0, gstart - 8), gstart
                 ):  # "WMCA will use its £5.2m"
-                    k = ix.sent_of_token(tokens[0])
                     recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
+                elif _LIST_LABEL.match(text, sent_lo, gstart):  # "Stockport MBC – £95,000 (...)"
+                    recent_lo = ix.sent_char_bounds(max(k - 2, 0))[0]
                 if role == "other" and how is None:  # "£2.8m, of which £1m ..."
                     last = mentions[-1] if mentions else None  # mentions run in text order
                     same_sent = last if last is not None and last["start"] >= recent_lo else None

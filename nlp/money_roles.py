@@ -320,7 +320,7 @@ class RoleResolver:
             return "funding", "noun", False  # "£7.5m from Broadband Delivery UK"
         if (relational or not compound) and rest[:1] and rest[0] in links:
             for i in range(1, min(len(rest), 5)):
-                if rest[i] in self.stops and rest[i] not in ("the", "a", "an", "its", "their"):
+                if rest[i] in self.stops and rest[i] not in self.determiners:
                     break
                 hit = _longest_at(rest, i, self.nouns, self.longest)
                 if hit is not None and hit[1] not in (NEUTRAL, ANAPHORIC):

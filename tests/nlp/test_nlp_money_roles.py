@@ -113,3 +113,23 @@ def test_heads_that_point_back(nlp, text, expected):
 )
 def test_who_gives_and_what_it_pays_for(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pot or a round of money is funding
+        ("Ministers open a £12m pot for flood resilience.", ["funding"]),
+        ("Nine councils will split £600,000 in the latest round.", ["funding"]),
+        ("The second round, worth £2.2m, closes in May.", ["funding"]),
+        # items of a list take the role of the amount before them
+        (
+            "The fund handed out £300,000 in grants. The winners were:\n"
+            "Luton Borough Council – £120,000 (school admissions)\n"
+            "Bedford – £95,000 (waste rounds)\n",
+            ["funding", "funding", "funding"],
+        ),
+    ],
+)
+def test_pots_rounds_and_lists(nlp, text, expected):
+    assert roles(nlp, text) == expected
