@@ -116,6 +116,7 @@ class RoleResolver:
         self.subject_roles = False
         self.supplier_nouns = set(c["supplier_nouns"])
         self.giving_verbs = set(c["giving_verbs"])
+        self.removal_verbs = set(c["removal_verbs"])
         self.funders = _phrase_map({"funding": c["funders"]})
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
         s = c["subjects"]
@@ -148,6 +149,8 @@ class RoleResolver:
         lead = _PERIOD_LEAD.match(right_text)
         right = _WORDS.findall(right_text[lead.end() if lead else 0 :][:120])
         found = self._noun(right)
+        if found is not None and found[0] == "spend" and self._funder_possessor(text, lo, start):
+            return "funding", "noun"  # "the government's £42m programme"
         if found is not None and found[1] != WEAK and found[2]:
             return found[:2]
         core = self._strip_premods(left)
@@ -160,7 +163,12 @@ class RoleResolver:
         subject = self._subject(before) or self._object(before)
         if subject is not None:
             return subject, "of"
-        verb = self._verb(core, left, right)
+        if right[:2] == ["out", "of"] and core and core[-1] in self.removal_verbs:
+            return "saving", "verb"  # "has taken £386m out of its spending"
+        if core[-1:] == ["for"]:  # a price: "buying out BT's share for £16m"
+            verb = self._verb(core[:-1], left[:-1], right, 8)
+        else:
+            verb = self._verb(core, left, right)
         if verb is not None and found and verb[1] and found[1] != WEAK:
             return found[:2]  # "could be worth £4m in net income": the complement says what
         if verb is not None and verb[0] in ("spend", "funding") and self._under_contract(right):
@@ -380,13 +388,15 @@ class RoleResolver:
                 return role, relational
         return None
 
-    def _verb(self, core: list[str], left: list[str], right: list[str]) -> tuple[Any, ...] | None:
+    def _verb(
+        self, core: list[str], left: list[str], right: list[str], most: int = 5
+    ) -> tuple[Any, ...] | None:
         """The verb taking the amount, and whether it is a copula ("cost", "worth"): the last
-        verb of the last five words, with no preposition between it and the amount ("by"/"to"
+        verb of the last ``most`` words, with no preposition between it and the amount ("by"/"to"
         after a verb are fine, and so is the "of" of its object: "paid a ransom of"). A verb
         of giving ("contributed") comes with its words, for the caller to look at its
         subject."""
-        tail = core[-5:]
+        tail = core[-most:]
         for i in range(len(tail) - 1, -1, -1):
             hit = _longest_ending(tail, i, self.verbs, self.longest)
             if hit is None:
@@ -429,6 +439,15 @@ class RoleResolver:
             if words[j] in self.determiners:
                 break
         return _any_phrase(words[j:i], self.funders)
+
+    def _funder_possessor(self, text: str, lo: int, start: int) -> bool:
+        """Whether the amount follows a funder's possessive: "the government's £5m", "the
+        Department for Transport's £40m"."""
+        words = _WORDS.findall(text[max(lo, start - 100) : start].lower())
+        if not words or not words[-1].endswith(("'s", "\u2019s")) and words[-1] not in ("'", "s"):
+            return False
+        words[-1] = words[-1].removesuffix("'s").removesuffix("\u2019s")
+        return _any_phrase(words[-10:], self.funders)
 
     def _under_contract(self, right: list[str]) -> bool:
         """Whether the amount is paid under a contract: "£26m a year under a managed service

@@ -133,3 +133,21 @@ def test_who_gives_and_what_it_pays_for(nlp, text, expected):
 )
 def test_pots_rounds_and_lists(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a funder's programme is funding
+        ("Councils can bid into the government's £150m digital programme.", ["funding"]),
+        ("It is paid for from the Department for Transport's £40m scheme.", ["funding"]),
+        ("The county's £40m programme of road repairs starts in June.", ["spend"]),
+        # money taken out of a budget is saved
+        ("Since 2012 the borough has taken £90m out of its budget.", ["saving"]),
+        # a price after "for" belongs to the verb before it
+        ("The council is buying 400 laptops for £300,000.", ["spend"]),
+        ("It awarded the cleaning work to a local firm for £2m.", ["contract"]),
+    ],
+)
+def test_funders_removals_and_prices(nlp, text, expected):
+    assert roles(nlp, text) == expected
