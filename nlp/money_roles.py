@@ -117,6 +117,8 @@ class RoleResolver:
         self.supplier_nouns = set(c["supplier_nouns"])
         self.giving_verbs = set(c["giving_verbs"])
         self.removal_verbs = set(c["removal_verbs"])
+        self.announcing = set(c["announcing_verbs"])
+        self.reductions = set(c["reduction_nouns"])
         self.funders = _phrase_map({"funding": c["funders"]})
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
         s = c["subjects"]
@@ -180,6 +182,12 @@ class RoleResolver:
                 return "funding", "verb"  # "the Welsh Government has contributed £2m"
         if verb is not None:
             return verb[0], "verb"
+        if (
+            core
+            and core[-1] in self.announcing
+            and self._funder_subject(text, lo, start, core[-1:])
+        ):
+            return "funding", "verb"  # "ministers announced £100m for ..."
         passive = self._passive(right) if found is None else None
         if passive is not None:
             return passive, "verb"
@@ -327,14 +335,17 @@ class RoleResolver:
         if not compound and rest[:1] == ["from"] and _any_phrase(rest[1:6], self.funding_sources):
             return "funding", "noun", False  # "£7.5m from Broadband Delivery UK"
         if (relational or not compound) and rest[:1] and rest[0] in links:
-            for i in range(1, min(len(rest), 5)):
-                if rest[i] in self.stops and rest[i] not in self.determiners:
+            np: list[str] = []
+            for w in rest[1:5]:
+                if w in self.stops and w not in self.determiners or not w[0].isalnum():
                     break
-                hit = _longest_at(rest, i, self.nouns, self.longest)
-                if hit is not None and hit[1] not in (NEUTRAL, ANAPHORIC):
-                    return hit[1], "noun", relational
-                if hit is not None:
-                    break
+                np.append(w)
+            heads = self._heads(np)  # the last, "a cut in its revenue support grant"
+            role = heads[-1][1] if heads else None
+            if role is not None and role not in (NEUTRAL, ANAPHORIC):
+                if role == "spend" and relational and compound[-1] in self.reductions:
+                    return "saving", "noun", True  # "a £1.2m reduction in licence costs"
+                return role, "noun", relational
         if head is not None and head[1] == NEUTRAL:
             return None
         if head is not None:

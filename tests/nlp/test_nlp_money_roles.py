@@ -151,3 +151,22 @@ def test_pots_rounds_and_lists(nlp, text, expected):
 )
 def test_funders_removals_and_prices(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cut in costs is a saving, a cut in funding is funding
+        ("Officers expect a £400,000 reduction in hosting costs.", ["saving"]),
+        ("The county warned of a £9m cut in its revenue support grant.", ["funding"]),
+        # a funder that announces or offers money gives funding
+        ("The Home Office announced £25m for police and council data sharing.", ["funding"]),
+        ("Ministers have unveiled £60m to help districts go digital.", ["funding"]),
+        ("The council announced £3m of new spending on roads.", ["spend"]),
+        # money a funder provides, or money from government, is funding
+        ("The Cabinet Office is providing £1.5m towards the pilot.", ["funding"]),
+        ("The hub is backed by £2m of government money.", ["funding"]),
+    ],
+)
+def test_cuts_and_what_funders_announce(nlp, text, expected):
+    assert roles(nlp, text) == expected
