@@ -241,7 +241,7 @@ class MoneyExtractor:
         cut = maybe_cut and _CUT_BY.search(text, cut_lo, start)
         if cut:  # "cut its connectivity bill by £1.3m"; "its funding was cut by £160m"
             clo = self.roles.clause(text, start, end, lo, hi)[0]
-            funding = self.roles.reduces_funding(text, clo, cut.start())
+            funding = self.roles.reduces_funding(text, clo, start)  # "cut council funding by"
             return ("funding" if funding else "saving"), "verb"
         governed = self.roles.governing(text, start, end, lo, hi)
         if governed is not None and governed[0] == ANAPHORIC:

@@ -61,6 +61,7 @@ _PERIOD_LEAD = re.compile(
     r"^\s*(?:-\s*)?(?:a[\s-]year|per\s+(?:year|annum)|a[\s-]annum|annually|yearly|each\s+year)"
     r"(?![a-z])[\s,-]*"
 )
+_IT = re.compile(r"\bIT\b")
 _SPAN_WORD = re.compile(r"^(?:\d+|[a-z]+)-(?:year|month|week)s?$")
 
 
@@ -146,8 +147,9 @@ class RoleResolver:
             start, end = conv.start(), close.end()
         clo, chi = self.clause(text, start, end, lo, hi)
         left = self._names_as_one(_CASED_WORDS.findall(text[clo:start]))
-        before = self._strip_premods(self._names_as_one(_CASED_WORDS.findall(text[lo:start])))
-        right_text = text[end:chi].lower()
+        unstripped = self._names_as_one(_CASED_WORDS.findall(text[lo:start]))
+        before = self._strip_premods(unstripped)
+        right_text = _IT.sub("ict", text[end:chi]).lower()  # "a £4m IT overhaul"
         lead = _PERIOD_LEAD.match(right_text)
         right = _WORDS.findall(right_text[lead.end() if lead else 0 :][:120])
         found = self._noun(right)
@@ -162,7 +164,8 @@ class RoleResolver:
             if relational and self._funding_complement(right):
                 return "funding", "of"  # "cuts of £3.2m to the public health grant"
             return role, "of"
-        subject = self._subject(before) or self._object(before)
+        from_ = unstripped[-1:] == ["from"]  # "cut the penalty from £1m to £400,000"
+        subject = self._subject(before) or self._object(unstripped if from_ else before)
         if subject is not None:
             return subject, "of"
         if right[:2] == ["out", "of"] and core and core[-1] in self.removal_verbs:
@@ -213,9 +216,9 @@ class RoleResolver:
         return None
 
     def _object(self, before: list[str]) -> str | None:
-        """The role of the object's head when the amount is its value after "at" or "to":
-        "put the cost of the move at", "lift the total to", "cut the grant to"."""
-        if not before or before[-1] not in ("at", "to"):
+        """The role of the object's head when the amount is its value after "at", "to" or
+        "from": "put the cost of the move at", "lift the total to", "cut the fine from"."""
+        if not before or before[-1] not in ("at", "to", "from"):
             return None
         start = self._np_start(before, len(before) - 1)
         if start is None or start == 0 or before[start - 1] not in self.object_verbs:
@@ -275,6 +278,12 @@ class RoleResolver:
         verb)."""
         if right[:2] in (["of", "it"], ["of", "that"], ["of", "this"]):
             right = right[2:]  # "£4.1m of it went on temporary staff"
+        elif right[:3] in (["of", "the", "money"], ["of", "the", "cash"]):
+            right = right[3:]
+        source = next((i for i, w in enumerate(right[:4]) if w == "from"), None)
+        if source is not None and right[source - 1 : source] in (["comes"], ["came"], ["come"]):
+            if _any_phrase(right[source + 1 : source + 8], self.funding_sources):
+                return "funding"  # "£6m of the money comes from the European ... Fund"
         for aux in [*self.auxiliaries, ()]:
             n = len(aux)
             if tuple(right[:n]) == aux:

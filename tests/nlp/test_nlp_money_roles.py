@@ -170,3 +170,22 @@ def test_funders_removals_and_prices(nlp, text, expected):
 )
 def test_cuts_and_what_funders_announce(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cut whose object is funding is a cut in funding
+        ("Ministers have cut council funding by £1bn.", ["funding"]),
+        ("The county cut its printing bill by £90,000.", ["saving"]),
+        # "from ... to": the object's head says what both ends are
+        ("The regulator lowered the penalty from £1m to £400,000.", ["fine", "fine"]),
+        # "IT" before the noun is not the pronoun
+        ("The borough's £4m IT overhaul is running late.", ["spend"]),
+        # "fund" is a verb of funding; money that comes from a fund is funding
+        ("The Welsh Government will fund £1.2m of the cost.", ["funding"]),
+        ("Some £6m of the money comes from the European Regional Development Fund.", ["funding"]),
+    ],
+)
+def test_objects_of_cuts_and_sources(nlp, text, expected):
+    assert roles(nlp, text) == expected
