@@ -62,6 +62,8 @@ _CUT_BY = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+# amounts that share one governor: "£1m and £1.5m", "£2m, £3m or £4m"
+_JOINED = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 # a list item: a short label, then a dash or a colon, then the amount ("Croydon – £61,500 (...)")
 _LIST_LABEL = re.compile(
     r"\s*(?:[-•*\u2022]\s*)?[A-Z][^.!?;:£\n]{0,60}?\s*(?:[\u2013\u2014:]|\s-)\s*$"
@@ -144,6 +146,9 @@ class MoneyExtractor:
                     recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
                 elif _LIST_LABEL.match(text, sent_lo, gstart):  # "Stockport MBC – £95,000 (...)"
                     recent_lo = ix.sent_char_bounds(max(k - 2, 0))[0]
+                joined = mentions and _JOINED.fullmatch(text, found[i - 1][1], gstart)
+                if joined and how not in STRONG:  # "would save £1m and £1.5m respectively"
+                    role, how = mentions[-1]["role"], hows[-1]
                 if role == "other" and how is None:  # "£2.8m, of which £1m ..."
                     last = mentions[-1] if mentions else None  # mentions run in text order
                     same_sent = last if last is not None and last["start"] >= recent_lo else None

@@ -189,3 +189,17 @@ def test_cuts_and_what_funders_announce(nlp, text, expected):
 )
 def test_objects_of_cuts_and_sources(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # amounts joined by "and", "or" or a comma share their governor
+        ("The two boroughs would save £1m and £1.5m respectively.", ["saving", "saving"]),
+        ("Grants of £20,000, £35,000 or £50,000 are on offer.", ["funding"] * 3),
+        # ... but not one that has its own
+        ("It saved £2m and £3m was spent on laptops.", ["saving", "spend"]),
+    ],
+)
+def test_joined_amounts_share_a_governor(nlp, text, expected):
+    assert roles(nlp, text) == expected
