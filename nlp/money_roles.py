@@ -121,6 +121,7 @@ class RoleResolver:
         self.announcing = set(c["announcing_verbs"])
         self.reductions = set(c["reduction_nouns"])
         self.funders = _phrase_map({"funding": c["funders"]})
+        self.agents = _phrase_map({"funding": c["funders"] + c["funding_sources"]})
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
         s = c["subjects"]
         self.subject_links = sorted((tuple(p.split()) for p in s["links"]), key=len, reverse=True)
@@ -178,6 +179,8 @@ class RoleResolver:
             return found[:2]  # "could be worth £4m in net income": the complement says what
         if verb is not None and verb[0] in ("spend", "funding") and self._under_contract(right):
             return "contract", "verb"
+        if verb is not None and verb[0] == "contract" and found and found[0] == "funding":
+            return found[:2]  # "was awarded £5m in government funding"
         if verb is not None and verb[0] == "spend":
             if found and found[1] != WEAK and found[0] in ("funding", "contract", "fine"):
                 return found[:2]  # "contributing £10m in funding", "paid £2m in fines"
@@ -431,7 +434,7 @@ class RoleResolver:
             copula = tail[i] in self.copulas
             if tail[i] in self.reduction and _any_phrase(before, self.funding_subjects):
                 return "funding", copula  # "core funding from government was cut by £160m"
-            if role == "contract" and _any_phrase(left + right, self.funding_sources):
+            if role == "contract" and not copula and self._funding_agent(left + right):
                 return "funding", copula  # "awarded £2m by the government"
             phrase = tuple(tail[i : i + hit[0]])
             between = tail[i + hit[0] :]
@@ -441,6 +444,13 @@ class RoleResolver:
                 return "spend", copula, phrase  # the caller looks at the subject
             return role, copula
         return None
+
+    def _funding_agent(self, words: list[str]) -> bool:
+        """Whether ``words`` name a funder after "by" or "from" ("by the government")."""
+        return any(
+            w in ("by", "from") and _any_phrase(words[i + 1 : i + 7], self.agents)
+            for i, w in enumerate(words)
+        )
 
     def _funder_subject(self, text: str, lo: int, start: int, phrase: tuple[str, ...]) -> bool:
         """Whether a funder is the subject of the verb ``phrase`` before ``text[start]``: "the

@@ -203,3 +203,19 @@ def test_objects_of_cuts_and_sources(nlp, text, expected):
 )
 def test_joined_amounts_share_a_governor(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an award is funding when a funder gives it ...
+        ("The district was awarded £400,000 by the Cabinet Office.", ["funding"]),
+        ("Bolton won £1.2m from the Lottery for its libraries.", ["funding"]),
+        ("Crewe was awarded £3m in government funding.", ["funding"]),
+        # ... not when government is merely named in the clause
+        ("The deal is worth £90m, one of the largest in local government.", ["contract"]),
+        ("The county awarded Serco a £30m deal, with government approval.", ["contract"]),
+    ],
+)
+def test_funders_as_agents(nlp, text, expected):
+    assert roles(nlp, text) == expected
