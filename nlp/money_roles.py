@@ -120,6 +120,7 @@ class RoleResolver:
         self.removal_verbs = set(c["removal_verbs"])
         self.announcing = set(c["announcing_verbs"])
         self.reductions = set(c["reduction_nouns"])
+        self.appositions = [tuple(p.split()) for p in c["apposition_links"]]
         self.funders = _phrase_map({"funding": c["funders"]})
         self.agents = _phrase_map({"funding": c["funders"] + c["funding_sources"]})
         verbs = sorted({p[0] for p in self.verbs if len(p) == 1})
@@ -159,6 +160,10 @@ class RoleResolver:
         if found is not None and found[1] != WEAK and found[2]:
             return found[:2]
         core = self._strip_premods(left)
+        if self._apposition(before):  # "signed two contracts ..., under its programme, worth"
+            heads = [h for h in self._heads(before) if h[1] not in (NEUTRAL, ANAPHORIC)]
+            if heads:
+                return heads[0][1], "of"
         head = self._of_head(core)
         if head is not None:
             role, relational = head
@@ -391,6 +396,11 @@ class RoleResolver:
                     changed = True
                     break
         return words
+
+    def _apposition(self, before: list[str]) -> bool:
+        """Whether the amount is the value in an apposition set off by a comma (", worth",
+        ", valued at"), which describes the main noun phrase, not the nearest noun."""
+        return any(tuple(before[-len(link) - 1 :]) == (",", *link) for link in self.appositions)
 
     def _of_head(self, core: list[str]) -> tuple[str, bool] | None:
         """ "savings of", "a deal worth", "budget is": the role of the head before the link,

@@ -219,3 +219,19 @@ def test_joined_amounts_share_a_governor(nlp, text, expected):
 )
 def test_funders_as_agents(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a value set off by a comma describes the main noun phrase, not the nearest noun
+        (
+            "Sefton signed three contracts with the firm, under its digital programme, worth "
+            "a combined £80m.",
+            ["contract"],
+        ),
+        ("The second tranche of grants, worth £4m, opens in March.", ["funding"]),
+    ],
+)
+def test_values_in_apposition(nlp, text, expected):
+    assert roles(nlp, text) == expected
