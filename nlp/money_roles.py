@@ -57,6 +57,13 @@ _CONVERTED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CONVERTED_AFTER = re.compile(r"\s*\)")
+_AT_RATES = re.compile(
+    r"\s*,?\s*at\s+(?:current|today'?s|present|the\s+current)\s+(?:exchange\s+)?rates?",
+    re.IGNORECASE,
+)
+_FOREIGN = re.compile(
+    r"(?:[A-Z]{0,3}\$|€|¥)\s?\d[\d.,]*(?:\s?(?:[mbk]n?|million|billion|thousand)\b)?", re.I
+)
 _PERIOD_LEAD = re.compile(
     r"^\s*(?:-\s*)?(?:a[\s-]year|per\s+(?:year|annum)|a[\s-]annum|annually|yearly|each\s+year)"
     r"(?![a-z])[\s,-]*"
@@ -147,6 +154,11 @@ class RoleResolver:
         close = conv and _CONVERTED_AFTER.match(text, end, hi)
         if conv and close:
             start, end = conv.start(), close.end()
+        elif _AT_RATES.match(text, end, hi):  # "up to €20m or 4% of turnover - about £17m at
+            # current exchange rates": the figure converts the foreign one before it
+            foreign = next(reversed(list(_FOREIGN.finditer(text, lo, start))), None)
+            if foreign is not None:
+                start, end = foreign.start(), foreign.end()
         clo, chi = self.clause(text, start, end, lo, hi)
         left = self._names_as_one(_CASED_WORDS.findall(text[clo:start]))
         unstripped = self._names_as_one(_CASED_WORDS.findall(text[lo:start]))

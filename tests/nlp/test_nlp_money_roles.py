@@ -235,3 +235,18 @@ def test_funders_as_agents(nlp, text, expected):
 )
 def test_values_in_apposition(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a figure "at current exchange rates" converts the foreign amount before it
+        (
+            "The top penalty is €20m or 4% of turnover - roughly £17m at current exchange rates.",
+            ["fine"],
+        ),
+        ("The US firm invested $8m, about £6.3m at today's rates.", ["spend"]),
+    ],
+)
+def test_conversions_at_current_rates(nlp, text, expected):
+    assert roles(nlp, text) == expected
