@@ -135,7 +135,7 @@ class RoleResolver:
         self.subject_links = sorted((tuple(p.split()) for p in s["links"]), key=len, reverse=True)
         self.subject_auxiliaries = set(s["auxiliaries"])
         self.object_verbs = set(s["object_verbs"])
-        nouns = {p[0] for p in self.nouns if len(p) == 1}
+        nouns = {p[0] for p in self.nouns}  # "costs", and "pay" of "pay package"
         self.np_stops = set(s["np_stops"]) | (set(verbs) - nouns) | self.subject_auxiliaries
         self.determiners = set(s["determiners"])
         self.chain_preps = set(s["chain_preps"])
@@ -203,6 +203,9 @@ class RoleResolver:
                 return found[:2]  # "contributing £10m in funding", "paid £2m in fines"
             if len(verb) > 2 and self._funder_subject(text, lo, start, verb[2]):
                 return "funding", "verb"  # "the Welsh Government has contributed £2m"
+        if verb is not None and verb[0] == "contract" and len(verb) > 2:
+            if self._funder_subject(text, lo, start, verb[2]):
+                return "funding", "verb"  # "Innovate UK has awarded the consortium £800,000"
         if verb is not None:
             return verb[0], "verb"
         if (
@@ -462,8 +465,8 @@ class RoleResolver:
             between = tail[i + hit[0] :]
             if role == "spend" and any(w in self.supplier_nouns for w in between):
                 return "contract", copula  # "pays its outgoing supplier £6m a year"
-            if role == "spend" and " ".join(phrase) in self.giving_verbs:
-                return "spend", copula, phrase  # the caller looks at the subject
+            if role in ("spend", "contract") and " ".join(phrase) in self.giving_verbs:
+                return role, copula, phrase  # the caller looks at the subject
             return role, copula
         return None
 

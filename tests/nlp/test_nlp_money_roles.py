@@ -250,3 +250,21 @@ def test_values_in_apposition(nlp, text, expected):
 )
 def test_conversions_at_current_rates(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a funder as the subject of an award
+        ("Innovate UK has awarded the consortium £800,000.", ["funding"]),
+        ("The county has awarded Civica a £2m deal.", ["contract"]),
+        # more verbs of spending, and "better off"
+        ("It has already sunk £9m into the project.", ["spend"]),
+        ("Cabinet signed off £3.5m for the new system.", ["spend"]),
+        ("The borough expects to be £700,000 a year better off.", ["saving"]),
+        # a verb that starts a compound noun does not end the subject ("pay package")
+        ("The chief executive's pay package totals £250,000.", ["other"]),
+    ],
+)
+def test_award_subjects_and_more_verbs(nlp, text, expected):
+    assert roles(nlp, text) == expected
