@@ -198,6 +198,8 @@ class RoleResolver:
             return "contract", "verb"
         if verb is not None and verb[0] == "contract" and found and found[0] == "funding":
             return found[:2]  # "was awarded £5m in government funding"
+        if verb is not None and verb[0] == "funding" and found and found[0] == "contract":
+            return found[:2]  # "won £80m of contracts"
         if verb is not None and verb[0] == "spend":
             if found and found[1] != WEAK and found[0] in ("funding", "contract", "fine"):
                 return found[:2]  # "contributing £10m in funding", "paid £2m in fines"

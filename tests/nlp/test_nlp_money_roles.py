@@ -268,3 +268,15 @@ def test_conversions_at_current_rates(nlp, text, expected):
 )
 def test_award_subjects_and_more_verbs(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "hands" gives funding; a complement naming contracts beats a verb of funding
+        ("Government hands councils £20m for cyber security", ["funding"]),
+        ("The firm secured £14m of contracts last year.", ["contract"]),
+    ],
+)
+def test_handing_and_securing(nlp, text, expected):
+    assert roles(nlp, text) == expected
