@@ -9,11 +9,19 @@ clause (:class:`~councilwatch.nlp.clauses.ClauseFinder`):
    Delivery UK", a complement: a verb before the amount still comes first);
 2. the head that takes it in an of-phrase: "savings of £2m", "a cost of", "a penalty of",
    "a deal worth", "budgeted at"; a relational head passes the role on to the complement
-   after the amount ("cuts of £3.2m to the public health grant": ``funding``);
-3. the verb that takes it as object or complement: "saved £2m", "spent", "fined the council",
-   "awarded" (``funding`` when the clause names a funder: "awarded £2m by the government");
-   a reduction of funding is ``funding`` ("its core funding was cut by £160m"); with no verb
-   before it, the passive verb that takes the amount as subject ("£1.9m has been set aside");
+   after the amount ("cuts of £3.2m to the public health grant": ``funding``); a value set
+   off by a comma describes the sentence's main noun phrase ("two contracts ..., worth");
+3. the head of the subject that a linking verb joins to the amount ("the cost of the system
+   could pass £100m", "the penalty will be reduced to"), or of the object before "at", "to"
+   or "from" ("put the cost of migrating at £1.2m"); a head that points back ("the figure")
+   is :data:`ANAPHORIC`, for the caller to give the role of the amount before;
+4. the verb that takes it as object or complement: "saved £2m", "spent", "fined the council",
+   "awarded" (``funding`` when a funder gives it: "awarded £2m by the government", "the Welsh
+   Government has contributed £2m"); paid under a contract or to a supplier is ``contract``;
+   a complement that names the money beats a verb of paying ("paid £2m in fines"); a
+   reduction of funding is ``funding`` ("its core funding was cut by £160m"); with no verb
+   before it, the verb that takes the amount as subject ("£1.9m has been set aside", "£4.1m
+   of it went on agency staff");
 
 each of which is *strong*; then the nearest cue word of the clause (``money_cues.json``
 ``roles``), then a compound whose noun is no cue ("a £38m project": ``spend``, *weak*).
