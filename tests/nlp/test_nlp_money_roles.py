@@ -280,3 +280,20 @@ def test_award_subjects_and_more_verbs(nlp, text, expected):
 )
 def test_handing_and_securing(nlp, text, expected):
     assert roles(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb of achieving takes the role of the amount before it
+        (
+            "The deal promised savings of £50m. So far it has delivered £12m.",
+            ["saving", "saving"],
+        ),
+        ("Officers set a £4m savings target and have achieved £3.1m.", ["saving", "saving"]),
+        # with nothing before, it governs nothing
+        ("The council achieved £2m last year.", ["other"]),
+    ],
+)
+def test_verbs_that_point_back(nlp, text, expected):
+    assert roles(nlp, text) == expected
