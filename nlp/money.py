@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from .docindex import DocIndex, doc_text, records_only
 from .extensions import register_extensions, set_extension
 from .gazetteer import load_json
-from .money_roles import STRONG, RoleResolver
+from .money_roles import ANAPHORIC, STRONG, RoleResolver
 from .numwords import FRACTION_PATTERN, SCALE_PATTERN, WORD_PATTERN, parse_number, scale_of
 from .phrases import Folded, fold, is_word, trie_alternation
 
@@ -62,6 +62,12 @@ _CUT_BY = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+# amounts that share one governor: "£1m and £1.5m", "£2m, £3m or £4m"
+_JOINED = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
+# a list item: a short label, then a dash or a colon, then the amount ("Croydon – £61,500 (...)")
+_LIST_LABEL = re.compile(
+    r"\s*(?:[-•*\u2022]\s*)?[A-Z][^.!?;:£\n]{0,60}?\s*(?:[\u2013\u2014:]|\s-)\s*$"
+)
 _OF_ANNUAL = re.compile(r"\s+(?:of|in)\s+(?:annual|yearly|recurring)\b", re.IGNORECASE)
 _OF_NOUN = re.compile(
     r"\s+(?:of|in)\s+(?:[\w-]+\s+){0,2}?(?P<cue>savings|funding|investment|grants?|fines?"
@@ -128,13 +134,21 @@ class MoneyExtractor:
                 after_amount = before is not None and before[4] > sent_lo
                 period = self._period(text, gstart, gend, lo, hi, after_amount)
                 years = self._years(text, low, gstart, gend, lo, hi)
-                role, how = self._role(text, low, gstart, gend, lo, hi)
+                k = ix.sent_of_token(tokens[0])
+                last = mentions[-1] if mentions else None
+                recent = last is not None and last["start"] >= ix.sent_char_bounds(max(k - 1, 0))[0]
+                antecedent = last["role"] if recent else None
+                role, how = self._role(text, low, gstart, gend, lo, hi, antecedent)
                 recent_lo = sent_lo
                 if _POSSESSIVE.search(
                     text, max(0, gstart - 8), gstart
                 ):  # "WMCA will use its £5.2m"
-                    k = ix.sent_of_token(tokens[0])
                     recent_lo = ix.sent_char_bounds(k - 1)[0] if k else sent_lo
+                elif _LIST_LABEL.match(text, sent_lo, gstart):  # "Stockport MBC – £95,000 (...)"
+                    recent_lo = ix.sent_char_bounds(max(k - 2, 0))[0]
+                joined = mentions and _JOINED.fullmatch(text, found[i - 1][1], gstart)
+                if joined and how not in STRONG:  # "would save £1m and £1.5m respectively"
+                    role, how = mentions[-1]["role"], hows[-1]
                 if role == "other" and how is None:  # "£2.8m, of which £1m ..."
                     last = mentions[-1] if mentions else None  # mentions run in text order
                     same_sent = last if last is not None and last["start"] >= recent_lo else None
@@ -213,19 +227,30 @@ class MoneyExtractor:
         return role
 
     def _role(
-        self, text: str, low: str | None, start: int, end: int, lo: int, hi: int
+        self,
+        text: str,
+        low: str | None,
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
+        antecedent: str | None = None,
     ) -> tuple[str, str | None]:
         """``(role, how)``: ``how`` is one of :data:`~councilwatch.nlp.money_roles.STRONG`,
-        ``"cut"``, ``"cue"``, ``"compound"``, or ``None`` when nothing governs the amount."""
+        ``"cut"``, ``"cue"``, ``"compound"``, or ``None`` when nothing governs the amount.
+        ``antecedent`` is the role of the amount before, in this sentence or the one before:
+        a head that points back ("the figure was closer to £40m") takes it."""
         cut_lo = max(lo, start - 80)
         # _CUT_BY ends in "by ...$": no "by" before the amount, no match (folded text only)
         maybe_cut = low is None or low.find("by", cut_lo, start) >= 0
         cut = maybe_cut and _CUT_BY.search(text, cut_lo, start)
         if cut:  # "cut its connectivity bill by £1.3m"; "its funding was cut by £160m"
             clo = self.roles.clause(text, start, end, lo, hi)[0]
-            funding = self.roles.reduces_funding(text, clo, cut.start())
+            funding = self.roles.reduces_funding(text, clo, start)  # "cut council funding by"
             return ("funding" if funding else "saving"), "verb"
         governed = self.roles.governing(text, start, end, lo, hi)
+        if governed is not None and governed[0] == ANAPHORIC:
+            governed = (antecedent, governed[1]) if antecedent else None
         if governed is not None and governed[1] in STRONG:
             return governed
         of = _OF_NOUN.match(text, end, hi)
