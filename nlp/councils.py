@@ -77,16 +77,26 @@ class CouncilLinker:
         # foreign places share the ORTH matcher (one pass per Doc) under their own key
         self.foreign_key = nlp.vocab.strings.add("FOREIGN")
         self.matcher.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
+        # UK names that hold a foreign one ("Northern Ireland"): they mask it
+        self.home_key = nlp.vocab.strings.add("HOME")
+        self.matcher.add("HOME", list(nlp.tokenizer.pipe(ctx["home_places"])))
+        self.street_words = frozenset(ctx["place_only_next"]) & _STREET_WORDS
         register_extensions()
 
     def _candidates(self, doc: Doc, ix: DocIndex) -> tuple[list[Cand], list[int]]:
         """Non-overlapping gazetteer matches (longest first, organisation forms before place
         forms of the same span) and the start tokens of foreign place names."""
-        foreign_key = self.foreign_key
+        foreign_key, home_key = self.foreign_key, self.home_key
         matches = []
         foreign = []
+        home: set[int] = set()
         for m in self.matcher(doc):
-            (foreign if m[0] == foreign_key else matches).append(m)
+            if m[0] == home_key:
+                home.update(range(m[1], m[2]))
+            else:
+                (foreign if m[0] == foreign_key else matches).append(m)
+        if foreign:
+            foreign = self._abroad_only(ix, foreign, home)
         matches += self.orgs(doc)
         if _CAPS_RUN.search(ix.text) and _CAPS_WORD.search(ix.text):
             words = ix.words
@@ -103,6 +113,18 @@ class CouncilLinker:
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
         return cands, _foreign_starts(ix, foreign)
+
+    def _abroad_only(
+        self, ix: DocIndex, foreign: list[tuple[int, int, int]], home: set[int]
+    ) -> list[tuple[int, int, int]]:
+        """The foreign matches that are not part of a UK name: "Northern Ireland" (a home
+        place), "Victoria Street" (a street)."""
+        words, streets = ix.words, self.street_words
+        return [
+            (k, s, e)
+            for k, s, e in foreign
+            if s not in home and not (e < len(words) and words[e] in streets)
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(RECORDS_KEY, None)
@@ -387,6 +409,7 @@ def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:
 
 
 _DASHES = frozenset({"-", "–", "—"})
+_STREET_WORDS = frozenset({"Road", "Street", "Square", "Station", "Lane", "Avenue", "Park"})
 
 
 def _all_caps(words: list[str]) -> bool:

@@ -108,3 +108,23 @@ def test_entities_carry_register_code(nlp):
     doc = nlp("Hackney Council and Tower Hamlets Council merged their IT.")
     ents = [(e.label_, e.kb_id_, e.ent_id_) for e in doc.ents]
     assert ents == [("COUNCIL", "HCK", "HCK"), ("COUNCIL", "TWH", "TWH")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Causeway Coast and Glens Borough Council, one of the new councils of Northern "
+            "Ireland, said its payroll system was ready.",
+            ["CCG"],
+        ),
+        (
+            "Fermanagh and Omagh, and Antrim and Newtownabbey will buy IT jointly for the "
+            "west of Northern Ireland.",
+            ["FMO", "ANN"],
+        ),
+        ("Westminster City Council, from its offices in Victoria Street, said no.", ["WSM"]),
+    ],
+)
+def test_a_uk_name_that_holds_a_foreign_one_is_not_abroad(nlp, text, expected):
+    assert codes(nlp, text, "2016-05-01") == expected
