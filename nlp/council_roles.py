@@ -313,12 +313,13 @@ class RoleCues:
         self,
         words: Sequence[str],
         lower: Sequence[str],
-        start: int,
-        end: int,
+        span: tuple[int, int],
         sent_start: int,
         size: int,
+        headline: bool = False,
     ) -> bool:
-        """Cues that count only in a document that speaks of councils:
+        """Cues that count only in a document that speaks of councils (``span``: the token
+        range of the group; ``headline``: its sentence is a line with no closing stop):
 
         - the subject of a sentence with a verb: "Brent will host the service", "Lichfield
           runs it on behalf of both", "Cumbria is to be split" (the name first in its
@@ -328,8 +329,11 @@ class RoleCues:
         - a relative clause: "Thurrock, which is under government intervention, ...";
         - "with Lewisham buying its IT support";
         - two names before a joint noun: "the Adur and Worthing partnership";
-        - three or more names in a list: "Allerdale, Carlisle and Copeland".
+        - three or more names in a list: "Allerdale, Carlisle and Copeland";
+        - the subject of a headline's verb in the present tense, whatever follows it:
+          "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
+        start, end = span
         n = len(words)
         if end < n and words[end] in ("'s", "’s", "'", "’"):
             nxt = [w for w in lower[end + 1 : end + 3]]
@@ -355,11 +359,27 @@ class RoleCues:
             return False
         if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
             return True
+        if headline and self._present_verb(lower[i]):
+            return True
         return (
             (size > 1 or lower[i].endswith(("s", "ed")))
             and i + 1 < n
             and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
         )  # "Somerset brings IT back", "Cheshire East and Cheshire West and Chester use the"
+
+    def _present_verb(self, word: str) -> bool:
+        """A word of the third person present ("rebuilds", "counts", "looks"), not a plural
+        noun that follows a place name ("Kent residents", "Leeds schools", "West Suffolk
+        councils'") or another ending
+        in -s ("business", "bonus", "its")."""
+        return (
+            len(word) > 3
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is", "'s", "’s"))
+            and word not in self.place_nouns
+            and word not in self.not_verbs
+            and word not in self.peer_nouns  # "Worcestershire districts to share ..."
+        )
 
     def subject(
         self, words: Sequence[str], lower: Sequence[str], start: int, sent_start: int

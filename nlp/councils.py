@@ -328,7 +328,10 @@ class CouncilLinker:
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite
             )  # "in Kent's budget", but not "a Kent's"
-            if not role and not cues.mere_place(words, lower, first.start, last.end):
+            bullet = _bullet(ix, first.start)  # "- Surrey and East Sussex launch ..."
+            if not role and not (
+                cues.mere_place(words, lower, first.start, last.end) and not bullet
+            ):
                 role = (
                     cues.verb(words, lower, last.end, single)
                     or cues.apposition(lower, last.end)
@@ -339,7 +342,14 @@ class CouncilLinker:
                     or cues.quoted_by_office(words, lower, first.start, (sent_start, sent_end))
                     or (
                         council_doc
-                        and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
+                        and cues.weak(
+                            words,
+                            lower,
+                            (first.start, last.end),
+                            sent_start,
+                            len(group),
+                            _headline(ix, sent_start, sent_end),
+                        )
                     )
                     or (not single and any(named.intersection(c.codes) for c in places))
                 )
@@ -395,6 +405,29 @@ def _gapped(words: Sequence[str], cand: Cand) -> bool:
     if cand.start == 0 or cand.end >= len(words):
         return False
     return words[cand.start - 1] in ("and", "while") and words[cand.end].startswith("£")
+
+
+def _bullet(ix: DocIndex, start: int) -> bool:
+    """The name follows a dash with a space between: a list's bullet or a dash of the
+    sentence ("- Surrey and East Sussex launch ..."), not a hyphen ("a Surrey-based firm")."""
+    return start > 0 and ix.words[start - 1] in _DASHES and ix.ends[start - 1] < ix.starts[start]
+
+
+def _headline(ix: DocIndex, sent_start: int, sent_end: int) -> bool:
+    """The sentence is a line of its own with no closing punctuation: a headline, or the
+    title of a related story ("Hackney rebuilds after ransomware")."""
+    text = ix.text
+    a, b = ix.sent_char_bounds(ix.sent_of_token(sent_start))
+    line = text[a:b].rstrip(" \t")
+    if sent_end - sent_start > 16 or (a > 0 and text[a - 1] != "\n"):
+        return False
+    if not line.endswith("\n") and b < len(text) and text[b] not in "\r\n":
+        return False
+    line = line.rstrip()
+    return bool(line) and line[-1] not in _CLOSING
+
+
+_CLOSING = frozenset('.!?:;,"”’)')
 
 
 def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:

@@ -128,3 +128,22 @@ def test_entities_carry_register_code(nlp):
 )
 def test_a_uk_name_that_holds_a_foreign_one_is_not_abroad(nlp, text, expected):
     assert codes(nlp, text, "2016-05-01") == expected
+
+
+def test_the_subject_of_a_headline_verb_in_a_story_about_councils(nlp):
+    text = (
+        "The council said the new system was live.\n\n"
+        "More on this\n"
+        "Wigan rebuilds its payroll after the outage\n"
+        "- Telford and Wrekin counts the cost of a failed upgrade\n"
+        "- Bury and Rochdale weigh a joint contact centre\n"
+        "Kent residents face a rise in bills\n"
+        "Worcestershire districts to pool their waste fleet\n"
+        "Leeds schools close for snow\n"
+    )
+    assert codes(nlp, text) == ["WGN", "TFW", "BUR", "RCH"]
+
+
+def test_a_headline_verb_needs_a_headline(nlp):
+    text = "The council agreed. Wigan rebuilds trust slowly, a resident said."
+    assert codes(nlp, text) == []
