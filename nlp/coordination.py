@@ -132,7 +132,44 @@ def groups(
                 out[-1].append(cand)
                 continue
         out.append([cand])
-    return [part for g in out for part in _comma_pair(words, g)]
+    return [
+        part
+        for g in out
+        for fronted in _fronted_place(words, g)
+        for part in _comma_pair(words, fronted)
+    ]
+
+
+#: Prepositions of place that open a clause: "In Devon, South Hams and West Devon merged".
+LOCATIVES = frozenset({"in", "across", "around", "throughout", "outside", "near", "elsewhere"})
+_CLAUSE_OPENERS = frozenset({",", ".", ";", ":", "while", "whereas", "and", "but", "meanwhile"})
+
+
+def _fronted_place(words: Sequence[str], group: list[Cand]) -> list[list[Cand]]:
+    """A place after a preposition that opens a clause, then a comma, is the clause's setting,
+    not the first of a list: "In Suffolk, Babergh and Mid Suffolk merged their staff", "...,
+    while in Warwickshire, Stratford-on-Avon and Warwick district councils ...".
+
+    >>> words = "In Devon , South Hams and West Devon merged".split()
+    >>> [len(g) for g in _fronted_place(words, [Cand(1, 2, "place", []),
+    ...     Cand(3, 5, "place", []), Cand(6, 8, "place", [])])]
+    [1, 2]
+    >>> [len(g) for g in _fronted_place("councils in Kent , Medway and Swale".split(),
+    ...     [Cand(2, 3, "place", []), Cand(4, 5, "place", []), Cand(6, 7, "place", [])])]
+    [3]
+    """
+    if len(group) < 3 or group[0].borrowed:
+        return [group]
+    first, second = group[0], group[1]
+    if first.start == 0 or [*words[first.end : second.start]] != [","]:
+        return [group]
+    prep = words[first.start - 1]
+    if prep.lower() not in LOCATIVES:
+        return [group]
+    before = words[first.start - 2] if first.start >= 2 else "."
+    if not (prep[:1].isupper() or before.lower() in _CLAUSE_OPENERS or before.isspace()):
+        return [group]
+    return [[first], group[1:]]
 
 
 def _comma_pair(words: Sequence[str], group: list[Cand]) -> list[list[Cand]]:

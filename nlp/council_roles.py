@@ -329,7 +329,8 @@ class RoleCues:
         - a relative clause: "Thurrock, which is under government intervention, ...";
         - "with Lewisham buying its IT support";
         - two names before a joint noun: "the Adur and Worthing partnership";
-        - three or more names in a list: "Allerdale, Carlisle and Copeland";
+        - three or more names in a list: "Allerdale, Carlisle and Copeland", but not at the
+          end of a list of other things ("Tags: shared services, Breckland, Boston, Lincolnshire");
         - the subject of a headline's verb in the present tense, whatever follows it:
           "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
@@ -342,7 +343,9 @@ class RoleCues:
             return True
         if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
             return lower[end].isalpha() and words[end].islower()
-        if size >= 3 or (size == 2 and end < n and lower[end] in self.group_nouns):
+        if (size >= 3 and not self.mixed_list(words, start)) or (
+            size == 2 and end < n and lower[end] in self.group_nouns
+        ):
             return True  # "Allerdale, Carlisle and Copeland", "the Adur and Worthing partnership"
         if not self.subject(words, lower, start, sent_start) or end >= n:
             return False
@@ -366,6 +369,12 @@ class RoleCues:
             and i + 1 < n
             and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
         )  # "Somerset brings IT back", "Cheshire East and Cheshire West and Chester use the"
+
+    @staticmethod
+    def mixed_list(words: Sequence[str], start: int) -> bool:
+        """The names end a list of other things: "Tags: shared services, chief executives,
+        Breckland, South Holland, Lincolnshire" (a list of topics, not of councils)."""
+        return start >= 2 and words[start - 1] == "," and words[start - 2].islower()
 
     def _present_verb(self, word: str) -> bool:
         """A word of the third person present ("rebuilds", "counts", "looks"), not a plural

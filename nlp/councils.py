@@ -351,7 +351,11 @@ class CouncilLinker:
                             _headline(ix, sent_start, sent_end),
                         )
                     )
-                    or (not single and any(named.intersection(c.codes) for c in places))
+                    or (
+                        not single
+                        and any(named.intersection(c.codes) for c in places)
+                        and not cues.mixed_list(words, first.start)
+                    )
                 )
         if role and any(words[c.end - 1] == "City" for c in places):
             role = not cues.sporting(lower, (sent_start, sent_end))  # "Hull City" the club

@@ -147,3 +147,29 @@ def test_the_subject_of_a_headline_verb_in_a_story_about_councils(nlp):
 def test_a_headline_verb_needs_a_headline(nlp):
     text = "The council agreed. Wigan rebuilds trust slowly, a resident said."
     assert codes(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place that opens the clause, then a comma, is its setting, not a list's first
+        (
+            "In Kent, Ashford and Swale district councils will share a planning team.",
+            ["ASF", "SWL"],
+        ),
+        (
+            "The councils agreed, while across Lancashire, Burnley and Pendle have merged "
+            "their revenues teams.",
+            ["BUN", "PEN"],
+        ),
+        ("Councils in Kent, Medway and Surrey face higher costs.", []),
+        # names that end a list of other things are topics, not councils
+        (
+            "Wigan Council and Bolton Council agreed.\n\nTopics: payroll, local government, "
+            "Wigan, Bolton, Lancashire",
+            ["WGN", "BOL"],
+        ),
+    ],
+)
+def test_a_setting_or_a_list_of_topics_is_no_list_of_councils(nlp, text, expected):
+    assert codes(nlp, text) == expected
