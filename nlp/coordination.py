@@ -8,7 +8,8 @@ A small grammar over the gazetteer matches of one Doc (spec §1, "coordinated na
 - **shared suffix**: "Bromsgrove District and Redditch Borough Councils": the names of a
   list may each carry type words ("District", "Borough", "City") before one plural head;
 - **lists**: names joined by commas, "and", "&" or "or" form one group ("Harborough,
-  Hinckley and Bosworth, and Melton"). The gazetteer matches are made longest first, so a
+  Hinckley and Bosworth, and Melton"), a name after the joiner with its article too ("Cardiff,
+  Bridgend and the Vale of Glamorgan"). The gazetteer matches are made longest first, so a
   council whose name looks like a list ("Mid and East Antrim", "Armagh City, Banbridge and
   Craigavon") is one element.
 
@@ -127,8 +128,10 @@ def groups(
                     i += 2  # "St Albans City and District, ..."
                 else:
                     break
-            gap = cand.start - i
-            if 0 < gap <= 2 and all(w in JOINERS for w in words[i : cand.start]):
+            gap = [*words[i : cand.start]]
+            if gap and gap[-1] == "the" and len(gap) > 1:
+                gap.pop()  # "Cardiff, Bridgend and the Vale of Glamorgan councils"
+            if 0 < len(gap) <= 2 and all(w in JOINERS for w in gap):
                 out[-1].append(cand)
                 continue
         out.append([cand])

@@ -62,7 +62,7 @@ def codes(nlp, text: str, published: str | None = None) -> list[str]:
         ),
         (
             "Cardiff, Bridgend and the Vale of Glamorgan councils share regulatory services.",
-            ["CRF", "BGE"],
+            ["CRF", "BGE", "VGL"],
         ),
     ],
 )
