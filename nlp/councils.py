@@ -177,6 +177,8 @@ class CouncilLinker:
             if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
             codes = self._typed(ix, cand) if len(cand.codes) > 1 else cand.codes
+            if len(codes) > 1 and not published and size[g] > 1:
+                codes = self._contemporaries(codes, [c for c, ok, h in decided if ok and h == g])
             found.append((cand.start, cand.end, self._choose(ix, cand, codes, published)))
         if not found:
             return doc
@@ -194,24 +196,42 @@ class CouncilLinker:
         return doc
 
     def _before_merger(self, ix: DocIndex, cand: Cand, published: str) -> list[Cand]:
-        """A name that joins two places, in a text dated before its authority existed, is
-        the two councils it merged: "North Down and Ards councils" in 2012 (spec §1, dates)."""
+        """A name that joins places, in a text dated before its authority existed, is the
+        councils it merged: "North Down and Ards councils" in 2012, "Armagh, Banbridge and
+        Craigavon councils" in March 2015 (spec §1, dates)."""
         if cand.kind != "place" or not all(
             (self.gaz.councils[c]["start_date"] or "") > published for c in cand.codes
         ):
             return [cand]
         words = ix.words
-        joins = [i for i in range(cand.start + 1, cand.end - 1) if words[i] in ("and", "&")]
-        if len(joins) != 1:
+        joins = [i for i in range(cand.start + 1, cand.end - 1) if words[i] in ("and", "&", ",")]
+        if not joins or not any(words[i] != "," for i in joins):
             return [cand]
-        k = joins[0]
         parts = []
-        for s, e in ((cand.start, k), (k + 1, cand.end)):
+        for s, e in zip([cand.start] + [k + 1 for k in joins], joins + [cand.end], strict=True):
             codes = self.gaz.place.get(ix.span_text(s, e))
             if not codes:
                 return [cand]
             parts.append(Cand(s, e, "place", codes))
         return parts
+
+    def _contemporaries(self, codes: list[str], group: list[Cand]) -> list[str]:
+        """Of a name that served two authorities, in an undated list, those that existed with
+        the list's other councils: "Christchurch joins Bournemouth and Poole to form ..." is
+        the old Bournemouth, as Poole's council ended when the new one began (spec §1)."""
+        others = [c.codes[0] for c in group if len(c.codes) == 1 and c.codes[0] not in codes]
+        if not others:
+            return codes
+        councils = self.gaz.councils
+
+        def overlap(a: str, b: str) -> bool:
+            x, y = councils[a], councils[b]
+            return (x["start_date"] or "0000") <= (y["end_date"] or "9999") and (
+                y["start_date"] or "0000"
+            ) <= (x["end_date"] or "9999")
+
+        fit = [c for c in codes if all(overlap(c, o) for o in others)]
+        return fit or codes
 
     def _typed(self, ix: DocIndex, cand: Cand) -> list[str]:
         """Of a name that served two authorities, the one its type words fit: "Somerset

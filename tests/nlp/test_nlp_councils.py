@@ -173,3 +173,19 @@ def test_a_headline_verb_needs_a_headline(nlp):
 )
 def test_a_setting_or_a_list_of_topics_is_no_list_of_councils(nlp, text, expected):
     assert codes(nlp, text) == expected
+
+
+def test_a_list_like_name_before_its_authority_existed_is_the_councils_it_merged(nlp):
+    text = "Armagh, Banbridge and Craigavon councils moved their staff onto one payroll."
+    assert codes(nlp, text, "2014-10-01") == ["NIR-O", "NIR-Q", "NIR-N"]
+    text = "Armagh City, Banbridge and Craigavon Borough Council moved to one payroll."
+    assert codes(nlp, text, "2016-10-01") == ["ABC"]
+
+
+def test_an_undated_list_reads_a_shared_name_as_its_partners_contemporary(nlp):
+    text = "Christchurch Borough Council joins Bournemouth and Poole in the new council."
+    assert codes(nlp, text) == ["CHC", "BMH", "POL"]
+    assert codes(nlp, "Bournemouth and Poole councils agreed.", "2016-01-01") == ["BMH", "POL"]
+    # both names served two authorities: the current ones, as before
+    assert codes(nlp, "Somerset and Dorset councils share.") == ["SMT", "DST"]
+    assert codes(nlp, "Bournemouth and Dorset councils agreed.") == ["BPC", "DST"]
