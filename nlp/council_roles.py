@@ -46,7 +46,14 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
     "On At By To Of As If When While".split()
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
-_HAVE = frozenset({"have", "has", "had"})  # possession, after the auxiliaries: "have had a"
+_HAVE = frozenset({"have", "has", "had"})
+_BY_PLACES = frozenset(
+    "near close surrounded passing passed drive driving stand standing lies lying sits sitting "
+    "bordered flanked go going went".split()
+)  # "by" before a place: "a village by Kent's border", "surrounded by Surrey"
+_COPULAS = frozenset(
+    {"is", "was", "be", "been", "are", "were"}
+)  # possession, after the auxiliaries: "have had a"
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 _RUN_GLUE = frozenset({"and", "&", "of", "for", "the", "-"})
@@ -84,6 +91,8 @@ class RoleCues:
         self.single_verbs = set(ctx["single_verbs"])
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.apposition_nouns = set(ctx["apposition_nouns"])
+        self.office_nouns = set(ctx["office_nouns"])
+        self.predicate_nouns = set(ctx["predicate_nouns"])
         self.heads_after = set(ctx["non_council_heads"])
         self.heads_before = set(ctx["non_council_before"])
         self.place_only_next = set(ctx["place_only_next"])
@@ -196,6 +205,34 @@ class RoleCues:
         if lower[i] not in _DETERMINERS:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
+
+    def agent(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
+        """ "It follows a similar move by Gateshead": the name after "by", as an agent, not a
+        place passed or bordered ("surrounded by Surrey", "by Kent Police")."""
+        if start < 2 or lower[start - 1] != "by" or not lower[start - 2].isalpha():
+            return False
+        if lower[start - 2] in self.place_verbs or lower[start - 2] in _BY_PLACES:
+            return False
+        return not (end < len(words) and words[end][:1].isupper())
+
+    def office(self, lower: Sequence[str], end: int) -> bool:
+        """ "A Camden spokesperson said", "Cornwall councillors voted": the name before the
+        noun of one who speaks or sits for the organisation, even after "a"."""
+        return end < len(lower) and lower[end] in self.office_nouns
+
+    def predicate(self, lower: Sequence[str], end: int) -> bool:
+        """ "Wigan is the lead authority", "Bolton will be the host council": the name is the
+        subject of a copula whose complement is a council noun (not "a large county")."""
+        n = len(lower)
+        i = end
+        while i < n and i - end < 3 and lower[i] in _AUX:
+            i += 1
+        if i == end or lower[i - 1] not in _COPULAS or i >= n or lower[i] not in _DETERMINERS:
+            return False
+        j = i + 1
+        while j < n and j - i <= 3 and lower[j].isalpha() and lower[j] not in self.predicate_nouns:
+            j += 1
+        return j < n and lower[j] in self.predicate_nouns
 
     def compared(self, lower: Sequence[str], start: int, end: int) -> bool:
         """ "Unlike Adur, the other partners ...", "Like Camden, many councils ...": the name
@@ -331,6 +368,7 @@ class RoleCues:
         - two names before a joint noun: "the Adur and Worthing partnership";
         - three or more names in a list: "Allerdale, Carlisle and Copeland", but not at the
           end of a list of other things ("Tags: shared services, Breckland, Boston, Lincolnshire");
+        - the agent after "by": "a similar move by Gateshead", "plans drawn up by Bolton";
         - the subject of a headline's verb in the present tense, whatever follows it:
           "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
@@ -343,6 +381,8 @@ class RoleCues:
             return True
         if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
             return lower[end].isalpha() and words[end].islower()
+        if self.agent(words, lower, start, end):
+            return True
         if (size >= 3 and not self.mixed_list(words, start)) or (
             size == 2 and end < n and lower[end] in self.group_nouns
         ):

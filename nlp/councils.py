@@ -344,6 +344,8 @@ class CouncilLinker:
             # after it, never first in its sentence ("Down the road, ...")
             ok = first.start > sent_start and (role or cues.verb(words, lower, last.end, True))
             return out + [(c, ok) for c in places]
+        if not role and cues.office(lower, last.end):
+            role = True  # "A Camden spokesperson said", "Cornwall councillors voted"
         if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite
@@ -355,6 +357,7 @@ class CouncilLinker:
                 role = (
                     cues.verb(words, lower, last.end, single)
                     or cues.apposition(lower, last.end)
+                    or cues.predicate(lower, last.end)
                     or self._partner(lower, first.start, sent_start)
                     or cues.compared(lower, first.start, last.end)
                     or cues.answer(lower, first.start, sent_start)

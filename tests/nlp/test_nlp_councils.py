@@ -189,3 +189,33 @@ def test_an_undated_list_reads_a_shared_name_as_its_partners_contemporary(nlp):
     # both names served two authorities: the current ones, as before
     assert codes(nlp, "Somerset and Dorset councils share.") == ["SMT", "DST"]
     assert codes(nlp, "Bournemouth and Dorset councils agreed.") == ["BPC", "DST"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the noun of one who speaks or sits for the organisation, after "a" too
+        ("A Tameside spokeswoman said the data had been restored.", ["TAM"]),
+        ("Dudley councillors rejected the outsourcing plan on Monday.", ["DUD"]),
+        ("A Tameside resident said the bins were late.", []),
+        ("A Tameside Police spokeswoman said nobody was hurt.", []),
+        # a copula whose complement is a council noun
+        ("Under the plan, Sandwell will be the lead authority for payroll.", ["SAW"]),
+        ("Sandwell is the largest town in the county.", []),
+    ],
+)
+def test_an_office_or_a_council_noun_makes_a_name_the_council(nlp, text, expected):
+    assert codes(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The council agreed. It copies a similar scheme set up by Solihull in 2019.", ["SOL"]),
+        ("The council agreed. The bid was backed last week by Walsall and Dudley.", ["WLL", "DUD"]),
+        ("The council agreed. The village is surrounded by Solihull farmland.", []),
+        ("The council agreed. The suspect was arrested by Walsall Police.", []),
+    ],
+)
+def test_an_agent_after_by_in_a_story_about_councils(nlp, text, expected):
+    assert codes(nlp, text) == expected
