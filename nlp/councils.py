@@ -162,11 +162,21 @@ class CouncilLinker:
             words_abroad or any(sent_of[c.start] in foreign_sents for c, _, _ in decided)
         )
         found: list[tuple[int, int, str]] = []
+        items: dict[int, str] = {}  # lines opened by a council and a separator: "A – £5m"
+        for cand, ok, _ in decided:
+            mark = _list_item(ix, cand, sent_of[cand.start]) if ok else None
+            if mark:
+                items[sent_of[cand.start]] = mark
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
-                is_org = sent in accepted and (
-                    self._shared_with(ix, cand) or _gapped(ix.words, cand)
+                is_org = (
+                    sent in accepted and (self._shared_with(ix, cand) or _gapped(ix.words, cand))
+                ) or (
+                    len(items) > 1
+                    and (mark := _list_item(ix, cand, sent)) is not None
+                    and mark in (items.get(sent - 1), items.get(sent + 1))
+                    and sum(items.get(sent + d) == mark for d in (-2, -1, 1, 2)) > 1
                 )
             if not is_org:
                 continue
@@ -432,6 +442,20 @@ def _gapped(words: Sequence[str], cand: Cand) -> bool:
     if cand.start == 0 or cand.end >= len(words):
         return False
     return words[cand.start - 1] in ("and", "while") and words[cand.end].startswith("£")
+
+
+def _list_item(ix: DocIndex, cand: Cand, sent: int) -> str | None:
+    """The separator after a name that opens a line ("Croydon – £61,500 (...)"), or ``None``:
+    a line of a list whose neighbours open with councils (two or more) is a council too."""
+    start = ix.sent_token_bounds(sent)[0]
+    words, text = ix.words, ix.text
+    if cand.start != start or cand.end >= len(words) or words[cand.end] not in _SEPARATORS:
+        return None
+    a = ix.starts[start]
+    return words[cand.end] if a == 0 or text[a - 1] == "\n" else None
+
+
+_SEPARATORS = frozenset({"-", "–", "—", ":", "|"})
 
 
 def _bullet(ix: DocIndex, start: int) -> bool:

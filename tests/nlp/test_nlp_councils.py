@@ -219,3 +219,14 @@ def test_an_office_or_a_council_noun_makes_a_name_the_council(nlp, text, expecte
 )
 def test_an_agent_after_by_in_a_story_about_councils(nlp, text, expected):
     assert codes(nlp, text) == expected
+
+
+def test_a_line_of_a_list_of_councils_opens_with_a_council(nlp):
+    text = (
+        "The fund's awards:\n"
+        "Wigan Council – £70,000 (bin rounds)\n"
+        "Oldham – £52,000 (library app)\n"
+        "Bolton MBC – £60,000 (payroll)\n\n"
+        "Results:\nKent County Council - 40%\nSurrey - sunny\n"
+    )
+    assert codes(nlp, text) == ["WGN", "OLD", "BOL", "KEN"]
