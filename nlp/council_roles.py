@@ -92,6 +92,8 @@ class RoleCues:
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.apposition_nouns = set(ctx["apposition_nouns"])
         self.office_nouns = set(ctx["office_nouns"])
+        self.provide_verbs = set(ctx["provide_verbs"])
+        self.buy_verbs = set(ctx["buy_verbs"])
         self.predicate_nouns = set(ctx["predicate_nouns"])
         self.heads_after = set(ctx["non_council_heads"])
         self.heads_before = set(ctx["non_council_before"])
@@ -214,6 +216,34 @@ class RoleCues:
         if lower[start - 2] in self.place_verbs or lower[start - 2] in _BY_PLACES:
             return False
         return not (end < len(words) and words[end][:1].isupper())
+
+    def served(
+        self, words: Sequence[str], lower: Sequence[str], span: tuple[int, int], sent_start: int
+    ) -> bool:
+        """The name after "to" or "for" with a verb of providing before it, or after "from"
+        with a verb of buying, and a service between: "provides IT services to Rutland",
+        "Rutland buys its ICT service from Leicestershire" (not "offers a train to Leeds")."""
+        start, end = span
+        if start < 2 or (end < len(words) and words[end][:1].isupper()):
+            return False
+        prep = lower[start - 1]
+        verbs = (
+            self.provide_verbs
+            if prep in ("to", "for")
+            else self.buy_verbs
+            if prep == "from"
+            else None
+        )
+        if verbs is None:
+            return False
+        if end < len(lower) and lower[end] in self.place_nouns:
+            return False  # "complaints from Kent residents"
+        window = lower[max(sent_start, start - 8) : start - 1]
+        verb = next((k for k, w in enumerate(window) if w in verbs), None)
+        if verb is None or any(w in _CLOSERS for w in window[verb:]):
+            return False
+        nouns = self.possessive_nouns  # what is provided is a service: "IT services", "payroll"
+        return any(w in nouns for w in words[max(sent_start, start - 8) : start - 1][verb + 1 :])
 
     def office(self, lower: Sequence[str], end: int) -> bool:
         """ "A Camden spokesperson said", "Cornwall councillors voted": the name before the

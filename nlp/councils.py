@@ -356,6 +356,8 @@ class CouncilLinker:
             return out + [(c, ok) for c in places]
         if not role and cues.office(lower, last.end):
             role = True  # "A Camden spokesperson said", "Cornwall councillors voted"
+        if not role and council_doc:  # "provides IT services to Rutland and Melton"
+            role = cues.served(words, lower, (first.start, last.end), sent_start)
         if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite

@@ -230,3 +230,25 @@ def test_a_line_of_a_list_of_councils_opens_with_a_council(nlp):
         "Results:\nKent County Council - 40%\nSurrey - sunny\n"
     )
     assert codes(nlp, text) == ["WGN", "OLD", "BOL", "KEN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the buyer or seller of a service
+        (
+            "The council agreed. The firm supplies payroll services to Halton and Knowsley.",
+            ["HAL", "KWL"],
+        ),
+        ("The council agreed. Halton buys its legal service from Knowsley.", ["HAL", "KWL"]),
+        ("The council agreed. The firm offers a fast train to Halton.", []),
+        ("The council agreed. The firm received letters from Knowsley residents.", []),
+        # cues with a comma, an apposition after a council noun, an office before a person
+        ("Other councils, such as Halton and Knowsley, have signed up.", ["HAL", "KWL"]),
+        ("The authority, Knowsley, said the work was done.", ["KWL"]),
+        ("Knowsley leader Graham Morgan said the work was done.", ["KWL"]),
+        ("Officials from Halton will meet the minister.", ["HAL"]),
+    ],
+)
+def test_a_service_partner_and_more_cues_before_and_after_a_name(nlp, text, expected):
+    assert codes(nlp, text) == expected
