@@ -252,3 +252,10 @@ def test_a_line_of_a_list_of_councils_opens_with_a_council(nlp):
 )
 def test_a_service_partner_and_more_cues_before_and_after_a_name(nlp, text, expected):
     assert codes(nlp, text) == expected
+
+
+def test_press_names_of_the_western_isles_and_rhondda_cynon_taf(nlp):
+    text = "The council agreed. Western Isles and RCT have signed the framework."
+    assert codes(nlp, text) == ["ELS", "RCT"]
+    assert codes(nlp, "An RCT of the app found no effect.") == []
+    assert codes(nlp, "Ferries to the Western Isles were cancelled.") == []
