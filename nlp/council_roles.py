@@ -208,12 +208,19 @@ class RoleCues:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
 
+    def modifies_place_noun(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """The name before a noun of the place's people or things: "Kent businesses", "Leeds
+        residents" (the place, not the council)."""
+        return end < len(words) and words[end].islower() and lower[end] in self.place_nouns
+
     def agent(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
         """ "It follows a similar move by Gateshead": the name after "by", as an agent, not a
         place passed or bordered ("surrounded by Surrey", "by Kent Police")."""
         if start < 2 or lower[start - 1] != "by" or not lower[start - 2].isalpha():
             return False
         if lower[start - 2] in self.place_verbs or lower[start - 2] in _BY_PLACES:
+            return False
+        if self.modifies_place_noun(words, lower, end):
             return False
         return not (end < len(words) and words[end][:1].isupper())
 

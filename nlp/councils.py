@@ -344,7 +344,10 @@ class CouncilLinker:
                 and cues.suffix(words, last.end)
             )
             or (last.kind == "org" and not single and lower[last.end - 1] == "council")
-            or cues.before(words, lower, first.start, single)
+            or (
+                cues.before(words, lower, first.start, single)
+                and not cues.modifies_place_noun(words, lower, last.end)
+            )  # "backed by Kent", not "backed by Kent businesses"
             or orgs  # "Dorset County Council and East Dorset"
         )
         headed = role

@@ -259,3 +259,15 @@ def test_press_names_of_the_western_isles_and_rhondda_cynon_taf(nlp):
     assert codes(nlp, text) == ["ELS", "RCT"]
     assert codes(nlp, "An RCT of the app found no effect.") == []
     assert codes(nlp, "Ferries to the Western Isles were cancelled.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The council agreed. The bid is backed by Medway.", ["MDW"]),
+        ("The council agreed. The bid is backed by Medway businesses.", []),
+        ("The council agreed. It follows complaints raised by Medway residents.", []),
+    ],
+)
+def test_a_name_before_a_noun_of_its_people_or_things_is_the_place(nlp, text, expected):
+    assert codes(nlp, text) == expected
