@@ -39,7 +39,7 @@ from typing import Any
 _AUX = frozenset(
     "have has had will would are were also both already jointly now to recently previously "
     "'ve is was each could should may might must did does do not yet still finally been be being "
-    "all".split()
+    "all too".split()
 )
 _CAPITALISED_FUNCTION_WORDS = frozenset(
     "The A An This That These Those Our Its Their His Her My Your And But Or For With From In "
@@ -47,6 +47,9 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
+_MONEY_VERBS = frozenset(
+    "save saves saved saving cost costs costing earn earns earned earning".split()
+)
 _BY_PLACES = frozenset(
     "near close surrounded passing passed drive driving stand standing lies lying sits sitting "
     "bordered flanked go going went".split()
@@ -150,7 +153,14 @@ class RoleCues:
             return True
         if single:
             return False
-        if start > 1 and lower[start - 1] in (",", ":"):  # "its predecessors, A and B"
+        if start > 1 and lower[start - 1] in (
+            ",",
+            ":",
+            "-",
+            "–",
+            "—",
+            "(",
+        ):  # "its predecessors, A and B"
             start -= 1
         return _ends_with(lower, start, self.list_cues)
 
@@ -406,6 +416,8 @@ class RoleCues:
         - three or more names in a list: "Allerdale, Carlisle and Copeland", but not at the
           end of a list of other things ("Tags: shared services, Breckland, Boston, Lincolnshire");
         - the agent after "by": "a similar move by Gateshead", "plans drawn up by Bolton";
+        - a name before a joint noun after "the" ("the Barnet deal"), or between a verb of
+          saving or costing and an amount ("will save Barnet £2m");
         - the subject of a headline's verb in the present tense, whatever follows it:
           "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
@@ -420,13 +432,23 @@ class RoleCues:
             return lower[end].isalpha() and words[end].islower()
         if self.agent(words, lower, start, end):
             return True
+        if (
+            start > 0
+            and lower[start - 1] == "the"
+            and end < n
+            and lower[end] in self.group_nouns
+            and lower[end] not in self.area_nouns
+        ):
+            return True  # "the Barnet deal", not "the West Suffolk councils"
+        if self.money_object(words, lower, start, end):
+            return True
         if (size >= 3 and not self.mixed_list(words, start)) or (
             size == 2 and end < n and lower[end] in self.group_nouns
         ):
             return True  # "Allerdale, Carlisle and Copeland", "the Adur and Worthing partnership"
         if not self.subject(words, lower, start, sent_start) or end >= n:
             return False
-        i = after = self.past_parenthetical(lower, end)  # "Bromley, for example, has ..."
+        i = after = self.past_time(lower, self.past_parenthetical(lower, end))
         while i < n and i - after < 4 and lower[i] in _AUX:
             i += 1
         if i >= n or not words[i].isalpha() or not words[i].islower():
@@ -484,6 +506,30 @@ class RoleCues:
         ):
             return True
         return start - sent_start == 1 and prev in self.openers
+
+    def past_time(self, lower: Sequence[str], end: int) -> int:
+        """The token after a time phrase that follows a subject: "Barnet last year signed",
+        "Barnet in 2019 signed", "Barnet on Monday approved" (else ``end``)."""
+        n = len(lower)
+        if end + 2 < n:
+            w, nxt = lower[end], lower[end + 1]
+            if w in ("last", "this", "next", "earlier", "later") and nxt in self.time_words:
+                return end + 2
+            if w in ("in", "on", "since") and (nxt.isdigit() or nxt in self.time_words):
+                return end + 2
+        return end
+
+    def money_object(
+        self, words: Sequence[str], lower: Sequence[str], start: int, end: int
+    ) -> bool:
+        """ "The move will save Barnet £2m", "It cost Barnet £400,000": the name between a verb
+        of saving or costing and an amount."""
+        return (
+            start > 0
+            and end < len(words)
+            and lower[start - 1] in _MONEY_VERBS
+            and words[end].startswith("£")
+        )
 
     def past_parenthetical(self, lower: Sequence[str], end: int) -> int:
         """The token after ", for example," or ", however," that follows a name (else ``end``)."""

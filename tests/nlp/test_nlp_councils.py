@@ -271,3 +271,24 @@ def test_press_names_of_the_western_isles_and_rhondda_cynon_taf(nlp):
 )
 def test_a_name_before_a_noun_of_its_people_or_things_is_the_place(nlp, text, expected):
     assert codes(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The council agreed. The partners - Barnet, Brent and Harrow - will share.",
+            ["BNE", "BEN", "HRW"],
+        ),
+        ("The council agreed. The Barnet deal with Capita was criticised.", ["BNE"]),
+        ("The council agreed. The move will save Barnet £2m a year.", ["BNE"]),
+        ("The council agreed. The trip will cost Barnet families £200 each.", []),
+        ("The council agreed. Barnet last year signed a deal with Capita.", ["BNE"]),
+        ("The council agreed. Barnet in 2019 signed a deal with Capita.", ["BNE"]),
+        ("The council agreed. Barnet too has signed up.", ["BNE"]),
+        ("The council agreed. Capita will run the IT service for Barnet from June.", ["BNE"]),
+        ("The council agreed. The West Suffolk councils share a chief executive.", []),
+    ],
+)
+def test_more_ways_of_naming_a_council_in_a_story_about_councils(nlp, text, expected):
+    assert codes(nlp, text) == expected
