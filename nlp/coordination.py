@@ -7,7 +7,7 @@ A small grammar over the gazetteer matches of one Doc (spec §1, "coordinated na
   borrows the rest of the next name, when the borrowed name is an authority's too;
 - **shared suffix**: "Bromsgrove District and Redditch Borough Councils": the names of a
   list may each carry type words ("District", "Borough", "City") before one plural head;
-- **lists**: names joined by commas, "and", "&" or "or" form one group ("Harborough,
+- **lists**: names joined by commas, "and", "&", "or", "nor" or "/" form one group ("Harborough,
   Hinckley and Bosworth, and Melton"), a name after the joiner with its article too ("Cardiff,
   Bridgend and the Vale of Glamorgan"). The gazetteer matches are made longest first, so a
   council whose name looks like a list ("Mid and East Antrim", "Armagh City, Banbridge and
@@ -31,6 +31,8 @@ from collections.abc import Mapping, Sequence
 #: Words that start the names of neighbouring authorities ("North", "Mid", "North East").
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Mid", "Central"})
 JOINERS = frozenset({",", "and", "&", "or"})
+#: What joins the names of one group: also "nor" and a slash ("Neither A nor B", "A/B").
+_LIST_JOINERS = JOINERS | {"nor", "/"}
 
 __all__ = ["DIRECTIONS", "JOINERS", "Cand", "expand_ellipsis", "groups"]
 
@@ -131,7 +133,7 @@ def groups(
             gap = [*words[i : cand.start]]
             if gap and gap[-1] == "the" and len(gap) > 1:
                 gap.pop()  # "Cardiff, Bridgend and the Vale of Glamorgan councils"
-            if 0 < len(gap) <= 2 and all(w in JOINERS for w in gap):
+            if 0 < len(gap) <= 2 and all(w in _LIST_JOINERS for w in gap):
                 out[-1].append(cand)
                 continue
         out.append([cand])

@@ -156,3 +156,13 @@ def test_a_name_after_the_joiner_keeps_its_article(link):
     words = "Cardiff said the Vale agreed".split()
     cands = [Cand(0, 1, "place", []), Cand(3, 4, "place", [])]
     assert [[c.start for c in g] for g in groups(words, cands, set())] == [[0], [3]]
+
+
+def test_nor_and_a_slash_join_a_group_too(link):
+    assert link(["The council agreed. Neither Halton nor Knowsley will host the service."]) == [
+        ["HAL", "KWL"]
+    ]
+    assert link(["The council agreed. Halton/Knowsley will host the service."]) == [["HAL", "KWL"]]
+    words = "Neither Halton nor Knowsley will".split()
+    cands = [Cand(1, 2, "place", []), Cand(3, 4, "place", [])]
+    assert [[c.start for c in g] for g in groups(words, cands, set())] == [[1, 3]]
