@@ -47,6 +47,7 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
+_DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger"})
 _MONEY_VERBS = frozenset(
     "save saves saved saving cost costs costing earn earns earned earning".split()
 )
@@ -416,8 +417,9 @@ class RoleCues:
         - three or more names in a list: "Allerdale, Carlisle and Copeland", but not at the
           end of a list of other things ("Tags: shared services, Breckland, Boston, Lincolnshire");
         - the agent after "by": "a similar move by Gateshead", "plans drawn up by Bolton";
-        - a name before a joint noun after "the" ("the Barnet deal"), or between a verb of
-          saving or costing and an amount ("will save Barnet £2m");
+        - a name before a deal after "the" ("the Barnet deal"; "the West Suffolk partnership"
+          names a partnership), or between a verb of saving or costing and an amount ("will
+          save Barnet £2m");
         - the subject of a headline's verb in the present tense, whatever follows it:
           "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
@@ -432,14 +434,8 @@ class RoleCues:
             return lower[end].isalpha() and words[end].islower()
         if self.agent(words, lower, start, end):
             return True
-        if (
-            start > 0
-            and lower[start - 1] == "the"
-            and end < n
-            and lower[end] in self.group_nouns
-            and lower[end] not in self.area_nouns
-        ):
-            return True  # "the Barnet deal", not "the West Suffolk councils"
+        if start > 0 and lower[start - 1] == "the" and end < n and lower[end] in _DEAL_NOUNS:
+            return True  # "the Barnet deal", not "the West Suffolk partnership" (a name)
         if self.money_object(words, lower, start, end):
             return True
         if (size >= 3 and not self.mixed_list(words, start)) or (

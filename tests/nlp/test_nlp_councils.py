@@ -292,3 +292,8 @@ def test_a_name_before_a_noun_of_its_people_or_things_is_the_place(nlp, text, ex
 )
 def test_more_ways_of_naming_a_council_in_a_story_about_councils(nlp, text, expected):
     assert codes(nlp, text) == expected
+
+
+def test_a_single_name_before_partnership_names_the_partnership(nlp):
+    text = "The council agreed. The two councils form the West Suffolk partnership."
+    assert codes(nlp, text) == []
