@@ -47,7 +47,7 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
-_DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger"})
+_DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger", "talks"})
 _MONEY_VERBS = frozenset(
     "save saves saved saving cost costs costing earn earns earned earning".split()
 )
@@ -449,6 +449,8 @@ class RoleCues:
             i += 1
         if i >= n or not words[i].isalpha() or not words[i].islower():
             return False
+        if headline and i == after and self._headline_predicate(words, lower, i):
+            return True
         if lower[i] in self.not_verbs:
             return False
         if i > after:  # "Brent will host", "Cumbria is to be split"
@@ -470,6 +472,15 @@ class RoleCues:
         """The names end a list of other things: "Tags: shared services, chief executives,
         Breckland, South Holland, Lincolnshire" (a list of topics, not of councils)."""
         return start >= 2 and words[start - 1] == "," and words[start - 2].islower()
+
+    @staticmethod
+    def _headline_predicate(words: Sequence[str], lower: Sequence[str], i: int) -> bool:
+        """ "Wigan in £2m IT deal", "Wigan, Bolton in shared IT talks": a headline that says
+        its subject is in an amount or a deal, with no verb."""
+        if lower[i] != "in":
+            return False
+        nxt = lower[i + 1 : i + 5]
+        return bool(nxt) and (nxt[0].startswith("£") or any(w in _DEAL_NOUNS for w in nxt))
 
     def _present_verb(self, word: str) -> bool:
         """A word of the third person present ("rebuilds", "counts", "looks"), not a plural

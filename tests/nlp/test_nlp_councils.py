@@ -297,3 +297,14 @@ def test_more_ways_of_naming_a_council_in_a_story_about_councils(nlp, text, expe
 def test_a_single_name_before_partnership_names_the_partnership(nlp):
     text = "The council agreed. The two councils form the West Suffolk partnership."
     assert codes(nlp, text) == []
+
+
+def test_a_headline_that_puts_its_subject_in_an_amount_or_a_deal(nlp):
+    text = (
+        "The council said the deal was signed.\n\n"
+        "Read next\n"
+        "Oldham in £4m payroll deal\n"
+        "Kent in pictures\n"
+        "Oldham in the snow\n"
+    )
+    assert codes(nlp, text) == ["OLD"]
