@@ -7,8 +7,9 @@ A small grammar over the gazetteer matches of one Doc (spec §1, "coordinated na
   borrows the rest of the next name, when the borrowed name is an authority's too;
 - **shared suffix**: "Bromsgrove District and Redditch Borough Councils": the names of a
   list may each carry type words ("District", "Borough", "City") before one plural head;
-- **lists**: names joined by commas, "and", "&" or "or" form one group ("Harborough,
-  Hinckley and Bosworth, and Melton"). The gazetteer matches are made longest first, so a
+- **lists**: names joined by commas, "and", "&", "or", "nor" or "/" form one group ("Harborough,
+  Hinckley and Bosworth, and Melton"), a name after the joiner with its article too ("Cardiff,
+  Bridgend and the Vale of Glamorgan"). The gazetteer matches are made longest first, so a
   council whose name looks like a list ("Mid and East Antrim", "Armagh City, Banbridge and
   Craigavon") is one element.
 
@@ -30,6 +31,8 @@ from collections.abc import Mapping, Sequence
 #: Words that start the names of neighbouring authorities ("North", "Mid", "North East").
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Mid", "Central"})
 JOINERS = frozenset({",", "and", "&", "or"})
+#: What joins the names of one group: also "nor" and a slash ("Neither A nor B", "A/B").
+_LIST_JOINERS = JOINERS | {"nor", "/"}
 
 __all__ = ["DIRECTIONS", "JOINERS", "Cand", "expand_ellipsis", "groups"]
 
@@ -127,12 +130,51 @@ def groups(
                     i += 2  # "St Albans City and District, ..."
                 else:
                     break
-            gap = cand.start - i
-            if 0 < gap <= 2 and all(w in JOINERS for w in words[i : cand.start]):
+            gap = [*words[i : cand.start]]
+            if gap and gap[-1] == "the" and len(gap) > 1:
+                gap.pop()  # "Cardiff, Bridgend and the Vale of Glamorgan councils"
+            if 0 < len(gap) <= 2 and all(w in _LIST_JOINERS for w in gap):
                 out[-1].append(cand)
                 continue
         out.append([cand])
-    return [part for g in out for part in _comma_pair(words, g)]
+    return [
+        part
+        for g in out
+        for fronted in _fronted_place(words, g)
+        for part in _comma_pair(words, fronted)
+    ]
+
+
+#: Prepositions of place that open a clause: "In Devon, South Hams and West Devon merged".
+LOCATIVES = frozenset({"in", "across", "around", "throughout", "outside", "near", "elsewhere"})
+_CLAUSE_OPENERS = frozenset({",", ".", ";", ":", "while", "whereas", "and", "but", "meanwhile"})
+
+
+def _fronted_place(words: Sequence[str], group: list[Cand]) -> list[list[Cand]]:
+    """A place after a preposition that opens a clause, then a comma, is the clause's setting,
+    not the first of a list: "In Suffolk, Babergh and Mid Suffolk merged their staff", "...,
+    while in Warwickshire, Stratford-on-Avon and Warwick district councils ...".
+
+    >>> words = "In Devon , South Hams and West Devon merged".split()
+    >>> [len(g) for g in _fronted_place(words, [Cand(1, 2, "place", []),
+    ...     Cand(3, 5, "place", []), Cand(6, 8, "place", [])])]
+    [1, 2]
+    >>> [len(g) for g in _fronted_place("councils in Kent , Medway and Swale".split(),
+    ...     [Cand(2, 3, "place", []), Cand(4, 5, "place", []), Cand(6, 7, "place", [])])]
+    [3]
+    """
+    if len(group) < 3 or group[0].borrowed:
+        return [group]
+    first, second = group[0], group[1]
+    if first.start == 0 or [*words[first.end : second.start]] != [","]:
+        return [group]
+    prep = words[first.start - 1]
+    if prep.lower() not in LOCATIVES:
+        return [group]
+    before = words[first.start - 2] if first.start >= 2 else "."
+    if not (prep[:1].isupper() or before.lower() in _CLAUSE_OPENERS or before.isspace()):
+        return [group]
+    return [[first], group[1:]]
 
 
 def _comma_pair(words: Sequence[str], group: list[Cand]) -> list[list[Cand]]:

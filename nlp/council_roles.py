@@ -39,14 +39,25 @@ from typing import Any
 _AUX = frozenset(
     "have has had will would are were also both already jointly now to recently previously "
     "'ve is was each could should may might must did does do not yet still finally been be being "
-    "all".split()
+    "all too".split()
 )
 _CAPITALISED_FUNCTION_WORDS = frozenset(
     "The A An This That These Those Our Its Their His Her My Your And But Or For With From In "
     "On At By To Of As If When While".split()
 )  # capitalised after a quotation mark or in a title-case headline, not part of a name
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
-_HAVE = frozenset({"have", "has", "had"})  # possession, after the auxiliaries: "have had a"
+_HAVE = frozenset({"have", "has", "had"})
+_DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger", "talks"})
+_MONEY_VERBS = frozenset(
+    "save saves saved saving cost costs costing earn earns earned earning".split()
+)
+_BY_PLACES = frozenset(
+    "near close surrounded passing passed drive driving stand standing lies lying sits sitting "
+    "bordered flanked go going went".split()
+)  # "by" before a place: "a village by Kent's border", "surrounded by Surrey"
+_COPULAS = frozenset(
+    {"is", "was", "be", "been", "are", "were"}
+)  # possession, after the auxiliaries: "have had a"
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 _RUN_GLUE = frozenset({"and", "&", "of", "for", "the", "-"})
@@ -84,6 +95,10 @@ class RoleCues:
         self.single_verbs = set(ctx["single_verbs"])
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.apposition_nouns = set(ctx["apposition_nouns"])
+        self.office_nouns = set(ctx["office_nouns"])
+        self.provide_verbs = set(ctx["provide_verbs"])
+        self.buy_verbs = set(ctx["buy_verbs"])
+        self.predicate_nouns = set(ctx["predicate_nouns"])
         self.heads_after = set(ctx["non_council_heads"])
         self.heads_before = set(ctx["non_council_before"])
         self.place_only_next = set(ctx["place_only_next"])
@@ -139,7 +154,14 @@ class RoleCues:
             return True
         if single:
             return False
-        if start > 1 and lower[start - 1] in (",", ":"):  # "its predecessors, A and B"
+        if start > 1 and lower[start - 1] in (
+            ",",
+            ":",
+            "-",
+            "–",
+            "—",
+            "(",
+        ):  # "its predecessors, A and B"
             start -= 1
         return _ends_with(lower, start, self.list_cues)
 
@@ -196,6 +218,69 @@ class RoleCues:
         if lower[i] not in _DETERMINERS:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
+
+    def modifies_place_noun(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """The name before a noun of the place's people or things: "Kent businesses", "Leeds
+        residents" (the place, not the council)."""
+        return end < len(words) and words[end].islower() and lower[end] in self.place_nouns
+
+    def agent(self, words: Sequence[str], lower: Sequence[str], start: int, end: int) -> bool:
+        """ "It follows a similar move by Gateshead": the name after "by", as an agent, not a
+        place passed or bordered ("surrounded by Surrey", "by Kent Police")."""
+        if start < 2 or lower[start - 1] != "by" or not lower[start - 2].isalpha():
+            return False
+        if lower[start - 2] in self.place_verbs or lower[start - 2] in _BY_PLACES:
+            return False
+        if self.modifies_place_noun(words, lower, end):
+            return False
+        return not (end < len(words) and words[end][:1].isupper())
+
+    def served(
+        self, words: Sequence[str], lower: Sequence[str], span: tuple[int, int], sent_start: int
+    ) -> bool:
+        """The name after "to" or "for" with a verb of providing before it, or after "from"
+        with a verb of buying, and a service between: "provides IT services to Rutland",
+        "Rutland buys its ICT service from Leicestershire" (not "offers a train to Leeds")."""
+        start, end = span
+        if start < 2 or (end < len(words) and words[end][:1].isupper()):
+            return False
+        prep = lower[start - 1]
+        verbs = (
+            self.provide_verbs
+            if prep in ("to", "for")
+            else self.buy_verbs
+            if prep == "from"
+            else None
+        )
+        if verbs is None:
+            return False
+        if end < len(lower) and lower[end] in self.place_nouns:
+            return False  # "complaints from Kent residents"
+        window = lower[max(sent_start, start - 8) : start - 1]
+        verb = next((k for k, w in enumerate(window) if w in verbs), None)
+        if verb is None or any(w in _CLOSERS for w in window[verb:]):
+            return False
+        nouns = self.possessive_nouns  # what is provided is a service: "IT services", "payroll"
+        return any(w in nouns for w in words[max(sent_start, start - 8) : start - 1][verb + 1 :])
+
+    def office(self, lower: Sequence[str], end: int) -> bool:
+        """ "A Camden spokesperson said", "Cornwall councillors voted": the name before the
+        noun of one who speaks or sits for the organisation, even after "a"."""
+        return end < len(lower) and lower[end] in self.office_nouns
+
+    def predicate(self, lower: Sequence[str], end: int) -> bool:
+        """ "Wigan is the lead authority", "Bolton will be the host council": the name is the
+        subject of a copula whose complement is a council noun (not "a large county")."""
+        n = len(lower)
+        i = end
+        while i < n and i - end < 3 and lower[i] in _AUX:
+            i += 1
+        if i == end or lower[i - 1] not in _COPULAS or i >= n or lower[i] not in _DETERMINERS:
+            return False
+        j = i + 1
+        while j < n and j - i <= 3 and lower[j].isalpha() and lower[j] not in self.predicate_nouns:
+            j += 1
+        return j < n and lower[j] in self.predicate_nouns
 
     def compared(self, lower: Sequence[str], start: int, end: int) -> bool:
         """ "Unlike Adur, the other partners ...", "Like Camden, many councils ...": the name
@@ -313,12 +398,13 @@ class RoleCues:
         self,
         words: Sequence[str],
         lower: Sequence[str],
-        start: int,
-        end: int,
+        span: tuple[int, int],
         sent_start: int,
         size: int,
+        headline: bool = False,
     ) -> bool:
-        """Cues that count only in a document that speaks of councils:
+        """Cues that count only in a document that speaks of councils (``span``: the token
+        range of the group; ``headline``: its sentence is a line with no closing stop):
 
         - the subject of a sentence with a verb: "Brent will host the service", "Lichfield
           runs it on behalf of both", "Cumbria is to be split" (the name first in its
@@ -328,8 +414,16 @@ class RoleCues:
         - a relative clause: "Thurrock, which is under government intervention, ...";
         - "with Lewisham buying its IT support";
         - two names before a joint noun: "the Adur and Worthing partnership";
-        - three or more names in a list: "Allerdale, Carlisle and Copeland".
+        - three or more names in a list: "Allerdale, Carlisle and Copeland", but not at the
+          end of a list of other things ("Tags: shared services, Breckland, Boston, Lincolnshire");
+        - the agent after "by": "a similar move by Gateshead", "plans drawn up by Bolton";
+        - a name before a deal after "the" ("the Barnet deal"; "the West Suffolk partnership"
+          names a partnership), or between a verb of saving or costing and an amount ("will
+          save Barnet £2m");
+        - the subject of a headline's verb in the present tense, whatever follows it:
+          "Hackney rebuilds after ransomware", "West Sussex looks again at ...".
         """
+        start, end = span
         n = len(words)
         if end < n and words[end] in ("'s", "’s", "'", "’"):
             nxt = [w for w in lower[end + 1 : end + 3]]
@@ -338,15 +432,25 @@ class RoleCues:
             return True
         if start > 0 and lower[start - 1] == "with" and end < n and lower[end].endswith("ing"):
             return lower[end].isalpha() and words[end].islower()
-        if size >= 3 or (size == 2 and end < n and lower[end] in self.group_nouns):
+        if self.agent(words, lower, start, end):
+            return True
+        if start > 0 and lower[start - 1] == "the" and end < n and lower[end] in _DEAL_NOUNS:
+            return True  # "the Barnet deal", not "the West Suffolk partnership" (a name)
+        if self.money_object(words, lower, start, end):
+            return True
+        if (size >= 3 and not self.mixed_list(words, start)) or (
+            size == 2 and end < n and lower[end] in self.group_nouns
+        ):
             return True  # "Allerdale, Carlisle and Copeland", "the Adur and Worthing partnership"
         if not self.subject(words, lower, start, sent_start) or end >= n:
             return False
-        i = after = self.past_parenthetical(lower, end)  # "Bromley, for example, has ..."
+        i = after = self.past_time(lower, self.past_parenthetical(lower, end))
         while i < n and i - after < 4 and lower[i] in _AUX:
             i += 1
         if i >= n or not words[i].isalpha() or not words[i].islower():
             return False
+        if headline and i == after and self._headline_predicate(words, lower, i):
+            return True
         if lower[i] in self.not_verbs:
             return False
         if i > after:  # "Brent will host", "Cumbria is to be split"
@@ -355,11 +459,42 @@ class RoleCues:
             return False
         if lower[i] in self.group_verbs or lower[i] in self.single_verbs:
             return True
+        if headline and self._present_verb(lower[i]):
+            return True
         return (
             (size > 1 or lower[i].endswith(("s", "ed")))
             and i + 1 < n
             and (lower[i + 1] in _OBJECT_STARTS or words[i + 1][:1].isupper())
         )  # "Somerset brings IT back", "Cheshire East and Cheshire West and Chester use the"
+
+    @staticmethod
+    def mixed_list(words: Sequence[str], start: int) -> bool:
+        """The names end a list of other things: "Tags: shared services, chief executives,
+        Breckland, South Holland, Lincolnshire" (a list of topics, not of councils)."""
+        return start >= 2 and words[start - 1] == "," and words[start - 2].islower()
+
+    @staticmethod
+    def _headline_predicate(words: Sequence[str], lower: Sequence[str], i: int) -> bool:
+        """ "Wigan in £2m IT deal", "Wigan, Bolton in shared IT talks": a headline that says
+        its subject is in an amount or a deal, with no verb."""
+        if lower[i] != "in":
+            return False
+        nxt = lower[i + 1 : i + 5]
+        return bool(nxt) and (nxt[0].startswith("£") or any(w in _DEAL_NOUNS for w in nxt))
+
+    def _present_verb(self, word: str) -> bool:
+        """A word of the third person present ("rebuilds", "counts", "looks"), not a plural
+        noun that follows a place name ("Kent residents", "Leeds schools", "West Suffolk
+        councils'") or another ending
+        in -s ("business", "bonus", "its")."""
+        return (
+            len(word) > 3
+            and word.endswith("s")
+            and not word.endswith(("ss", "us", "is", "'s", "’s"))
+            and word not in self.place_nouns
+            and word not in self.not_verbs
+            and word not in self.peer_nouns  # "Worcestershire districts to share ..."
+        )
 
     def subject(
         self, words: Sequence[str], lower: Sequence[str], start: int, sent_start: int
@@ -378,6 +513,30 @@ class RoleCues:
         ):
             return True
         return start - sent_start == 1 and prev in self.openers
+
+    def past_time(self, lower: Sequence[str], end: int) -> int:
+        """The token after a time phrase that follows a subject: "Barnet last year signed",
+        "Barnet in 2019 signed", "Barnet on Monday approved" (else ``end``)."""
+        n = len(lower)
+        if end + 2 < n:
+            w, nxt = lower[end], lower[end + 1]
+            if w in ("last", "this", "next", "earlier", "later") and nxt in self.time_words:
+                return end + 2
+            if w in ("in", "on", "since") and (nxt.isdigit() or nxt in self.time_words):
+                return end + 2
+        return end
+
+    def money_object(
+        self, words: Sequence[str], lower: Sequence[str], start: int, end: int
+    ) -> bool:
+        """ "The move will save Barnet £2m", "It cost Barnet £400,000": the name between a verb
+        of saving or costing and an amount."""
+        return (
+            start > 0
+            and end < len(words)
+            and lower[start - 1] in _MONEY_VERBS
+            and words[end].startswith("£")
+        )
 
     def past_parenthetical(self, lower: Sequence[str], end: int) -> int:
         """The token after ", for example," or ", however," that follows a name (else ``end``)."""

@@ -77,16 +77,26 @@ class CouncilLinker:
         # foreign places share the ORTH matcher (one pass per Doc) under their own key
         self.foreign_key = nlp.vocab.strings.add("FOREIGN")
         self.matcher.add("FOREIGN", list(nlp.tokenizer.pipe(ctx["foreign_places"])))
+        # UK names that hold a foreign one ("Northern Ireland"): they mask it
+        self.home_key = nlp.vocab.strings.add("HOME")
+        self.matcher.add("HOME", list(nlp.tokenizer.pipe(ctx["home_places"])))
+        self.street_words = frozenset(ctx["place_only_next"]) & _STREET_WORDS
         register_extensions()
 
     def _candidates(self, doc: Doc, ix: DocIndex) -> tuple[list[Cand], list[int]]:
         """Non-overlapping gazetteer matches (longest first, organisation forms before place
         forms of the same span) and the start tokens of foreign place names."""
-        foreign_key = self.foreign_key
+        foreign_key, home_key = self.foreign_key, self.home_key
         matches = []
         foreign = []
+        home: set[int] = set()
         for m in self.matcher(doc):
-            (foreign if m[0] == foreign_key else matches).append(m)
+            if m[0] == home_key:
+                home.update(range(m[1], m[2]))
+            else:
+                (foreign if m[0] == foreign_key else matches).append(m)
+        if foreign:
+            foreign = self._abroad_only(ix, foreign, home)
         matches += self.orgs(doc)
         if _CAPS_RUN.search(ix.text) and _CAPS_WORD.search(ix.text):
             words = ix.words
@@ -103,6 +113,18 @@ class CouncilLinker:
             for s, e, k in filter_ranges([(s, e, k) for (s, e), k in keys.items()])
         ]
         return cands, _foreign_starts(ix, foreign)
+
+    def _abroad_only(
+        self, ix: DocIndex, foreign: list[tuple[int, int, int]], home: set[int]
+    ) -> list[tuple[int, int, int]]:
+        """The foreign matches that are not part of a UK name: "Northern Ireland" (a home
+        place), "Victoria Street" (a street)."""
+        words, streets = ix.words, self.street_words
+        return [
+            (k, s, e)
+            for k, s, e in foreign
+            if s not in home and not (e < len(words) and words[e] in streets)
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(RECORDS_KEY, None)
@@ -140,11 +162,21 @@ class CouncilLinker:
             words_abroad or any(sent_of[c.start] in foreign_sents for c, _, _ in decided)
         )
         found: list[tuple[int, int, str]] = []
+        items: dict[int, str] = {}  # lines opened by a council and a separator: "A – £5m"
+        for cand, ok, _ in decided:
+            mark = _list_item(ix, cand, sent_of[cand.start]) if ok else None
+            if mark:
+                items[sent_of[cand.start]] = mark
         for cand, is_org, g in decided:
             sent = sent_of[cand.start]
             if not is_org and cand.kind == "place":
-                is_org = sent in accepted and (
-                    self._shared_with(ix, cand) or _gapped(ix.words, cand)
+                is_org = (
+                    sent in accepted and (self._shared_with(ix, cand) or _gapped(ix.words, cand))
+                ) or (
+                    len(items) > 1
+                    and (mark := _list_item(ix, cand, sent)) is not None
+                    and mark in (items.get(sent - 1), items.get(sent + 1))
+                    and sum(items.get(sent + d) == mark for d in (-2, -1, 1, 2)) > 1
                 )
             if not is_org:
                 continue
@@ -155,6 +187,8 @@ class CouncilLinker:
             if abroad.intersection(cand.codes) and size[g] < 2 and "£" not in ix.sent_text(sent):
                 continue  # "Camden, New Jersey" ... "Camden's mayor"
             codes = self._typed(ix, cand) if len(cand.codes) > 1 else cand.codes
+            if len(codes) > 1 and not published and size[g] > 1:
+                codes = self._contemporaries(codes, [c for c, ok, h in decided if ok and h == g])
             found.append((cand.start, cand.end, self._choose(ix, cand, codes, published)))
         if not found:
             return doc
@@ -172,24 +206,42 @@ class CouncilLinker:
         return doc
 
     def _before_merger(self, ix: DocIndex, cand: Cand, published: str) -> list[Cand]:
-        """A name that joins two places, in a text dated before its authority existed, is
-        the two councils it merged: "North Down and Ards councils" in 2012 (spec §1, dates)."""
+        """A name that joins places, in a text dated before its authority existed, is the
+        councils it merged: "North Down and Ards councils" in 2012, "Armagh, Banbridge and
+        Craigavon councils" in March 2015 (spec §1, dates)."""
         if cand.kind != "place" or not all(
             (self.gaz.councils[c]["start_date"] or "") > published for c in cand.codes
         ):
             return [cand]
         words = ix.words
-        joins = [i for i in range(cand.start + 1, cand.end - 1) if words[i] in ("and", "&")]
-        if len(joins) != 1:
+        joins = [i for i in range(cand.start + 1, cand.end - 1) if words[i] in ("and", "&", ",")]
+        if not joins or not any(words[i] != "," for i in joins):
             return [cand]
-        k = joins[0]
         parts = []
-        for s, e in ((cand.start, k), (k + 1, cand.end)):
+        for s, e in zip([cand.start] + [k + 1 for k in joins], joins + [cand.end], strict=True):
             codes = self.gaz.place.get(ix.span_text(s, e))
             if not codes:
                 return [cand]
             parts.append(Cand(s, e, "place", codes))
         return parts
+
+    def _contemporaries(self, codes: list[str], group: list[Cand]) -> list[str]:
+        """Of a name that served two authorities, in an undated list, those that existed with
+        the list's other councils: "Christchurch joins Bournemouth and Poole to form ..." is
+        the old Bournemouth, as Poole's council ended when the new one began (spec §1)."""
+        others = [c.codes[0] for c in group if len(c.codes) == 1 and c.codes[0] not in codes]
+        if not others:
+            return codes
+        councils = self.gaz.councils
+
+        def overlap(a: str, b: str) -> bool:
+            x, y = councils[a], councils[b]
+            return (x["start_date"] or "0000") <= (y["end_date"] or "9999") and (
+                y["start_date"] or "0000"
+            ) <= (x["end_date"] or "9999")
+
+        fit = [c for c in codes if all(overlap(c, o) for o in others)]
+        return fit or codes
 
     def _typed(self, ix: DocIndex, cand: Cand) -> list[str]:
         """Of a name that served two authorities, the one its type words fit: "Somerset
@@ -292,7 +344,10 @@ class CouncilLinker:
                 and cues.suffix(words, last.end)
             )
             or (last.kind == "org" and not single and lower[last.end - 1] == "council")
-            or cues.before(words, lower, first.start, single)
+            or (
+                cues.before(words, lower, first.start, single)
+                and not cues.modifies_place_noun(words, lower, last.end)
+            )  # "backed by Kent", not "backed by Kent businesses"
             or orgs  # "Dorset County Council and East Dorset"
         )
         headed = role
@@ -302,14 +357,22 @@ class CouncilLinker:
             # after it, never first in its sentence ("Down the road, ...")
             ok = first.start > sent_start and (role or cues.verb(words, lower, last.end, True))
             return out + [(c, ok) for c in places]
+        if not role and cues.office(lower, last.end):
+            role = True  # "A Camden spokesperson said", "Cornwall councillors voted"
+        if not role and council_doc:  # "provides IT services to Rutland and Melton"
+            role = cues.served(words, lower, (first.start, last.end), sent_start)
         if not role and not (single and cues.in_longer_name(words, first.start, sent_start)):
             role = cues.possessive(words, lower, last.end) and not (
                 first.start > 0 and lower[first.start - 1] in cues.indefinite
             )  # "in Kent's budget", but not "a Kent's"
-            if not role and not cues.mere_place(words, lower, first.start, last.end):
+            bullet = _bullet(ix, first.start)  # "- Surrey and East Sussex launch ..."
+            if not role and not (
+                cues.mere_place(words, lower, first.start, last.end) and not bullet
+            ):
                 role = (
                     cues.verb(words, lower, last.end, single)
                     or cues.apposition(lower, last.end)
+                    or cues.predicate(lower, last.end)
                     or self._partner(lower, first.start, sent_start)
                     or cues.compared(lower, first.start, last.end)
                     or cues.answer(lower, first.start, sent_start)
@@ -317,9 +380,20 @@ class CouncilLinker:
                     or cues.quoted_by_office(words, lower, first.start, (sent_start, sent_end))
                     or (
                         council_doc
-                        and cues.weak(words, lower, first.start, last.end, sent_start, len(group))
+                        and cues.weak(
+                            words,
+                            lower,
+                            (first.start, last.end),
+                            sent_start,
+                            len(group),
+                            _headline(ix, sent_start, sent_end),
+                        )
                     )
-                    or (not single and any(named.intersection(c.codes) for c in places))
+                    or (
+                        not single
+                        and any(named.intersection(c.codes) for c in places)
+                        and not cues.mixed_list(words, first.start)
+                    )
                 )
         if role and any(words[c.end - 1] == "City" for c in places):
             role = not cues.sporting(lower, (sent_start, sent_end))  # "Hull City" the club
@@ -375,6 +449,43 @@ def _gapped(words: Sequence[str], cand: Cand) -> bool:
     return words[cand.start - 1] in ("and", "while") and words[cand.end].startswith("£")
 
 
+def _list_item(ix: DocIndex, cand: Cand, sent: int) -> str | None:
+    """The separator after a name that opens a line ("Croydon – £61,500 (...)"), or ``None``:
+    a line of a list whose neighbours open with councils (two or more) is a council too."""
+    start = ix.sent_token_bounds(sent)[0]
+    words, text = ix.words, ix.text
+    if cand.start != start or cand.end >= len(words) or words[cand.end] not in _SEPARATORS:
+        return None
+    a = ix.starts[start]
+    return words[cand.end] if a == 0 or text[a - 1] == "\n" else None
+
+
+_SEPARATORS = frozenset({"-", "–", "—", ":", "|"})
+
+
+def _bullet(ix: DocIndex, start: int) -> bool:
+    """The name follows a dash with a space between: a list's bullet or a dash of the
+    sentence ("- Surrey and East Sussex launch ..."), not a hyphen ("a Surrey-based firm")."""
+    return start > 0 and ix.words[start - 1] in _DASHES and ix.ends[start - 1] < ix.starts[start]
+
+
+def _headline(ix: DocIndex, sent_start: int, sent_end: int) -> bool:
+    """The sentence is a line of its own with no closing punctuation: a headline, or the
+    title of a related story ("Hackney rebuilds after ransomware")."""
+    text = ix.text
+    a, b = ix.sent_char_bounds(ix.sent_of_token(sent_start))
+    line = text[a:b].rstrip(" \t")
+    if sent_end - sent_start > 16 or (a > 0 and text[a - 1] != "\n"):
+        return False
+    if not line.endswith("\n") and b < len(text) and text[b] not in "\r\n":
+        return False
+    line = line.rstrip()
+    return bool(line) and line[-1] not in _CLOSING
+
+
+_CLOSING = frozenset('.!?:;,"”’)')
+
+
 def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:
     """The names are set off by a pair of dashes: "the councils - Mendip and Sedgemoor - ".
 
@@ -387,6 +498,7 @@ def _between_dashes(words: Sequence[str], start: int, end: int) -> bool:
 
 
 _DASHES = frozenset({"-", "–", "—"})
+_STREET_WORDS = frozenset({"Road", "Street", "Square", "Station", "Lane", "Avenue", "Park"})
 
 
 def _all_caps(words: list[str]) -> bool:

@@ -205,6 +205,9 @@ def press_forms(
         if evidence in official:
             prefixes += more
     city = any(e in official for e in rules.city_evidence)
+    # the official name's own prefix fits the other names too: "Borough Council of King's Lynn
+    # and West Norfolk" (official: "... of Kings Lynn and West Norfolk")
+    prefixes += [p for p in rules.strip_prefixes if "Borough" in p and official.startswith(p + " ")]
     bases = stems(record, rules)
     bases += [a for a in alt_names if a not in bases]
     own = stems(record, rules)

@@ -140,3 +140,29 @@ def test_groups_join_by_commas_and_conjunctions_only():
     cands = [Cand(0, 1, "place", []), Cand(2, 3, "place", []), Cand(4, 5, "place", []),
              Cand(6, 7, "place", [])]  # fmt: skip
     assert [[c.start for c in g] for g in groups(words, cands, set())] == [[0, 2, 4], [6]]
+
+
+def test_a_name_after_the_joiner_keeps_its_article(link):
+    """ "A, B and the C councils": the article of a name the register writes with one."""
+    with_article = [r for r in CURRENT if (r["nice_name"] or "").startswith("The ")]
+    assert with_article
+    for rec in with_article:
+        text = f"The service run by Camden, Islington and {rec['nice_name'].lower()[:4]}"
+        text += f"{rec['nice_name'][4:]} councils saved money."
+        assert link([text]) == [sorted({"CMD", "ISL", rec["code"]})], text
+    words = "Cardiff , Bridgend and the Vale councils".split()
+    cands = [Cand(0, 1, "place", []), Cand(2, 3, "place", []), Cand(5, 6, "place", [])]
+    assert [[c.start for c in g] for g in groups(words, cands, set())] == [[0, 2, 5]]
+    words = "Cardiff said the Vale agreed".split()
+    cands = [Cand(0, 1, "place", []), Cand(3, 4, "place", [])]
+    assert [[c.start for c in g] for g in groups(words, cands, set())] == [[0], [3]]
+
+
+def test_nor_and_a_slash_join_a_group_too(link):
+    assert link(["The council agreed. Neither Halton nor Knowsley will host the service."]) == [
+        ["HAL", "KWL"]
+    ]
+    assert link(["The council agreed. Halton/Knowsley will host the service."]) == [["HAL", "KWL"]]
+    words = "Neither Halton nor Knowsley will".split()
+    cands = [Cand(1, 2, "place", []), Cand(3, 4, "place", [])]
+    assert [[c.start for c in g] for g in groups(words, cands, set())] == [[1, 3]]

@@ -216,3 +216,16 @@ def test_a_joined_name_dated_before_its_authority_is_the_councils_it_merged(link
     assert link(text, "2012-05-01") == ["NIR-W", "NIR-X"]  # before Ards and North Down
     assert link(text.replace(" councils", ""), "2019-05-01") == ["AND"]
     assert link(text.replace(" councils", "")) == ["AND"]  # undated: the current council
+
+
+def test_the_official_prefix_fits_the_other_names_too():
+    rules = FormRules.load()
+    rec = {
+        "official_name": "Borough Council of Kings Lynn and West Norfolk",
+        "nice_name": "Kings Lynn and West Norfolk",
+        "type": "Non-metropolitan district",
+    }
+    forms = dict(press_forms(rec, ["King's Lynn and West Norfolk"], rules))
+    assert forms["Borough Council of King's Lynn and West Norfolk"] == "org"
+    rec = {"official_name": "Somerset Council", "nice_name": "Somerset", "type": "Unitary"}
+    assert not [t for t, _ in press_forms(rec, ["Zomerzet"], rules) if " of " in t]
