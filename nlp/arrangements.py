@@ -119,6 +119,7 @@ class ArrangementExtractor:
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
         last: tuple[int, int] | None = None  # (result, sentence) of the last sharing sentence
+        order = _content_order(ix)  # sentences apart, not counting blank ones between paragraphs
         for k in range(len(ix.sent_tokens)):
             split = self._separate_arrangements(ix, k, by_sent.get(k, []))
             for group, bounds in split:  # "A and B run X, while C and D are exploring Y"
@@ -155,7 +156,7 @@ class ArrangementExtractor:
                 if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
                     self._restate(ix, k, codes, results, explicit)
                     self._refers_back(ix, facts, k, codes, named.get(k, []), results)
-                if last is not None and k - last[1] <= 2:
+                if last is not None and order[k] - order[last[1]] <= 2:
                     a = results[last[0]]
                     more = self._serves_more(ix, k, by_sent.get(k, []), a)
                     if more:  # "The unit also handles procurement for Rutland and Melton"
@@ -720,6 +721,18 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _content_order(ix: DocIndex) -> list[int]:
+    """Per sentence, how many sentences with any words end at it: two sentences in
+    consecutive paragraphs are one apart, whatever blank lines the splitter made into
+    sentences of their own."""
+    order, n = [], 0
+    for k in range(len(ix.sent_tokens)):
+        lo, hi = ix.sent_char_bounds(k)
+        n += not ix.text[lo:hi].isspace() and lo < hi
+        order.append(n)
+    return order
 
 
 def _masked(ix: DocIndex, ents: list[tuple[int, int, str]], lo: int, hi: int) -> str:

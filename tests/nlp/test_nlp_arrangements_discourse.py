@@ -1,0 +1,27 @@
+"""Shared-service arrangements told over several sentences (spec §4): continuations,
+references back and the services said about an arrangement away from its sentence."""
+
+from __future__ import annotations
+
+from .test_nlp_arrangements import arrangements, nlp
+
+__all__ = ["nlp"]  # the pipeline fixture, shared with the sentence-level tests
+
+
+def services(nlp, text: str) -> list[tuple[set[str], set[str]]]:
+    return [(set(a["councils"]), set(a["services"])) for a in arrangements(nlp, text)]
+
+
+def test_paragraph_breaks_do_not_count_as_sentences_between(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council have merged their ICT teams."
+        "\n\nThe move was agreed in March.\n\nIt also runs payroll."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"ict", "hr_payroll"})]
+    # three sentences of other matters in between: the story has moved on
+    text = (
+        "Rugby Borough Council and Daventry District Council have merged their ICT teams."
+        "\n\nThe move was agreed in March.\n\nStaff were told on Monday.\n\nOfficers met "
+        "in May.\n\nIt also runs payroll."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"ict"})]
