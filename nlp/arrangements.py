@@ -88,6 +88,7 @@ class ArrangementExtractor:
         self.relative = WordPhrases(cues["relative_words"])
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
+        self.mentions = WordPhrases(cues["arrangement_mentions"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -445,7 +446,8 @@ class ArrangementExtractor:
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            return False
+            if not self._mentions_it(text, a["vehicle"]):
+                return False
         if self.kept_apart.search(text) is not None:
             return True
         sstart, send = ix.sent_token_bounds(k)
@@ -467,6 +469,14 @@ class ArrangementExtractor:
         if not self._after_link(ix, ix.sent_token_bounds(k)[0], outside[0][0]):
             return []
         return list(dict.fromkeys(code for _, _, code in outside))
+
+    def _mentions_it(self, text: str, vehicle: str | None) -> bool:
+        """Whether ``text`` names the arrangement anywhere: its vehicle's name, or a definite
+        word for it ("staff will move into the partnership", "extending the arrangement to
+        internal audit"; arrangement_mentions)."""
+        if vehicle and re.search(rf"(?<![\w-]){re.escape(vehicle)}(?![\w-])", text):
+            return True
+        return self.mentions.search(text) is not None
 
     def _opens_with_it(self, text: str, vehicle: str | None) -> bool:
         """Whether ``text`` opens with the vehicle's name or a word for the arrangement."""

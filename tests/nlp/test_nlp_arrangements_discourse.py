@@ -25,3 +25,22 @@ def test_paragraph_breaks_do_not_count_as_sentences_between(nlp):
         "in May.\n\nIt also runs payroll."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, {"ict"})]
+
+
+def test_a_sentence_naming_the_arrangement_anywhere_adds_its_services(nlp):
+    text = (
+        "Mendip District Council and Sedgemoor District Council launched a joint team in May. "
+        "Next year their payroll staff will move into the partnership."
+    )
+    assert services(nlp, text) == [({"MEN", "SEG"}, {"hr_payroll"})]
+    text = (
+        "Mendip District Council and Sedgemoor District Council share a chief executive. "
+        "Officers now propose extending the arrangement to internal audit."
+    )
+    assert services(nlp, text) == [({"MEN", "SEG"}, {"audit"})]
+    # a sentence that names neither the arrangement nor its councils says nothing of it
+    text = (
+        "Mendip District Council and Sedgemoor District Council share a chief executive. "
+        "Officers now propose new internal audit software."
+    )
+    assert services(nlp, text) == [({"MEN", "SEG"}, set())]
