@@ -89,6 +89,10 @@ class ArrangementExtractor:
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
         self.mentions = WordPhrases(cues["arrangement_mentions"])
+        self.locative = set(cues["locative_before"])
+        self.clause_openers = {",", ";", ":", *cues["clause_breaks"]}
+        self.place_closers = {",", ".", ";", ":", *cues["locative_after"]}
+        self.org_words = set(cues["short_name_org_after"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -107,9 +111,14 @@ class ArrangementExtractor:
         for e in councils:
             k = ix.sent_of_token(e[0])
             listed = prev is not None and _joined(ix.lower, prev[1], e[0])
-            gone = self._former_or_successor(ix, e) or (gone if listed else None)
+            place = self._place(ix, e)  # "In Devon, South Hams and West Devon merged ..."
+            if place or (gone == "place" and listed and ix.lower[prev[1]] in ("and", "or")):
+                gone = "place"  # "began in Kingston and Sutton": both places
+            else:
+                kept = gone if listed and gone != "place" else None
+                gone = self._former_or_successor(ix, e) or kept
             prev = e  # "the former Allerdale, Carlisle and Copeland areas": all three gone
-            if gone != "former":  # "the two councils" later are not the former ones
+            if gone not in ("former", "place"):  # "the two councils" later are not those
                 named.setdefault(k, []).append(e[2])
             if not gone:
                 by_sent.setdefault(k, []).append(e)
@@ -224,6 +233,24 @@ class ArrangementExtractor:
             if span is not None:
                 more.append((span[0], span[1], code))
         return sorted(councils + more) if more else councils
+
+    def _place(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
+        """Whether a council's bare name stands for its area after a locative preposition
+        (locative_before) at the head of a clause ("In Devon, South Hams and West Devon
+        ..."), or before punctuation or a preposition ("offices in Ipswich, the county town",
+        "based in Ipswich since 2017"; locative_after): the place frames the sentence and is
+        no party to what it says. A name with a council word stays a council."""
+        start, end, _ = e
+        lower = ix.lower
+        if start == 0 or lower[start - 1] not in self.locative:
+            return False
+        if any(w in self.org_words for w in ix.words[start:end]):
+            return False
+        sstart, send = ix.sent_token_bounds(ix.sent_of_token(start))
+        opens = start - 1 == sstart or lower[start - 2] in self.clause_openers
+        closes = end >= send or lower[end] in self.place_closers
+        return opens or closes  # not "our colleagues in Cheshire East say": a place sets
+        # a scene, at a clause's head, or ends at punctuation or the next preposition
 
     def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> str | None:
         """ "successor": "when they become X Council", "the new X Council", "X Council took

@@ -44,3 +44,22 @@ def test_a_sentence_naming_the_arrangement_anywhere_adds_its_services(nlp):
         "Officers now propose new internal audit software."
     )
     assert services(nlp, text) == [({"MEN", "SEG"}, set())]
+
+
+def test_a_place_that_sets_the_scene_is_no_party(nlp):
+    text = (
+        "Kent County Council backed the plan. In Kent, Ashford Borough Council and Swale "
+        "Borough Council now share a legal team."
+    )
+    assert services(nlp, text) == [({"ASF", "SWL"}, {"legal"})]
+    text = (
+        "Kent County Council backed the plan. Ashford Borough Council and Swale Borough "
+        "Council now share a legal team based in Maidstone since May."
+    )
+    assert [c for c, _ in services(nlp, text)] == [{"ASF", "SWL"}]
+    # people "in" a council are the council's: its name there is no mere place
+    text = (
+        "Swale Borough Council agreed on Monday. Ashford Borough Council's leader said: "
+        '"Our colleagues in Swale share our legal team."'
+    )
+    assert [c for c, _ in services(nlp, text)] == [{"ASF", "SWL"}]
