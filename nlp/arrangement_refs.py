@@ -19,6 +19,8 @@ Example:
     ['BAB', 'MSU']
     >>> refs.resolve([["BEX", "HAV", "NWM"]], refs.reference(["those", "two", "councils"]))
     ['HAV', 'NWM']
+    >>> refs.resolve([["EAY"]], refs.reference(["the", "two", "councils"]), ["NAY"])
+    ['EAY', 'NAY']
     >>> refs.introduces(["five", "kent", "councils", "have"])
     (5, False)
     >>> refs.introduces(["belfast", "and", "five", "neighbouring", "councils"])
@@ -88,9 +90,14 @@ class CouncilRefs:
         return None, False
 
     @staticmethod
-    def resolve(history: list[list[str]], ref: Reference | None) -> list[str]:
+    def resolve(
+        history: list[list[str]], ref: Reference | None, own: list[str] | None = None
+    ) -> list[str]:
         """The councils ``ref`` points to, from the council codes of the sentences before
-        (``history``, oldest first); empty when they cannot be told."""
+        (``history``, oldest first); empty when they cannot be told. A number that the
+        councils before fall short of is made up by the sentence's ``own`` ("a service
+        covering all three authorities, but North Ayrshire pulled out": the two named
+        before and North Ayrshire)."""
         if ref is None or not history:
             return []
         n, recent, _ = ref
@@ -104,4 +111,6 @@ class CouncilRefs:
             if len(new) >= need:
                 return (new[-need:] if recent else new[:need]) + got
             got = new + got
+        if len(got) < n and own:
+            got += [c for c in dict.fromkeys(own) if c not in got]
         return got if len(got) == n else []

@@ -142,7 +142,7 @@ class ArrangementExtractor:
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             ref = self._reference(ix, k, len(codes)) if history else None
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
-                back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                back = self.refs.resolve(new_ones if ref[2] else history, ref, codes)
                 back = self._scattered_to_known(back, ref, history, results)
                 named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
                 if back and not named_as:  # not "The two councils, A and B, ..."
@@ -286,9 +286,12 @@ class ArrangementExtractor:
     ) -> list[str]:
         """ "The two remaining authorities ...": a number of councils that no one earlier
         sentence named together (gathered from "Glasgow declined", "East Dunbartonshire said")
-        means rather the councils of the latest arrangement of that many, when there is one."""
+        means rather the councils of the latest arrangement of that many, when there is one;
+        so does a number picked out of a sentence that named more ("South Holland will join
+        Boston and East Lindsey ... / the partnership saved £12m for the two authorities":
+        the two of the partnership, not two of those three)."""
         n = ref[0]
-        if n is None or not back or any(set(back) <= set(codes) for codes in history):
+        if n is None or not back or any(set(back) == set(codes) for codes in history):
             return back
         known = [a["councils"] for a in results if len(a["councils"]) == n]
         return list(known[-1]) if known else back
