@@ -199,7 +199,9 @@ class ArrangementExtractor:
         """ "Angus, Dundee and Perth and Kinross own Tayside Contracts, while East and West
         Lothian are exploring a joint procurement team": two or more clauses that each share
         and name two or more councils of their own, every council of the sentence in one of
-        them, are as many arrangements: ``(codes, token bounds)`` of each; else empty."""
+        them, are as many arrangements: ``(codes, token bounds)`` of each, less a clause that
+        merges whole councils ("..., while X and Y plan to merge into a single council");
+        else empty."""
         if len({code for _, _, code in ents}) < 4:
             return []
         lo, hi = ix.sent_char_bounds(k)
@@ -207,6 +209,7 @@ class ArrangementExtractor:
         cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
         groups: list[tuple[list[str], tuple[int, int]]] = []
         seen: set[str] = set()
+        merging: list[bool] = []  # per group: whether its clause merges whole councils
         for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
             codes = list(dict.fromkeys(c for s, _, c in ents if a <= ix.starts[s] < b))
             if not codes:
@@ -218,7 +221,10 @@ class ArrangementExtractor:
                 return []
             seen |= set(codes)
             groups.append((codes, span))
-        return groups if len(groups) >= 2 else []
+            merging.append(self.reorg.search(text[a:b]) is not None)
+        if len(groups) < 2:
+            return []  # "..., while X and Y have begun planning to merge into a single
+        return [g for g, whole in zip(groups, merging, strict=True) if not whole]  # council"
 
     def _named_again(
         self, ix: DocIndex, councils: list[tuple[int, int, str]]
@@ -365,7 +371,7 @@ class ArrangementExtractor:
             return ents
         bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
         masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
-        sharing = [self.share.search(masked[a - lo : b - lo]) is not None for a, b in bounds]
+        sharing = [self._clause_shares(masked[a - lo : b - lo]) for a, b in bounds]
         if all(sharing) or not any(sharing):
             return ents
         first = sharing.index(True)
@@ -394,6 +400,14 @@ class ArrangementExtractor:
                 if not aside[i][0] <= at < aside[i][1]:
                     main.append(e)
         return main if len({c for _, _, c in main}) >= 2 else kept
+
+    def _clause_shares(self, clause: str) -> bool:
+        """Whether a clause shares: a sharing word, and in a contrast clause no word for
+        what a council keeps apart ("..., while Neath Port Talbot intends to provide its
+        own support to schools"; kept_apart)."""
+        if self.share.search(clause) is None:
+            return False
+        return _CONTRAST_OPEN.match(clause) is None or self.kept_apart.search(clause) is None
 
     def _aside(self, text: str, a: int, b: int) -> tuple[int, int]:
         """The characters of a relative clause set off by commas that neither shares nor

@@ -86,3 +86,17 @@ def test_a_number_picked_from_a_longer_list_means_the_arrangement_of_that_many(n
     )
     assert council_sets(nlp, text)[0] == {"RUG", "DAV"}
     assert {"RUG", "HAO"} not in council_sets(nlp, text)
+
+
+def test_a_clause_that_merges_whole_councils_or_keeps_its_own_is_no_arrangement(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council share a legal team, while "
+        "Blaby District Council and Harborough District Council plan to merge into a single "
+        "council."
+    )
+    assert council_sets(nlp, text) == [{"RUG", "DAV"}]
+    text = (
+        "Rugby Borough Council and Daventry District Council are drawing up plans to share "
+        "planning, while Harborough District Council will provide its own planning service."
+    )
+    assert council_sets(nlp, text) == [{"RUG", "DAV"}]
