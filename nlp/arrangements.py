@@ -70,8 +70,12 @@ class ArrangementExtractor:
         self.clause_break = re.compile(
             rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b|\s(?:{times})\b"
         )
+        register = load_councils(where)
+        self.replaced_by = {c["code"]: c["replaced_by"] for c in register if c["replaced_by"]}
+        self.official = {c["code"]: c["official_name"] or "" for c in register}
+        self.short_names = {c["code"]: c["nice_name"] for c in register}
         self.names = NamesInDoc(
-            {c["code"]: c["nice_name"] for c in load_councils(where)},
+            self.short_names,
             cues["short_name_org_after"],
             cues["short_name_not_after"],
         )
@@ -159,7 +163,8 @@ class ArrangementExtractor:
                 # "Belfast and five neighbouring councils ... The councils involved are A, ..."
                 nxt, more = self._named_next(ix, k, named)
                 codes = list(dict.fromkeys(codes + nxt)) if more else nxt or codes
-            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
+            merged = self._merged_into(ents, successors.get(k, []))
+            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents, merged)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 last = _merge(results, explicit, arrangement, said), k
             else:
@@ -548,8 +553,19 @@ class ArrangementExtractor:
                     a["status"] = "ended"
 
     def _shares(
-        self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        ents: list[tuple[int, int, str]],
+        merged: bool = False,
     ) -> bool:
+        """Whether sentence ``k`` says its councils ``ents`` share; not when it reorganises
+        whole councils: a word for it without a service ("will merge into one council"), or
+        (``merged``) the council they all become named ("racing to move payroll onto a single
+        platform before the new Lisburn and Castlereagh City Council takes over"), unless a
+        clause of its own shares ("X and Y, which already share a chief executive, will
+        merge ...")."""
         sstart, send = ix.sent_token_bounds(k)
         lo, hi = ix.sent_char_bounds(k)
         if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
@@ -558,6 +574,8 @@ class ArrangementExtractor:
         text = self.not_share.sub(" ", _masked(ix, named, lo, hi))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
+        if merged and not self._shares_apart(text, relative_only=True):
+            return False  # moving to the successor council's systems is the reorganisation
         if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share.search(text, low):
@@ -579,13 +597,33 @@ class ArrangementExtractor:
                     return True
         return False
 
-    def _shares_apart(self, text: str) -> bool:
+    def _merged_into(self, ents: list[tuple[int, int, str]], successors: list[str]) -> bool:
+        """Whether the two or more councils ``ents`` all become one of the ``successors``
+        the sentence names: the register says it replaced them, or its name holds theirs
+        ("Derry" and "Strabane" in "Derry City and Strabane District Council"); not when
+        only some do ("set up by Breckland and Forest Heath, since merged into West
+        Suffolk")."""
+        codes = {code for _, _, code in ents}
+        if len(codes) < 2:
+            return False
+        for new in successors:
+            name = self.official.get(new, "")
+            if all(
+                self.replaced_by.get(c) == new or _word_in(self.short_names.get(c), name)
+                for c in codes
+            ):
+                return True
+        return False
+
+    def _shares_apart(self, text: str, relative_only: bool = False) -> bool:
         """ "Chiltern and South Bucks, which already share a chief executive, will merge into
         the new council", "X shared a chief executive with Y, a partnership that ended when
-        the reorganisation was announced": a clause that shares and says no reorganisation."""
+        the reorganisation was announced": a clause (or, ``relative_only``, a relative clause
+        set off by commas) that shares and says no reorganisation."""
         cuts = [m.start() for m in self.clause_break.finditer(text)]
         for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
-            for clause in _relative_closed(text[a:b]):
+            clauses = _relative_closed(text[a:b])
+            for clause in clauses[1:] if relative_only else clauses:
                 if self.share.search(clause) is not None and self.reorg.search(clause) is None:
                     return True
         return False
@@ -775,6 +813,15 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _word_in(name: str | None, text: str) -> bool:
+    """Whether ``name`` stands in ``text`` as whole words.
+
+    >>> _word_in("Derry", "Derry City and Strabane District Council"), _word_in("Dee", "Deeside")
+    (True, False)
+    """
+    return bool(name) and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def _content_order(ix: DocIndex) -> list[int]:

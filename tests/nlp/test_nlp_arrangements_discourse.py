@@ -100,3 +100,17 @@ def test_a_clause_that_merges_whole_councils_or_keeps_its_own_is_no_arrangement(
         "planning, while Harborough District Council will provide its own planning service."
     )
     assert council_sets(nlp, text) == [{"RUG", "DAV"}]
+
+
+def test_councils_moving_onto_one_system_as_the_council_they_become_are_a_reorganisation(nlp):
+    text = (
+        "Staff of Lisburn City Council and Castlereagh Borough Council are moving payroll "
+        "onto a single system before the new Lisburn and Castlereagh City Council takes over."
+    )
+    assert council_sets(nlp, text) == []
+    # one of them merging into another council later leaves their sharing an arrangement
+    text = (
+        "Breckland District Council and Forest Heath District Council shared a revenues "
+        "team until Forest Heath merged into the new West Suffolk Council."
+    )
+    assert council_sets(nlp, text) == [{"BRE", "FOR"}]
