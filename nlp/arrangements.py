@@ -732,7 +732,8 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                if not self._tail_shares(ix, ents, s, end, send):
+                clause = end + 1 < send and _goes_on(ix.lower[end + 1])
+                if not clause and not self._tail_shares(ix, ents, s, end, send):
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         return None, send
@@ -813,6 +814,17 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _goes_on(word: str) -> bool:
+    """Whether ``word``, right after a vehicle's name and a comma, goes on with what the
+    councils do rather than describing the vehicle: a participle ("launched 3C Shared
+    Services, bringing their ICT and legal teams together") or "to" ("..., to run payroll").
+
+    >>> _goes_on("bringing"), _goes_on("to"), _goes_on("a"), _goes_on("the")
+    (True, True, False, False)
+    """
+    return word == "to" or (len(word) > 5 and word.endswith("ing"))
 
 
 def _word_in(name: str | None, text: str) -> bool:

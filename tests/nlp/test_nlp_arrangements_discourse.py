@@ -114,3 +114,17 @@ def test_councils_moving_onto_one_system_as_the_council_they_become_are_a_reorga
         "team until Forest Heath merged into the new West Suffolk Council."
     )
     assert council_sets(nlp, text) == [{"BRE", "FOR"}]
+
+
+def test_a_participle_after_the_vehicle_goes_on_with_the_arrangement(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council launched Avon Shared Services, "
+        "bringing their payroll and legal teams together."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"hr_payroll", "legal"})]
+    # a description of the vehicle after the comma is not the arrangement's scope
+    text = (
+        "Rugby Borough Council and Daventry District Council launched Avon Shared Services, "
+        "a provider of payroll services to charities."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, set())]
