@@ -93,6 +93,8 @@ class ArrangementExtractor:
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
         self.mentions = WordPhrases(cues["arrangement_mentions"])
+        self.brand_verbs = set(cues["brand_verbs"])
+        self.not_brand = {w.lower() for w in cues["not_brand"]}
         self.locative = set(cues["locative_before"])
         self.clause_openers = {",", ";", ":", *cues["clause_breaks"]}
         self.place_closers = {",", ".", ";", ":", *cues["locative_after"]}
@@ -586,7 +588,38 @@ class ArrangementExtractor:
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
+        if self._brand(ix, facts, k) is not None:  # "Havering and Newham formed oneSource"
+            return True
         return self._forms_vehicle(lower, sstart, send)
+
+    def _brand(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[int, int] | None:
+        """The token span of a name right after a verb of setting up or working through a
+        vehicle (brand_verbs; "up" and "the" between are fine) that names no council: the
+        vehicle's own name, however it is spelt ("formed oneSource in 2014", "set up
+        Publica, a council-owned company", "through Achieving for Children"); else None."""
+        sstart, send = ix.sent_token_bounds(k)
+        lower, words, ents = ix.lower, ix.words, facts.ent_tokens
+        for j in range(sstart, send - 1):
+            if lower[j] not in self.brand_verbs:
+                continue
+            i = j + 1
+            while i < send and lower[i] in ("up", "the"):
+                i += 1
+            if i >= send or i in ents or not _brand_word(words[i]):
+                continue
+            if lower[i] in self.not_brand:
+                continue
+            end = i + 1
+            while end < send and end not in ents:
+                w = words[end]
+                if _brand_word(w):
+                    end += 1
+                elif w in ("for", "of", "and") and end + 1 < send and words[end + 1].istitle():
+                    end += 2
+                else:
+                    break
+            return i, end
+        return None
 
     def _forms_vehicle(self, lower: list[str], sstart: int, send: int) -> bool:
         """ "Havering and Newham established the venture in 2014", "set up a company": a
@@ -736,7 +769,8 @@ class ArrangementExtractor:
                 if not clause and not self._tail_shares(ix, ents, s, end, send):
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
-        return None, send
+        brand = self._brand(ix, facts, k)  # "formed oneSource in 2014 to run ..."
+        return (ix.span_text(*brand) if brand else None), send
 
     def _named_vehicles(self, ix: DocIndex, facts: _Facts, k: int) -> list[tuple[int, int]]:
         """The token spans of the vehicles that sentence ``k`` names: :meth:`_vehicle_spans`
@@ -814,6 +848,16 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _brand_word(word: str) -> bool:
+    """Whether ``word`` can be (part of) a vehicle's name: a capital anywhere in it, first
+    ("Publica", "LGSS") or inside ("oneSource"), and a letter first.
+
+    >>> _brand_word("oneSource"), _brand_word("Publica"), _brand_word("in"), _brand_word("2014")
+    (True, True, False, False)
+    """
+    return word[:1].isalpha() and any(c.isupper() for c in word)
 
 
 def _goes_on(word: str) -> bool:

@@ -128,3 +128,21 @@ def test_a_participle_after_the_vehicle_goes_on_with_the_arrangement(nlp):
         "a provider of payroll services to charities."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, set())]
+
+
+def test_councils_that_form_a_named_vehicle_share_and_its_name_is_the_vehicle(nlp):
+    text = "Rugby Borough Council and Daventry District Council formed oneWest to run payroll."
+    [a] = arrangements(nlp, text)
+    assert (set(a["councils"]), a["vehicle"], a["services"]) == (
+        {"RUG", "DAV"},
+        "oneWest",
+        ["hr_payroll"],
+    )
+    text = (
+        "Rugby Borough Council and Daventry District Council set up Westway in 2016. "
+        "Harborough District Council now buys its payroll from Westway."
+    )
+    assert {"RUG", "DAV", "HAO"} in council_sets(nlp, text)
+    # a month or a pronoun after the verb names no vehicle
+    text = "Rugby Borough Council and Daventry District Council were formed in April 1974."
+    assert council_sets(nlp, text) == []
