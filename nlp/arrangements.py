@@ -99,6 +99,7 @@ class ArrangementExtractor:
         self.clause_openers = {",", ";", ":", *cues["clause_breaks"]}
         self.place_closers = {",", ".", ";", ":", *cues["locative_after"]}
         self.org_words = set(cues["short_name_org_after"])
+        self.org_lower = {w.lower() for w in self.org_words}
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -165,6 +166,12 @@ class ArrangementExtractor:
                 # "Belfast and five neighbouring councils ... The councils involved are A, ..."
                 nxt, more = self._named_next(ix, k, named)
                 codes = list(dict.fromkeys(codes + nxt)) if more else nxt or codes
+            whole = None if ref is not None or joins else self._whole(ix, k, codes, ents, results)
+            if whole is not None:  # "The ICT service is hosted by A, while legal services
+                self._add_services(ix, facts, k, results[whole])  # are hosted by B"
+                last = whole, k
+                history.append(list(results[whole]["councils"]))  # "the councils" next: all
+                continue
             merged = self._merged_into(ents, successors.get(k, []))
             if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents, merged)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
@@ -504,6 +511,65 @@ class ArrangementExtractor:
         sstart, send = ix.sent_token_bounds(k)
         a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
         return True
+
+    def _whole(
+        self,
+        ix: DocIndex,
+        k: int,
+        codes: list[str],
+        ents: list[tuple[int, int, str]],
+        results: list[dict[str, Any]],
+    ) -> int | None:
+        """The latest arrangement that sentence ``k`` tells of, naming only some of its
+        councils (see :meth:`_part_of`), or None."""
+        for i in range(len(results) - 1, -1, -1):
+            if self._part_of(ix, k, codes, ents, results[i]):
+                return i
+        return None
+
+    def _part_of(
+        self,
+        ix: DocIndex,
+        k: int,
+        codes: list[str],
+        ents: list[tuple[int, int, str]],
+        a: dict[str, Any],
+    ) -> bool:
+        """Whether sentence ``k``, naming two or more but not all of arrangement ``a``'s
+        councils and no other, tells of ``a`` rather than of an arrangement of its own: it
+        opens with a word for ``a`` itself ("The partnership's contracts began in Kingston
+        and Sutton and will extend to Croydon"; arrangement_mentions, or the vehicle), or
+        each of its clauses names one council at most ("The ICT service is hosted by A,
+        while legal services are hosted by B") and no two stand together, in one list ("run
+        by A and B only") or one "with" or "for" the other ("Barnet transferred its legal
+        team to Harrow")."""
+        if len(set(codes)) < 2 or not set(codes) < set(a["councils"]) or len(ents) < 2:
+            return False
+        text = ix.sent_text(k).lstrip()
+        said = self.mentions.search(text[:40])
+        if (said is not None and said.start() == 0) or (
+            a["vehicle"] and text.startswith(a["vehicle"])
+        ):
+            return True
+        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
+        for x, y in zip(ents[:-1], ents[1:], strict=True):
+            between = lower[x[1] : y[0]]
+            if len(between) <= 3 and all(w in JOINERS or w in self.org_lower for w in between):
+                return False
+        if self._with(ix, ents) or any(self._after_link(ix, sstart, e[0]) for e in ents[1:]):
+            return False
+        lo, hi = ix.sent_char_bounds(k)
+        cuts = [m.start() for m in self.clause_break.finditer(ix.text, lo, hi)]
+        clauses = [bisect_left(cuts, ix.starts[start]) for start, _, _ in ents]
+        return len(set(clauses)) == len(clauses)
+
+    def _add_services(self, ix: DocIndex, facts: _Facts, k: int, a: dict[str, Any]) -> None:
+        """Add the services of sentence ``k`` to arrangement ``a``'s, unless it says what
+        each council keeps apart (kept_apart)."""
+        if self.kept_apart.search(ix.sent_text(k)) is None:
+            sstart, send = ix.sent_token_bounds(k)
+            found = facts.services_within(sstart, send)
+            a["services"] = list(dict.fromkeys(a["services"] + found))
 
     def _serves_more(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], a: dict[str, Any]

@@ -146,3 +146,18 @@ def test_councils_that_form_a_named_vehicle_share_and_its_name_is_the_vehicle(nl
     # a month or a pronoun after the verb names no vehicle
     text = "Rugby Borough Council and Daventry District Council were formed in April 1974."
     assert council_sets(nlp, text) == []
+
+
+def test_a_sentence_naming_some_of_an_arrangements_councils_apart_tells_of_it(nlp):
+    text = (
+        "Rugby Borough Council, Daventry District Council and Harborough District Council "
+        "launched a shared service in May. The payroll team is hosted by Rugby, while legal "
+        "services are hosted by Harborough District Council."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV", "HAO"}, {"hr_payroll", "legal"})]
+    # two of them sharing something of their own together are an arrangement of their own
+    text = (
+        "Rugby Borough Council, Daventry District Council and Harborough District Council "
+        "launched a shared service in May. Rugby and Harborough also share a waste contract."
+    )
+    assert {"RUG", "HAO"} in council_sets(nlp, text)
