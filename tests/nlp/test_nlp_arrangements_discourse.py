@@ -3,6 +3,8 @@ references back and the services said about an arrangement away from its sentenc
 
 from __future__ import annotations
 
+import pytest
+
 from .test_nlp_arrangements import arrangements, nlp
 
 __all__ = ["nlp"]  # the pipeline fixture, shared with the sentence-level tests
@@ -161,3 +163,17 @@ def test_a_sentence_naming_some_of_an_arrangements_councils_apart_tells_of_it(nl
         "launched a shared service in May. Rugby and Harborough also share a waste contract."
     )
     assert {"RUG", "HAO"} in council_sets(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rugby Borough Council and Daventry District Council have joined forces on waste.",
+        "Rugby Borough Council has teamed up with Daventry District Council on waste.",
+        "Similar partnerships already run between Rugby Borough Council and Daventry "
+        "District Council.",
+        "Rugby Borough Council and Daventry District Council will co-operate on waste.",
+    ],
+)
+def test_words_the_press_uses_for_councils_working_as_one(nlp, text):
+    assert council_sets(nlp, text) == [{"RUG", "DAV"}]
