@@ -78,6 +78,7 @@ class ArrangementExtractor:
             self.short_names,
             cues["short_name_org_after"],
             cues["short_name_not_after"],
+            self.official,
         )
         self.status_as = cues.get("status_as", {})
         self.provider_verbs = WordPhrases(cues["provider_verbs"])

@@ -177,3 +177,16 @@ def test_a_sentence_naming_some_of_an_arrangements_councils_apart_tells_of_it(nl
 )
 def test_words_the_press_uses_for_councils_working_as_one(nlp, text):
     assert council_sets(nlp, text) == [{"RUG", "DAV"}]
+
+
+def test_a_councils_initials_name_it_again(nlp):
+    text = (
+        "Oxfordshire County Council and Cherwell District Council share a chief executive. "
+        "OCC and CDC have also shared legal teams since 2019."
+    )
+    assert services(nlp, text) == [({"OXF", "CHR"}, {"legal"})]
+    text = (
+        "Cheshire East Council and Cheshire West and Chester Council share payroll. "
+        "CWaC will also host the legal team for CEC."
+    )
+    assert services(nlp, text) == [({"CHE", "CHW"}, {"hr_payroll", "legal"})]
