@@ -65,6 +65,10 @@ class ArrangementExtractor:
         self.bought_from = re.compile(r"\bfrom (?:the )?([A-Za-z][\w&-]*(?: [A-Z][\w&-]*)*)")
         nouns = sorted(cues["vehicle_ref_nouns"] + cues["called_vehicle_nouns"], key=len)[::-1]
         self.called_vehicle = "(?:" + "|".join(re.escape(n) for n in nouns) + r")\b"
+        self.apposed = re.compile(
+            r"(?<![\w-])((?:[A-Z][\w&-]*|[a-z]+[A-Z][\w&-]*)(?: [A-Z0-9][\w&-]*){0,3}), "
+            rf"(?:the|a|an) (?:[\w'-]+ ){{0,4}}{self.called_vehicle}"
+        )
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
         times = "|".join(re.escape(w) for w in cues["time_clause_words"])
         self.clause_break = re.compile(
@@ -96,6 +100,7 @@ class ArrangementExtractor:
         self.mentions = WordPhrases(cues["arrangement_mentions"])
         self.brand_verbs = set(cues["brand_verbs"])
         self.not_brand = {w.lower() for w in cues["not_brand"]}
+        self.not_brand_names = set(cues["not_brand"])
         self.locative = set(cues["locative_before"])
         self.clause_openers = {",", ";", ":", *cues["clause_breaks"]}
         self.place_closers = {",", ".", ";", ":", *cues["locative_after"]}
@@ -189,6 +194,11 @@ class ArrangementExtractor:
                         last = _merge(results, explicit, arrangement, said), k
                     elif self._continues(ix, facts, k, named.get(k, []), a):
                         last = last[0], k
+                elif results and not ents:  # "Southwest One was born in 2007 ... / It took
+                    i = self._named_by_vehicle(ix, k, results)  # over finance, HR and IT"
+                    if i is not None:
+                        self._add_services(ix, facts, k, results[i])
+                        last = i, k
             self._remember(k, named, successors, history, new_ones)
         self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
@@ -513,6 +523,16 @@ class ArrangementExtractor:
         a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
         return True
 
+    def _named_by_vehicle(self, ix: DocIndex, k: int, results: list[dict[str, Any]]) -> int | None:
+        """The latest arrangement whose vehicle sentence ``k`` names (at any distance: a
+        vehicle's name keeps its sense through a story), or None."""
+        text = ix.sent_text(k)
+        for i in range(len(results) - 1, -1, -1):
+            vehicle = results[i]["vehicle"]
+            if vehicle and _word_in(vehicle, text):
+                return i
+        return None
+
     def _whole(
         self,
         ix: DocIndex,
@@ -577,10 +597,12 @@ class ArrangementExtractor:
     ) -> list[str]:
         """The councils outside arrangement ``a`` that a sentence opening with a word for it
         says it serves: after a provider verb and a link ("The unit also handles procurement
-        for Rutland County Council"); empty when there are none."""
+        for Rutland County Council"); empty when there are none. Not a sentence opening with
+        the vehicle's own name: a company selling to a client council takes no new member
+        ("HB Public Law will provide legal advice to Hounslow")."""
         text = ix.sent_text(k).lstrip()
         outside = [e for e in ents if e[2] not in a["councils"]]
-        if not outside or not self._opens_with_it(text, a["vehicle"]):
+        if not outside or not self._opens_with_it(text, None):
             return []
         if self.provider_verbs.search(text) is None:
             return []
@@ -837,7 +859,20 @@ class ArrangementExtractor:
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
         brand = self._brand(ix, facts, k)  # "formed oneSource in 2014 to run ..."
-        return (ix.span_text(*brand) if brand else None), send
+        if brand is not None:
+            return ix.span_text(*brand), send
+        return self._called(ix, facts, k), send
+
+    def _called(self, ix: DocIndex, facts: _Facts, k: int) -> str | None:
+        """A name the sentence calls a vehicle in apposition, no council's: "a legal row
+        over Southwest One, the joint venture which runs ...", "CoSocius, the company they
+        jointly own" (vehicle_ref_nouns and called_vehicle_nouns)."""
+        lo, hi = ix.sent_char_bounds(k)
+        for m in self.apposed.finditer(ix.text, lo, hi):
+            start = ix.token_at(m.start(1))
+            if start not in facts.ent_tokens and m.group(1) not in self.not_brand_names:
+                return m.group(1)
+        return None
 
     def _named_vehicles(self, ix: DocIndex, facts: _Facts, k: int) -> list[tuple[int, int]]:
         """The token spans of the vehicles that sentence ``k`` names: :meth:`_vehicle_spans`

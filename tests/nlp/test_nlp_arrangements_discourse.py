@@ -190,3 +190,20 @@ def test_a_councils_initials_name_it_again(nlp):
         "CWaC will also host the legal team for CEC."
     )
     assert services(nlp, text) == [({"CHE", "CHW"}, {"hr_payroll", "legal"})]
+
+
+def test_a_vehicle_named_in_apposition_carries_its_services_through_the_story(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council settled a row over Westway, the "
+        "joint venture which runs services for them.\n\nWestway was set up in 2009 with a "
+        "supplier.\n\nThe deal was signed in May.\n\nStaff moved in June.\n\nBy 2012 "
+        "Westway ran payroll and procurement too."
+    )
+    [a] = arrangements(nlp, text)
+    assert a["vehicle"] == "Westway" and set(a["services"]) == {"hr_payroll", "procurement"}
+    # a sentence opening with the vehicle's name and serving another council: a client
+    text = (
+        "Rugby Borough Council and Daventry District Council set up Westway in 2016. "
+        "Westway will also provide legal advice to Harborough District Council."
+    )
+    assert council_sets(nlp, text) == [{"RUG", "DAV"}]
