@@ -515,7 +515,7 @@ class ArrangementExtractor:
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            if not self._mentions_it(text, a["vehicle"]):
+            if not self._mentions_it(ix, text, a["vehicle"]):
                 return False
         if self.kept_apart.search(text) is not None:
             return True
@@ -529,7 +529,7 @@ class ArrangementExtractor:
         text = ix.sent_text(k)
         for i in range(len(results) - 1, -1, -1):
             vehicle = results[i]["vehicle"]
-            if vehicle and _word_in(vehicle, text):
+            if vehicle and any(_word_in(v, text) for v in _vehicle_names(ix.text, vehicle)):
                 return i
         return None
 
@@ -610,11 +610,11 @@ class ArrangementExtractor:
             return []
         return list(dict.fromkeys(code for _, _, code in outside))
 
-    def _mentions_it(self, text: str, vehicle: str | None) -> bool:
-        """Whether ``text`` names the arrangement anywhere: its vehicle's name, or a definite
-        word for it ("staff will move into the partnership", "extending the arrangement to
-        internal audit"; arrangement_mentions)."""
-        if vehicle and re.search(rf"(?<![\w-]){re.escape(vehicle)}(?![\w-])", text):
+    def _mentions_it(self, ix: DocIndex, text: str, vehicle: str | None) -> bool:
+        """Whether ``text`` names the arrangement anywhere: its vehicle's name (or the short
+        form the story gives it), or a definite word for it ("staff will move into the
+        partnership", "extending the arrangement to internal audit"; arrangement_mentions)."""
+        if vehicle and any(_word_in(v, text) for v in _vehicle_names(ix.text, vehicle)):
             return True
         return self.mentions.search(text) is not None
 
@@ -950,6 +950,16 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _vehicle_names(text: str, vehicle: str) -> list[str]:
+    """A vehicle's name and the short form in brackets the story gives it after the name.
+
+    >>> _vehicle_names("joined the Shared Resource Service (SRS) in May", "Shared Resource Service")
+    ['Shared Resource Service', 'SRS']
+    """
+    m = re.search(rf"(?<![\w-]){re.escape(vehicle)} \(([A-Za-z][\w&]{{1,9}})\)", text)
+    return [vehicle, m.group(1)] if m else [vehicle]
 
 
 def _brand_word(word: str) -> bool:

@@ -207,3 +207,12 @@ def test_a_vehicle_named_in_apposition_carries_its_services_through_the_story(nl
         "Westway will also provide legal advice to Harborough District Council."
     )
     assert council_sets(nlp, text) == [{"RUG", "DAV"}]
+
+
+def test_the_short_form_in_brackets_names_the_vehicle_again(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council run Westfield Legal Services "
+        "(WLS), which handles legal work.\n\nThe deal was signed in May.\n\nStaff moved in "
+        "June.\n\nOffices opened in July.\n\nWLS now also handles payroll."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"legal", "hr_payroll"})]
