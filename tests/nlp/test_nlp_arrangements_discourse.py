@@ -216,3 +216,13 @@ def test_the_short_form_in_brackets_names_the_vehicle_again(nlp):
         "June.\n\nOffices opened in July.\n\nWLS now also handles payroll."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, {"legal", "hr_payroll"})]
+
+
+def test_the_contract_continues_a_joint_contract_and_unitaries_are_a_reorganisation(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council let a joint contract with a "
+        "waste firm. The contract covers bin collections and street cleaning."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"waste_environment"})]
+    text = "Rugby Borough Council and Daventry District Council back a joint bid for two unitaries."
+    assert council_sets(nlp, text) == []
