@@ -517,10 +517,7 @@ class ArrangementExtractor:
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
             if not self._mentions_it(ix, text, a["vehicle"]):
                 return False
-        if self.kept_apart.search(text) is not None:
-            return True
-        sstart, send = ix.sent_token_bounds(k)
-        a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
+        self._add_services(ix, facts, k, a)
         return True
 
     def _named_by_vehicle(self, ix: DocIndex, k: int, results: list[dict[str, Any]]) -> int | None:
@@ -585,12 +582,18 @@ class ArrangementExtractor:
         return len(set(clauses)) == len(clauses)
 
     def _add_services(self, ix: DocIndex, facts: _Facts, k: int, a: dict[str, Any]) -> None:
-        """Add the services of sentence ``k`` to arrangement ``a``'s, unless it says what
-        each council keeps apart (kept_apart)."""
-        if self.kept_apart.search(ix.sent_text(k)) is None:
-            sstart, send = ix.sent_token_bounds(k)
-            found = facts.services_within(sstart, send)
-            a["services"] = list(dict.fromkeys(a["services"] + found))
+        """Add the services of sentence ``k`` to arrangement ``a``'s, less those of a clause
+        that says what each council keeps apart (kept_apart): "The arrangement covers finance
+        and IT, although each borough keeps its own planning team"."""
+        lo, hi = ix.sent_char_bounds(k)
+        cuts = [m.start() for m in self.clause_break.finditer(ix.text, lo, hi)]
+        for a_, b_ in zip([lo, *cuts], [*cuts, hi], strict=True):
+            if self.kept_apart.search(ix.text[a_:b_]) is not None:
+                continue
+            span = ix.char_span_expand(a_, b_)
+            if span is not None:
+                found = facts.services_within(*span)
+                a["services"] = list(dict.fromkeys(a["services"] + found))
 
     def _serves_more(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], a: dict[str, Any]

@@ -226,3 +226,12 @@ def test_the_contract_continues_a_joint_contract_and_unitaries_are_a_reorganisat
     assert services(nlp, text) == [({"RUG", "DAV"}, {"waste_environment"})]
     text = "Rugby Borough Council and Daventry District Council back a joint bid for two unitaries."
     assert council_sets(nlp, text) == []
+
+
+def test_a_clause_keeping_something_apart_leaves_the_rest_of_the_sentence(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council share a workforce. The "
+        "arrangement covers finance and legal work, although each council keeps its own "
+        "planning team."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"finance", "legal"})]
