@@ -99,6 +99,7 @@ class ArrangementExtractor:
         self.kept_apart = WordPhrases(cues["kept_apart"])
         self.mentions = WordPhrases(cues["arrangement_mentions"])
         self.brand_verbs = set(cues["brand_verbs"])
+        self.time_since = set(cues["time_since"])
         self.not_brand = {w.lower() for w in cues["not_brand"]}
         self.not_brand_names = set(cues["not_brand"])
         self.locative = set(cues["locative_before"])
@@ -670,7 +671,7 @@ class ArrangementExtractor:
         low = fold(text)
         if merged and not self._shares_apart(text, relative_only=True):
             return False  # moving to the successor council's systems is the reorganisation
-        if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
+        if not has_services and self._reorganises(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share.search(text, low):
             return True
@@ -720,6 +721,16 @@ class ArrangementExtractor:
             if lower[j] in self.vehicle_verbs:
                 if any(w in self.vehicle_refs for w in lower[j + 1 : min(send, j + 4)]):
                     return True
+        return False
+
+    def _reorganises(self, text: str, low: str) -> bool:
+        """Whether ``text`` speaks of a reorganisation other than as a time it dates from
+        ("the services the two authorities have run together since local government
+        reorganisation in 2009"; reorganisation words shortly after time_since words)."""
+        for m in self.reorg.finditer(text, low):
+            before = text[max(0, m.start() - 40) : m.start()].lower().split()[-4:]
+            if not any(w in self.time_since for w in before):
+                return True
         return False
 
     def _merged_into(self, ents: list[tuple[int, int, str]], successors: list[str]) -> bool:

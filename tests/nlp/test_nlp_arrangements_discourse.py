@@ -235,3 +235,13 @@ def test_a_clause_keeping_something_apart_leaves_the_rest_of_the_sentence(nlp):
         "planning team."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, {"finance", "legal"})]
+
+
+def test_a_reorganisation_the_sharing_dates_from_is_no_reorganisation(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council renewed the services they have "
+        "run together since local government reorganisation in 1974."
+    )
+    assert council_sets(nlp, text) == [{"RUG", "DAV"}]
+    text = "Rugby Borough Council and Daventry District Council back a joint reorganisation."
+    assert council_sets(nlp, text) == []
