@@ -12,6 +12,8 @@ Example:
     ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"]})
     >>> refs.reference(["the", "two", "new", "councils", "will"])
     (2, False, True)
+    >>> refs.reference(["for", "the", "two", "east", "kent", "councils"])[0]
+    2
     >>> history = [["BKM"], ["AYL", "CHN", "SBU", "WYO"]]
     >>> refs.resolve(history, refs.reference(["the", "five", "councils", "had"]))
     ['BKM', 'AYL', 'CHN', 'SBU', 'WYO']
@@ -63,9 +65,8 @@ class CouncilRefs:
             if w not in self.definite and words[i - 1] not in self.definite:
                 continue  # "three Kent councils" introduces councils; "the three" refers back,
                 # and so does "both districts" anywhere ("provides IT to both districts")
-            noun = words[i + 1] if words[i + 1] in self.nouns else None
-            if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
-                noun = words[i + 2]  # "the two London boroughs"
+            # "the two councils", "the two London boroughs", "the two east London boroughs"
+            noun = next((w for w in words[i + 1 : i + 4] if w in self.nouns), None)
             if noun is not None:
                 new = "new" in words[max(0, i - 1) : i + 3]
                 return n, i > 0 and words[i - 1] in self.recent, new

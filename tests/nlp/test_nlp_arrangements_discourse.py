@@ -245,3 +245,11 @@ def test_a_reorganisation_the_sharing_dates_from_is_no_reorganisation(nlp):
     assert council_sets(nlp, text) == [{"RUG", "DAV"}]
     text = "Rugby Borough Council and Daventry District Council back a joint reorganisation."
     assert council_sets(nlp, text) == []
+
+
+def test_a_number_before_two_or_three_words_and_a_council_noun_refers_back(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council set up Westway in 2016. "
+        "Its staff now run payroll and legal work for the two east Midlands councils."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"hr_payroll", "legal"})]
