@@ -507,16 +507,18 @@ class ArrangementExtractor:
     ) -> bool:
         """ "The partnership already runs finance, HR and procurement": a sentence soon after
         an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
-        "it") or naming all its councils, and naming no other council, adds its services to
-        it, unless it says what each
-        council keeps apart ("The councils will keep separate applications"). Whether it
-        continues it."""
+        "it"), naming all its councils, or naming none and sharing with nothing kept apart
+        ("Social work will remain a shared service"), and naming no other council, adds its services to it, less those
+        of a clause that says what each council keeps apart ("The councils will keep
+        separate applications"). Whether it continues it."""
         if not set(named) <= set(a["councils"]):
             return False
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            if not self._mentions_it(ix, text, a["vehicle"]):
+            shares = not named and self.kept_apart.search(text) is None  # "each keeps its own"
+            shares = shares and self.share.search(self.not_share.sub(" ", text)) is not None
+            if not shares and not self._mentions_it(ix, text, a["vehicle"]):
                 return False
         self._add_services(ix, facts, k, a)
         return True

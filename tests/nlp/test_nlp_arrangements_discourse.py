@@ -253,3 +253,22 @@ def test_a_number_before_two_or_three_words_and_a_council_noun_refers_back(nlp):
         "Its staff now run payroll and legal work for the two east Midlands councils."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, {"hr_payroll", "legal"})]
+
+
+def test_a_sentence_that_shares_and_names_no_council_continues_the_arrangement(nlp):
+    text = (
+        "Rugby Borough Council and Daventry District Council agreed a single management "
+        "team. Payroll and legal services will be the first to be combined."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, {"hr_payroll", "legal"})]
+    # a share of something is no sharing, nor is what each council keeps for itself
+    text = (
+        "Rugby Borough Council and Daventry District Council agreed a single management "
+        "team. Each council will keep its own payroll, while legal work is shared."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, set())]
+    text = (
+        "Rugby Borough Council and Daventry District Council agreed a single management "
+        "team. Payroll took a share of the budget."
+    )
+    assert services(nlp, text) == [({"RUG", "DAV"}, set())]
