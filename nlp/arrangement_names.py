@@ -7,7 +7,8 @@ Within one document a name keeps its sense, so the short name (the register's ``
 of each council linked anywhere counts in every sentence, where it does not overlap a linked
 mention ("Suffolk" inside "Mid Suffolk"), is not part of a longer name ("Mid Kent Services":
 a capitalised word follows that is no council word) and follows no direction word ("Mid and
-East Devon").
+East Devon"). So do the initials of its official name ("OCC and CDC have also shared legal
+teams"; see :func:`initialisms`), where no other council linked there has the same.
 
 Example:
     >>> names = NamesInDoc({"SRY": "Surrey", "ESX": "East Sussex", "SFK": "Suffolk",
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from itertools import accumulate
 
-__all__ = ["NamesInDoc"]
+__all__ = ["NamesInDoc", "initialisms"]
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w&]*)")
 _LAST_WORD = re.compile(r"\b([A-Z]\w*)[ \t]+$")
@@ -33,17 +35,29 @@ class NamesInDoc:
     """Short names of councils, searched for the codes a document links."""
 
     def __init__(
-        self, short_names: dict[str, str], org_after: list[str], not_after: list[str]
+        self,
+        short_names: dict[str, str],
+        org_after: list[str],
+        not_after: list[str],
+        official_names: dict[str, str] | None = None,
     ) -> None:
         self.short = {code: name.removeprefix("The ") for code, name in short_names.items() if name}
         self.org_after = set(org_after)
         self.not_after = set(not_after)
+        self.initials: dict[str, list[str]] = {
+            code: initialisms(name) for code, name in (official_names or {}).items() if name
+        }
         self._cache: tuple[frozenset[str], re.Pattern[str] | None, dict[str, str]] | None = None
 
     def _pattern(self, codes: set[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
         key = frozenset(codes)
         if self._cache is None or self._cache[0] != key:
             by_name = {self.short[c]: c for c in sorted(codes) if c in self.short}
+            counts = Counter(i for c in codes for i in set(self.initials.get(c, ())))
+            for c in sorted(codes):  # "OCC and CDC have also shared legal teams"
+                for i in self.initials.get(c, ()):
+                    if counts[i] == 1 and i not in by_name:
+                        by_name[i] = c
             names = sorted(by_name, key=len, reverse=True)
             alts = "|".join(re.escape(n) for n in names)
             rx = re.compile(rf"(?<![\w&-])(?:{alts})(?![\w&-])") if names else None
@@ -68,10 +82,35 @@ class NamesInDoc:
             if before_end and reach[before_end - 1] > m.start():
                 continue
             after = _NEXT_WORD.match(text, m.end())
-            if after and after.group(1) not in self.org_after:
+            if m.group(0) in self.short.values() and after and after.group(1) not in self.org_after:
                 continue  # part of a longer name: "Mid Kent Services", "Haringey Mental Health"
             before = _LAST_WORD.search(text, max(0, m.start() - 20), m.start())
             if before and before.group(1) in self.not_after:
                 continue  # "Mid and East Devon", "North Northamptonshire"
             out.append((m.start(), m.end(), by_name[m.group(0)]))
         return out
+
+
+_MINOR = {"of", "upon", "on", "the", "in"}
+
+
+def initialisms(official_name: str) -> list[str]:
+    """The initials the press writes for a council's official name, three letters or more:
+    every word's capital, minor words ("of", "upon") left out, "and" as "a", "&" or nothing;
+    with "and" written, also without the last word's ("CWaC").
+
+    >>> initialisms("Oxfordshire County Council")
+    ['OCC']
+    >>> initialisms("Cheshire West and Chester Council")
+    ['CWaCC', 'CWaC', 'CW&CC', 'CW&C', 'CWCC']
+    """
+    words = [w for w in official_name.replace("-", " ").split() if w.lower() not in _MINOR]
+    if len(words) < 2 or not all(w[0].isalpha() for w in words):
+        return []
+    found: list[str] = []
+    for joiner in ("a", "&", ""):
+        letters = [joiner if w.lower() == "and" else w[0].upper() for w in words]
+        full = "".join(letters)
+        cuts = [full, full[:-1]] if joiner and len(full) > 4 else [full]  # "CWaC"
+        found += [n for n in cuts if len(n) >= 3 and n not in found]
+    return found

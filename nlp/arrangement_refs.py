@@ -12,6 +12,8 @@ Example:
     ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"]})
     >>> refs.reference(["the", "two", "new", "councils", "will"])
     (2, False, True)
+    >>> refs.reference(["for", "the", "two", "east", "kent", "councils"])[0]
+    2
     >>> history = [["BKM"], ["AYL", "CHN", "SBU", "WYO"]]
     >>> refs.resolve(history, refs.reference(["the", "five", "councils", "had"]))
     ['BKM', 'AYL', 'CHN', 'SBU', 'WYO']
@@ -19,6 +21,8 @@ Example:
     ['BAB', 'MSU']
     >>> refs.resolve([["BEX", "HAV", "NWM"]], refs.reference(["those", "two", "councils"]))
     ['HAV', 'NWM']
+    >>> refs.resolve([["EAY"]], refs.reference(["the", "two", "councils"]), ["NAY"])
+    ['EAY', 'NAY']
     >>> refs.introduces(["five", "kent", "councils", "have"])
     (5, False)
     >>> refs.introduces(["belfast", "and", "five", "neighbouring", "councils"])
@@ -61,9 +65,8 @@ class CouncilRefs:
             if w not in self.definite and words[i - 1] not in self.definite:
                 continue  # "three Kent councils" introduces councils; "the three" refers back,
                 # and so does "both districts" anywhere ("provides IT to both districts")
-            noun = words[i + 1] if words[i + 1] in self.nouns else None
-            if noun is None and i + 2 < len(words) and words[i + 2] in self.nouns:
-                noun = words[i + 2]  # "the two London boroughs"
+            # "the two councils", "the two London boroughs", "the two east London boroughs"
+            noun = next((w for w in words[i + 1 : i + 4] if w in self.nouns), None)
             if noun is not None:
                 new = "new" in words[max(0, i - 1) : i + 3]
                 return n, i > 0 and words[i - 1] in self.recent, new
@@ -88,9 +91,14 @@ class CouncilRefs:
         return None, False
 
     @staticmethod
-    def resolve(history: list[list[str]], ref: Reference | None) -> list[str]:
+    def resolve(
+        history: list[list[str]], ref: Reference | None, own: list[str] | None = None
+    ) -> list[str]:
         """The councils ``ref`` points to, from the council codes of the sentences before
-        (``history``, oldest first); empty when they cannot be told."""
+        (``history``, oldest first); empty when they cannot be told. A number that the
+        councils before fall short of is made up by the sentence's ``own`` ("a service
+        covering all three authorities, but North Ayrshire pulled out": the two named
+        before and North Ayrshire)."""
         if ref is None or not history:
             return []
         n, recent, _ = ref
@@ -104,4 +112,6 @@ class CouncilRefs:
             if len(new) >= need:
                 return (new[-need:] if recent else new[:need]) + got
             got = new + got
+        if len(got) < n and own:
+            got += [c for c in dict.fromkeys(own) if c not in got]
         return got if len(got) == n else []

@@ -65,15 +65,24 @@ class ArrangementExtractor:
         self.bought_from = re.compile(r"\bfrom (?:the )?([A-Za-z][\w&-]*(?: [A-Z][\w&-]*)*)")
         nouns = sorted(cues["vehicle_ref_nouns"] + cues["called_vehicle_nouns"], key=len)[::-1]
         self.called_vehicle = "(?:" + "|".join(re.escape(n) for n in nouns) + r")\b"
+        self.apposed = re.compile(
+            r"(?<![\w-])((?:[A-Z][\w&-]*|[a-z]+[A-Z][\w&-]*)(?: [A-Z0-9][\w&-]*){0,3}), "
+            rf"(?:the|a|an) (?:[\w'-]+ ){{0,4}}{self.called_vehicle}"
+        )
         breaks = "|".join(re.escape(w) for w in cues["clause_breaks"])
         times = "|".join(re.escape(w) for w in cues["time_clause_words"])
         self.clause_break = re.compile(
             rf",\s+(?:{breaks})\b|;|\s(?:whereas|whilst|while)\b|\s(?:{times})\b"
         )
+        register = load_councils(where)
+        self.replaced_by = {c["code"]: c["replaced_by"] for c in register if c["replaced_by"]}
+        self.official = {c["code"]: c["official_name"] or "" for c in register}
+        self.short_names = {c["code"]: c["nice_name"] for c in register}
         self.names = NamesInDoc(
-            {c["code"]: c["nice_name"] for c in load_councils(where)},
+            self.short_names,
             cues["short_name_org_after"],
             cues["short_name_not_after"],
+            self.official,
         )
         self.status_as = cues.get("status_as", {})
         self.provider_verbs = WordPhrases(cues["provider_verbs"])
@@ -88,6 +97,16 @@ class ArrangementExtractor:
         self.relative = WordPhrases(cues["relative_words"])
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
+        self.mentions = WordPhrases(cues["arrangement_mentions"])
+        self.brand_verbs = set(cues["brand_verbs"])
+        self.time_since = set(cues["time_since"])
+        self.not_brand = {w.lower() for w in cues["not_brand"]}
+        self.not_brand_names = set(cues["not_brand"])
+        self.locative = set(cues["locative_before"])
+        self.clause_openers = {",", ";", ":", *cues["clause_breaks"]}
+        self.place_closers = {",", ".", ";", ":", *cues["locative_after"]}
+        self.org_words = set(cues["short_name_org_after"])
+        self.org_lower = {w.lower() for w in self.org_words}
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -106,9 +125,14 @@ class ArrangementExtractor:
         for e in councils:
             k = ix.sent_of_token(e[0])
             listed = prev is not None and _joined(ix.lower, prev[1], e[0])
-            gone = self._former_or_successor(ix, e) or (gone if listed else None)
+            place = self._place(ix, e)  # "In Devon, South Hams and West Devon merged ..."
+            if place or (gone == "place" and listed and ix.lower[prev[1]] in ("and", "or")):
+                gone = "place"  # "began in Kingston and Sutton": both places
+            else:
+                kept = gone if listed and gone != "place" else None
+                gone = self._former_or_successor(ix, e) or kept
             prev = e  # "the former Allerdale, Carlisle and Copeland areas": all three gone
-            if gone != "former":  # "the two councils" later are not the former ones
+            if gone not in ("former", "place"):  # "the two councils" later are not those
                 named.setdefault(k, []).append(e[2])
             if not gone:
                 by_sent.setdefault(k, []).append(e)
@@ -119,6 +143,7 @@ class ArrangementExtractor:
         new_ones: list[list[str]] = []  # and of the successor councils it names
         explicit: list[bool] = []  # per result: whether a status word set its status
         last: tuple[int, int] | None = None  # (result, sentence) of the last sharing sentence
+        order = _content_order(ix)  # sentences apart, not counting blank ones between paragraphs
         for k in range(len(ix.sent_tokens)):
             split = self._separate_arrangements(ix, k, by_sent.get(k, []))
             for group, bounds in split:  # "A and B run X, while C and D are exploring Y"
@@ -131,7 +156,7 @@ class ArrangementExtractor:
             codes = list(dict.fromkeys(code for _, _, code in ents)) if ents else []
             ref = self._reference(ix, k, len(codes)) if history else None
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
-                back = self.refs.resolve(new_ones if ref[2] else history, ref)
+                back = self.refs.resolve(new_ones if ref[2] else history, ref, codes)
                 back = self._scattered_to_known(back, ref, history, results)
                 named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
                 if back and not named_as:  # not "The two councils, A and B, ..."
@@ -148,14 +173,21 @@ class ArrangementExtractor:
                 # "Belfast and five neighbouring councils ... The councils involved are A, ..."
                 nxt, more = self._named_next(ix, k, named)
                 codes = list(dict.fromkeys(codes + nxt)) if more else nxt or codes
-            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents)):
+            whole = None if ref is not None or joins else self._whole(ix, k, codes, ents, results)
+            if whole is not None:  # "The ICT service is hosted by A, while legal services
+                self._add_services(ix, facts, k, results[whole])  # are hosted by B"
+                last = whole, k
+                history.append(list(results[whole]["councils"]))  # "the councils" next: all
+                continue
+            merged = self._merged_into(ents, successors.get(k, []))
+            if len(codes) >= 2 and (joins or self._shares(ix, facts, k, ents, merged)):
                 arrangement, said = self._arrangement(ix, facts, k, codes)
                 last = _merge(results, explicit, arrangement, said), k
             else:
                 if ref is not None and len(codes) >= 2:  # "The two councils approved the plan"
                     self._restate(ix, k, codes, results, explicit)
                     self._refers_back(ix, facts, k, codes, named.get(k, []), results)
-                if last is not None and k - last[1] <= 2:
+                if last is not None and order[k] - order[last[1]] <= 2:
                     a = results[last[0]]
                     more = self._serves_more(ix, k, by_sent.get(k, []), a)
                     if more:  # "The unit also handles procurement for Rutland and Melton"
@@ -163,6 +195,11 @@ class ArrangementExtractor:
                         last = _merge(results, explicit, arrangement, said), k
                     elif self._continues(ix, facts, k, named.get(k, []), a):
                         last = last[0], k
+                elif results and not ents:  # "Southwest One was born in 2007 ... / It took
+                    i = self._named_by_vehicle(ix, k, results)  # over finance, HR and IT"
+                    if i is not None:
+                        self._add_services(ix, facts, k, results[i])
+                        last = i, k
             self._remember(k, named, successors, history, new_ones)
         self._leavers(ix, by_sent, results)
         set_extension(doc, "arrangements", results)
@@ -188,7 +225,9 @@ class ArrangementExtractor:
         """ "Angus, Dundee and Perth and Kinross own Tayside Contracts, while East and West
         Lothian are exploring a joint procurement team": two or more clauses that each share
         and name two or more councils of their own, every council of the sentence in one of
-        them, are as many arrangements: ``(codes, token bounds)`` of each; else empty."""
+        them, are as many arrangements: ``(codes, token bounds)`` of each, less a clause that
+        merges whole councils ("..., while X and Y plan to merge into a single council");
+        else empty."""
         if len({code for _, _, code in ents}) < 4:
             return []
         lo, hi = ix.sent_char_bounds(k)
@@ -196,6 +235,7 @@ class ArrangementExtractor:
         cuts = [m.start() for m in self.clause_break.finditer(text, lo, hi)]
         groups: list[tuple[list[str], tuple[int, int]]] = []
         seen: set[str] = set()
+        merging: list[bool] = []  # per group: whether its clause merges whole councils
         for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
             codes = list(dict.fromkeys(c for s, _, c in ents if a <= ix.starts[s] < b))
             if not codes:
@@ -207,7 +247,10 @@ class ArrangementExtractor:
                 return []
             seen |= set(codes)
             groups.append((codes, span))
-        return groups if len(groups) >= 2 else []
+            merging.append(self.reorg.search(text[a:b]) is not None)
+        if len(groups) < 2:
+            return []  # "..., while X and Y have begun planning to merge into a single
+        return [g for g, whole in zip(groups, merging, strict=True) if not whole]  # council"
 
     def _named_again(
         self, ix: DocIndex, councils: list[tuple[int, int, str]]
@@ -222,6 +265,24 @@ class ArrangementExtractor:
             if span is not None:
                 more.append((span[0], span[1], code))
         return sorted(councils + more) if more else councils
+
+    def _place(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
+        """Whether a council's bare name stands for its area after a locative preposition
+        (locative_before) at the head of a clause ("In Devon, South Hams and West Devon
+        ..."), or before punctuation or a preposition ("offices in Ipswich, the county town",
+        "based in Ipswich since 2017"; locative_after): the place frames the sentence and is
+        no party to what it says. A name with a council word stays a council."""
+        start, end, _ = e
+        lower = ix.lower
+        if start == 0 or lower[start - 1] not in self.locative:
+            return False
+        if any(w in self.org_words for w in ix.words[start:end]):
+            return False
+        sstart, send = ix.sent_token_bounds(ix.sent_of_token(start))
+        opens = start - 1 == sstart or lower[start - 2] in self.clause_openers
+        closes = end >= send or lower[end] in self.place_closers
+        return opens or closes  # not "our colleagues in Cheshire East say": a place sets
+        # a scene, at a clause's head, or ends at punctuation or the next preposition
 
     def _former_or_successor(self, ix: DocIndex, e: tuple[int, int, str]) -> str | None:
         """ "successor": "when they become X Council", "the new X Council", "X Council took
@@ -257,9 +318,12 @@ class ArrangementExtractor:
     ) -> list[str]:
         """ "The two remaining authorities ...": a number of councils that no one earlier
         sentence named together (gathered from "Glasgow declined", "East Dunbartonshire said")
-        means rather the councils of the latest arrangement of that many, when there is one."""
+        means rather the councils of the latest arrangement of that many, when there is one;
+        so does a number picked out of a sentence that named more ("South Holland will join
+        Boston and East Lindsey ... / the partnership saved £12m for the two authorities":
+        the two of the partnership, not two of those three)."""
         n = ref[0]
-        if n is None or not back or any(set(back) <= set(codes) for codes in history):
+        if n is None or not back or any(set(back) == set(codes) for codes in history):
             return back
         known = [a["councils"] for a in results if len(a["councils"]) == n]
         return list(known[-1]) if known else back
@@ -333,7 +397,7 @@ class ArrangementExtractor:
             return ents
         bounds = list(zip([lo, *cuts], [*cuts, hi], strict=True))
         masked = _masked(ix, ents, lo, hi)  # "Combined Authority" shares nothing
-        sharing = [self.share.search(masked[a - lo : b - lo]) is not None for a, b in bounds]
+        sharing = [self._clause_shares(masked[a - lo : b - lo]) for a, b in bounds]
         if all(sharing) or not any(sharing):
             return ents
         first = sharing.index(True)
@@ -362,6 +426,14 @@ class ArrangementExtractor:
                 if not aside[i][0] <= at < aside[i][1]:
                     main.append(e)
         return main if len({c for _, _, c in main}) >= 2 else kept
+
+    def _clause_shares(self, clause: str) -> bool:
+        """Whether a clause shares: a sharing word, and in a contrast clause no word for
+        what a council keeps apart ("..., while Neath Port Talbot intends to provide its
+        own support to schools"; kept_apart)."""
+        if self.share.search(clause) is None:
+            return False
+        return _CONTRAST_OPEN.match(clause) is None or self.kept_apart.search(clause) is None
 
     def _aside(self, text: str, a: int, b: int) -> tuple[int, int]:
         """The characters of a relative clause set off by commas that neither shares nor
@@ -435,37 +507,122 @@ class ArrangementExtractor:
     ) -> bool:
         """ "The partnership already runs finance, HR and procurement": a sentence soon after
         an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
-        "it") or naming all its councils, and naming no other council, adds its services to
-        it, unless it says what each
-        council keeps apart ("The councils will keep separate applications"). Whether it
-        continues it."""
+        "it"), naming all its councils, or naming none and sharing with nothing kept apart
+        ("Social work will remain a shared service"), and naming no other council, adds its services to it, less those
+        of a clause that says what each council keeps apart ("The councils will keep
+        separate applications"). Whether it continues it."""
         if not set(named) <= set(a["councils"]):
             return False
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            return False
-        if self.kept_apart.search(text) is not None:
-            return True
-        sstart, send = ix.sent_token_bounds(k)
-        a["services"] = list(dict.fromkeys(a["services"] + facts.services_within(sstart, send)))
+            shares = not named and self.kept_apart.search(text) is None  # "each keeps its own"
+            shares = shares and self.share.search(self.not_share.sub(" ", text)) is not None
+            if not shares and not self._mentions_it(ix, text, a["vehicle"]):
+                return False
+        self._add_services(ix, facts, k, a)
         return True
+
+    def _named_by_vehicle(self, ix: DocIndex, k: int, results: list[dict[str, Any]]) -> int | None:
+        """The latest arrangement whose vehicle sentence ``k`` names (at any distance: a
+        vehicle's name keeps its sense through a story), or None."""
+        text = ix.sent_text(k)
+        for i in range(len(results) - 1, -1, -1):
+            vehicle = results[i]["vehicle"]
+            if vehicle and any(_word_in(v, text) for v in _vehicle_names(ix.text, vehicle)):
+                return i
+        return None
+
+    def _whole(
+        self,
+        ix: DocIndex,
+        k: int,
+        codes: list[str],
+        ents: list[tuple[int, int, str]],
+        results: list[dict[str, Any]],
+    ) -> int | None:
+        """The latest arrangement that sentence ``k`` tells of, naming only some of its
+        councils (see :meth:`_part_of`), or None."""
+        for i in range(len(results) - 1, -1, -1):
+            if self._part_of(ix, k, codes, ents, results[i]):
+                return i
+        return None
+
+    def _part_of(
+        self,
+        ix: DocIndex,
+        k: int,
+        codes: list[str],
+        ents: list[tuple[int, int, str]],
+        a: dict[str, Any],
+    ) -> bool:
+        """Whether sentence ``k``, naming two or more but not all of arrangement ``a``'s
+        councils and no other, tells of ``a`` rather than of an arrangement of its own: it
+        opens with a word for ``a`` itself ("The partnership's contracts began in Kingston
+        and Sutton and will extend to Croydon"; arrangement_mentions, or the vehicle), or
+        each of its clauses names one council at most ("The ICT service is hosted by A,
+        while legal services are hosted by B") and no two stand together, in one list ("run
+        by A and B only") or one "with" or "for" the other ("Barnet transferred its legal
+        team to Harrow")."""
+        if len(set(codes)) < 2 or not set(codes) < set(a["councils"]) or len(ents) < 2:
+            return False
+        text = ix.sent_text(k).lstrip()
+        said = self.mentions.search(text[:40])
+        if (said is not None and said.start() == 0) or (
+            a["vehicle"] and text.startswith(a["vehicle"])
+        ):
+            return True
+        lower, sstart = ix.lower, ix.sent_token_bounds(k)[0]
+        for x, y in zip(ents[:-1], ents[1:], strict=True):
+            between = lower[x[1] : y[0]]
+            if len(between) <= 3 and all(w in JOINERS or w in self.org_lower for w in between):
+                return False
+        if self._with(ix, ents) or any(self._after_link(ix, sstart, e[0]) for e in ents[1:]):
+            return False
+        lo, hi = ix.sent_char_bounds(k)
+        cuts = [m.start() for m in self.clause_break.finditer(ix.text, lo, hi)]
+        clauses = [bisect_left(cuts, ix.starts[start]) for start, _, _ in ents]
+        return len(set(clauses)) == len(clauses)
+
+    def _add_services(self, ix: DocIndex, facts: _Facts, k: int, a: dict[str, Any]) -> None:
+        """Add the services of sentence ``k`` to arrangement ``a``'s, less those of a clause
+        that says what each council keeps apart (kept_apart): "The arrangement covers finance
+        and IT, although each borough keeps its own planning team"."""
+        lo, hi = ix.sent_char_bounds(k)
+        cuts = [m.start() for m in self.clause_break.finditer(ix.text, lo, hi)]
+        for a_, b_ in zip([lo, *cuts], [*cuts, hi], strict=True):
+            if self.kept_apart.search(ix.text[a_:b_]) is not None:
+                continue
+            span = ix.char_span_expand(a_, b_)
+            if span is not None:
+                found = facts.services_within(*span)
+                a["services"] = list(dict.fromkeys(a["services"] + found))
 
     def _serves_more(
         self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]], a: dict[str, Any]
     ) -> list[str]:
         """The councils outside arrangement ``a`` that a sentence opening with a word for it
         says it serves: after a provider verb and a link ("The unit also handles procurement
-        for Rutland County Council"); empty when there are none."""
+        for Rutland County Council"); empty when there are none. Not a sentence opening with
+        the vehicle's own name: a company selling to a client council takes no new member
+        ("HB Public Law will provide legal advice to Hounslow")."""
         text = ix.sent_text(k).lstrip()
         outside = [e for e in ents if e[2] not in a["councils"]]
-        if not outside or not self._opens_with_it(text, a["vehicle"]):
+        if not outside or not self._opens_with_it(text, None):
             return []
         if self.provider_verbs.search(text) is None:
             return []
         if not self._after_link(ix, ix.sent_token_bounds(k)[0], outside[0][0]):
             return []
         return list(dict.fromkeys(code for _, _, code in outside))
+
+    def _mentions_it(self, ix: DocIndex, text: str, vehicle: str | None) -> bool:
+        """Whether ``text`` names the arrangement anywhere: its vehicle's name (or the short
+        form the story gives it), or a definite word for it ("staff will move into the
+        partnership", "extending the arrangement to internal audit"; arrangement_mentions)."""
+        if vehicle and any(_word_in(v, text) for v in _vehicle_names(ix.text, vehicle)):
+            return True
+        return self.mentions.search(text) is not None
 
     def _opens_with_it(self, text: str, vehicle: str | None) -> bool:
         """Whether ``text`` opens with the vehicle's name or a word for the arrangement."""
@@ -493,8 +650,19 @@ class ArrangementExtractor:
                     a["status"] = "ended"
 
     def _shares(
-        self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
+        self,
+        ix: DocIndex,
+        facts: _Facts,
+        k: int,
+        ents: list[tuple[int, int, str]],
+        merged: bool = False,
     ) -> bool:
+        """Whether sentence ``k`` says its councils ``ents`` share; not when it reorganises
+        whole councils: a word for it without a service ("will merge into one council"), or
+        (``merged``) the council they all become named ("racing to move payroll onto a single
+        platform before the new Lisburn and Castlereagh City Council takes over"), unless a
+        clause of its own shares ("X and Y, which already share a chief executive, will
+        merge ...")."""
         sstart, send = ix.sent_token_bounds(k)
         lo, hi = ix.sent_char_bounds(k)
         if ix.text[lo:hi].lstrip().startswith(self.tag_heads):
@@ -503,7 +671,9 @@ class ArrangementExtractor:
         text = self.not_share.sub(" ", _masked(ix, named, lo, hi))  # "a share of £12m"
         has_services = bool(facts.services_within(sstart, send))
         low = fold(text)
-        if not has_services and self.reorg.search(text, low) and not self._shares_apart(text):
+        if merged and not self._shares_apart(text, relative_only=True):
+            return False  # moving to the successor council's systems is the reorganisation
+        if not has_services and self._reorganises(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
         if self.share.search(text, low):
             return True
@@ -513,7 +683,38 @@ class ArrangementExtractor:
         for start, _ in self._vehicle_spans(ix, k):  # "X and Y councils run Mid Kent Services"
             if any(w in self.vehicle_verbs for w in lower[max(sstart, start - 3) : start]):
                 return True
+        if self._brand(ix, facts, k) is not None:  # "Havering and Newham formed oneSource"
+            return True
         return self._forms_vehicle(lower, sstart, send)
+
+    def _brand(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[int, int] | None:
+        """The token span of a name right after a verb of setting up or working through a
+        vehicle (brand_verbs; "up" and "the" between are fine) that names no council: the
+        vehicle's own name, however it is spelt ("formed oneSource in 2014", "set up
+        Publica, a council-owned company", "through Achieving for Children"); else None."""
+        sstart, send = ix.sent_token_bounds(k)
+        lower, words, ents = ix.lower, ix.words, facts.ent_tokens
+        for j in range(sstart, send - 1):
+            if lower[j] not in self.brand_verbs:
+                continue
+            i = j + 1
+            while i < send and lower[i] in ("up", "the"):
+                i += 1
+            if i >= send or i in ents or not _brand_word(words[i]):
+                continue
+            if lower[i] in self.not_brand:
+                continue
+            end = i + 1
+            while end < send and end not in ents:
+                w = words[end]
+                if _brand_word(w):
+                    end += 1
+                elif w in ("for", "of", "and") and end + 1 < send and words[end + 1].istitle():
+                    end += 2
+                else:
+                    break
+            return i, end
+        return None
 
     def _forms_vehicle(self, lower: list[str], sstart: int, send: int) -> bool:
         """ "Havering and Newham established the venture in 2014", "set up a company": a
@@ -524,13 +725,43 @@ class ArrangementExtractor:
                     return True
         return False
 
-    def _shares_apart(self, text: str) -> bool:
+    def _reorganises(self, text: str, low: str) -> bool:
+        """Whether ``text`` speaks of a reorganisation other than as a time it dates from
+        ("the services the two authorities have run together since local government
+        reorganisation in 2009"; reorganisation words shortly after time_since words)."""
+        for m in self.reorg.finditer(text, low):
+            before = text[max(0, m.start() - 40) : m.start()].lower().split()[-4:]
+            if not any(w in self.time_since for w in before):
+                return True
+        return False
+
+    def _merged_into(self, ents: list[tuple[int, int, str]], successors: list[str]) -> bool:
+        """Whether the two or more councils ``ents`` all become one of the ``successors``
+        the sentence names: the register says it replaced them, or its name holds theirs
+        ("Derry" and "Strabane" in "Derry City and Strabane District Council"); not when
+        only some do ("set up by Breckland and Forest Heath, since merged into West
+        Suffolk")."""
+        codes = {code for _, _, code in ents}
+        if len(codes) < 2:
+            return False
+        for new in successors:
+            name = self.official.get(new, "")
+            if all(
+                self.replaced_by.get(c) == new or _word_in(self.short_names.get(c), name)
+                for c in codes
+            ):
+                return True
+        return False
+
+    def _shares_apart(self, text: str, relative_only: bool = False) -> bool:
         """ "Chiltern and South Bucks, which already share a chief executive, will merge into
         the new council", "X shared a chief executive with Y, a partnership that ended when
-        the reorganisation was announced": a clause that shares and says no reorganisation."""
+        the reorganisation was announced": a clause (or, ``relative_only``, a relative clause
+        set off by commas) that shares and says no reorganisation."""
         cuts = [m.start() for m in self.clause_break.finditer(text)]
         for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True):
-            for clause in _relative_closed(text[a:b]):
+            clauses = _relative_closed(text[a:b])
+            for clause in clauses[1:] if relative_only else clauses:
                 if self.share.search(clause) is not None and self.reorg.search(clause) is None:
                     return True
         return False
@@ -639,10 +870,25 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                if not self._tail_shares(ix, ents, s, end, send):
+                clause = end + 1 < send and _goes_on(ix.lower[end + 1])
+                if not clause and not self._tail_shares(ix, ents, s, end, send):
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
-        return None, send
+        brand = self._brand(ix, facts, k)  # "formed oneSource in 2014 to run ..."
+        if brand is not None:
+            return ix.span_text(*brand), send
+        return self._called(ix, facts, k), send
+
+    def _called(self, ix: DocIndex, facts: _Facts, k: int) -> str | None:
+        """A name the sentence calls a vehicle in apposition, no council's: "a legal row
+        over Southwest One, the joint venture which runs ...", "CoSocius, the company they
+        jointly own" (vehicle_ref_nouns and called_vehicle_nouns)."""
+        lo, hi = ix.sent_char_bounds(k)
+        for m in self.apposed.finditer(ix.text, lo, hi):
+            start = ix.token_at(m.start(1))
+            if start not in facts.ent_tokens and m.group(1) not in self.not_brand_names:
+                return m.group(1)
+        return None
 
     def _named_vehicles(self, ix: DocIndex, facts: _Facts, k: int) -> list[tuple[int, int]]:
         """The token spans of the vehicles that sentence ``k`` names: :meth:`_vehicle_spans`
@@ -720,6 +966,58 @@ def _joined(lower: list[str], end: int, start: int) -> bool:
     """
     between = lower[end:start]
     return 0 < len(between) <= 2 and all(w in JOINERS for w in between)
+
+
+def _vehicle_names(text: str, vehicle: str) -> list[str]:
+    """A vehicle's name and the short form in brackets the story gives it after the name.
+
+    >>> _vehicle_names("joined the Shared Resource Service (SRS) in May", "Shared Resource Service")
+    ['Shared Resource Service', 'SRS']
+    """
+    m = re.search(rf"(?<![\w-]){re.escape(vehicle)} \(([A-Za-z][\w&]{{1,9}})\)", text)
+    return [vehicle, m.group(1)] if m else [vehicle]
+
+
+def _brand_word(word: str) -> bool:
+    """Whether ``word`` can be (part of) a vehicle's name: a capital anywhere in it, first
+    ("Publica", "LGSS") or inside ("oneSource"), and a letter first.
+
+    >>> _brand_word("oneSource"), _brand_word("Publica"), _brand_word("in"), _brand_word("2014")
+    (True, True, False, False)
+    """
+    return word[:1].isalpha() and any(c.isupper() for c in word)
+
+
+def _goes_on(word: str) -> bool:
+    """Whether ``word``, right after a vehicle's name and a comma, goes on with what the
+    councils do rather than describing the vehicle: a participle ("launched 3C Shared
+    Services, bringing their ICT and legal teams together") or "to" ("..., to run payroll").
+
+    >>> _goes_on("bringing"), _goes_on("to"), _goes_on("a"), _goes_on("the")
+    (True, True, False, False)
+    """
+    return word == "to" or (len(word) > 5 and word.endswith("ing"))
+
+
+def _word_in(name: str | None, text: str) -> bool:
+    """Whether ``name`` stands in ``text`` as whole words.
+
+    >>> _word_in("Derry", "Derry City and Strabane District Council"), _word_in("Dee", "Deeside")
+    (True, False)
+    """
+    return bool(name) and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def _content_order(ix: DocIndex) -> list[int]:
+    """Per sentence, how many sentences with any words end at it: two sentences in
+    consecutive paragraphs are one apart, whatever blank lines the splitter made into
+    sentences of their own."""
+    order, n = [], 0
+    for k in range(len(ix.sent_tokens)):
+        lo, hi = ix.sent_char_bounds(k)
+        n += not ix.text[lo:hi].isspace() and lo < hi
+        order.append(n)
+    return order
 
 
 def _masked(ix: DocIndex, ents: list[tuple[int, int, str]], lo: int, hi: int) -> str:
