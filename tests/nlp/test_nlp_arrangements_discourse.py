@@ -272,3 +272,17 @@ def test_a_sentence_that_shares_and_names_no_council_continues_the_arrangement(n
         "team. Payroll took a share of the budget."
     )
     assert services(nlp, text) == [({"RUG", "DAV"}, set())]
+
+
+def test_a_sentence_about_councils_in_general_continues_no_arrangement(nlp):
+    named = "Rugby Borough Council and Daventry District Council have merged their ICT teams. "
+    # a sharing sentence that names no council continues the arrangement...
+    follows = "Payroll will remain a shared service."
+    assert services(nlp, named + follows) == [({"RUG", "DAV"}, {"ict", "hr_payroll"})]
+    # ...but not when it speaks of councils at large
+    for general in (
+        "Most councils now run payroll as a shared service.",
+        "Shared payroll services are increasingly used by councils.",
+        "Many local authorities will remain in shared payroll services.",
+    ):
+        assert services(nlp, named + general) == [({"RUG", "DAV"}, {"ict"})], general
