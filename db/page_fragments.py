@@ -6,8 +6,10 @@ BENCHMARKS.md, "The analyst's pages"). A page's long body is a template of its o
 same folder (``_councilwatch_*_body.html``), rendered here by a plain Jinja environment
 with autoescaping, and the page's Datasette template inserts the result.
 
->>> str(render_fragment("_councilwatch_macros.html", {}))
-''
+>>> environment().from_string("<td>{{ title }}</td>").render(title="Camden & <i>co</i>")
+'<td>Camden &amp; &lt;i&gt;co&lt;/i&gt;</td>'
+>>> render_fragment("_councilwatch_macros.html", {}).strip()  # macros only: nothing shown
+Markup('')
 """
 
 from __future__ import annotations
