@@ -8,6 +8,11 @@ costs. Both sides gzip the page and build the article row the same way.
 Usage (from the repo root; not part of ``make test``)::
 
     .venv/bin/python bench/store_bench.py --articles 2000
+    .venv/bin/python bench/store_bench.py --articles 5000 --against e66f3f7~1
+
+``--against REV`` also times ``db/store.py`` as it was at git revision ``REV`` (its
+``store_articles``, into today's schema) in the same run, e.g. the hand-written store
+before sqlite-utils did its upserts.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import tempfile
 import time
+import types
+from collections.abc import Callable
 from pathlib import Path
 
 from councilwatch.db import store
@@ -42,12 +50,25 @@ def records(count: int, seed: int = 1) -> list[dict]:
     return rows
 
 
-def time_store(path: Path, rows: list[dict]) -> float:
+def store_at(rev: str) -> Callable:
+    """``store_articles`` of ``db/store.py`` as it was at git revision ``rev``."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:db/store.py"], capture_output=True, text=True, check=True
+    ).stdout
+    module = types.ModuleType(f"store_at_{rev}")
+    # its imports of the package's modules, made absolute
+    exec(source.replace("from .", "from councilwatch.db."), module.__dict__)  # noqa: S102
+    return module.store_articles
+
+
+def time_store(
+    path: Path, rows: list[dict], store_articles: Callable = store.store_articles
+) -> float:
     conn = connect(path)
     store.ensure_source(conn, "bench")
     start = time.perf_counter()
     for i in range(0, len(rows), BATCH):
-        store.store_articles(conn, rows[i : i + BATCH])
+        store_articles(conn, rows[i : i + BATCH])
     seconds = time.perf_counter() - start
     conn.close()
     return seconds
@@ -79,19 +100,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also time db/store.py at git REV")
     args = parser.parse_args()
     rows = records(args.articles)
+    old = store_at(args.against) if args.against else None
     folder = Path(tempfile.mkdtemp(prefix="store-bench-"))
-    ours, floor = [], []
+    ours, floor, then = [], [], []
     for k in range(args.repeats):
         floor.append(time_floor(folder / f"floor-{k}.db", rows))
         ours.append(time_store(folder / f"store-{k}.db", rows))
+        if old is not None:
+            then.append(time_store(folder / f"then-{k}.db", rows, old))
     ours_s, floor_s = statistics.median(ours), statistics.median(floor)
     print(
         f"{args.articles} articles, medians of {args.repeats}: store_articles {ours_s:.2f} s "
         f"({args.articles / ours_s:.0f}/s), executemany {floor_s:.2f} s "
         f"({args.articles / floor_s:.0f}/s): ratio {floor_s / ours_s:.2f}×"
     )
+    if old is not None:
+        then_s = statistics.median(then)
+        print(
+            f"store_articles at {args.against}: {then_s:.2f} s ({args.articles / then_s:.0f}/s):"
+            f" ratio {floor_s / then_s:.2f}× (today's against it: {then_s / ours_s:.2f}×)"
+        )
 
 
 if __name__ == "__main__":
