@@ -129,13 +129,14 @@ def worker_trafilatura(db: Path, sample: int) -> dict:
 
 
 def _item(row: sqlite3.Row) -> dict:
-    """The crawl item the store pipeline would have received for a stored article."""
+    """The crawl item the store pipeline would have received for a stored article: with
+    the body's hash, as the extraction workers send it and as the floor takes it from the
+    stored row, and the page as fetched (both sides compress it)."""
     item = {k: row[k] for k in row.keys() if k not in ("id", "html_gz", "raw_type")}
     item.update(
         kind="article",
         authors=json.loads(row["authors"]),
         tags=json.loads(row["tags"]),
-        content_hash=None,
         raw_html=gzip.decompress(row["html_gz"]) if row["html_gz"] else None,
         content_type=row["raw_type"],
     )
