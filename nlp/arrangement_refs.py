@@ -9,7 +9,8 @@ ones, the subject's, or with "those"/"these" the last ones); a plain plural ("th
 Example:
     >>> refs = CouncilRefs({"plural_refs": ["the two", "the councils", "those two"],
     ...     "numbers": {"two": 2, "five": 5}, "ref_nouns": ["councils"],
-    ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"]})
+    ...     "recent_determiners": ["those"], "ref_determiners": ["the", "those"],
+    ...     "general_quantifiers": ["most", "many", "all"]})
     >>> refs.reference(["the", "two", "new", "councils", "will"])
     (2, False, True)
     >>> refs.reference(["for", "the", "two", "east", "kent", "councils"])[0]
@@ -27,13 +28,23 @@ Example:
     (5, False)
     >>> refs.introduces(["belfast", "and", "five", "neighbouring", "councils"])
     (5, True)
+    >>> [refs.in_general(t) for t in ("Most councils share services.",
+    ...  "It is recognised by councils.", "The two councils share it.",
+    ...  "Adur and Worthing councils share it.", "All five councils agreed.")]
+    [True, True, False, False, False]
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["CouncilRefs", "Reference"]
+
+#: Possessives that make a plural "councils" some councils in particular ("their councils").
+_POSSESSIVES = ("their", "its", "our")
+#: Characters that end the words before a plural: "With cuts ahead, councils need ...".
+_BREAKS = ',;:.!?"“”('
 
 #: ``(number of councils or None, whether the last-named ones are meant, whether successor
 #: councils are: "the new councils")``
@@ -51,6 +62,31 @@ class CouncilRefs:
         self.nouns = set(cues["ref_nouns"])
         self.recent = set(cues["recent_determiners"])
         self.definite = set(cues["ref_determiners"])
+        quantifiers = "|".join(re.escape(q) for q in cues["general_quantifiers"])
+        numbers = "|".join(re.escape(n) for n in self.numbers)
+        self.general = re.compile(  # a quantifier, and at most one word that is no number
+            rf"\b(?:{quantifiers})\s+(?:(?!(?:{numbers})\b)[\w-]+\s+)?(?:councils|authorities)\b",
+            re.IGNORECASE,
+        )
+        self.before_reference = {*self.definite, *self.numbers, *_POSSESSIVES}
+
+    def in_general(self, text: str) -> bool:
+        """Whether ``text`` speaks of councils in general, not of ones named before: after a
+        quantifier ("most councils", "many local authorities"), or bare, with no
+        determiner, number, possessive or name before it ("recognised by councils",
+        "councils need to innovate")."""
+        if self.general.search(text):
+            return True
+        for m in re.finditer(r"\b(?:councils|authorities)\b", text, re.IGNORECASE):
+            words = text[: m.start()].split()[-2:]
+            if not words or words[-1][-1:] in _BREAKS:
+                return True
+            if words[-1].lower() in self.before_reference or words[-1][:1].isupper():
+                continue  # "the councils", "two councils", "Adur and Worthing councils"
+            if len(words) == 2 and words[0].lower() in self.before_reference:
+                continue  # "the neighbouring councils"
+            return True
+        return False
 
     def reference(self, words: list[str], head: int = 8) -> Reference | None:
         """The reference in a sentence's lower-cased ``words``: a number before a council

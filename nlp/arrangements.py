@@ -97,13 +97,6 @@ class ArrangementExtractor:
         self.relative = WordPhrases(cues["relative_words"])
         self.vehicle_refs = set(cues["vehicle_ref_nouns"])
         self.kept_apart = WordPhrases(cues["kept_apart"])
-        quantifiers = "|".join(re.escape(q) for q in cues["general_quantifiers"])
-        numbers = "|".join(re.escape(n) for n in cues["numbers"])
-        self.general_councils = re.compile(
-            rf"\b(?:{quantifiers})\s+(?:(?!(?:{numbers})\b)[\w-]+\s+)?(?:councils|authorities)\b",
-            re.IGNORECASE,
-        )
-        self.definite_before = {*cues["ref_determiners"], *cues["numbers"], "their", "its", "our"}
         self.mentions = WordPhrases(cues["arrangement_mentions"])
         self.brand_verbs = set(cues["brand_verbs"])
         self.time_since = set(cues["time_since"])
@@ -525,7 +518,7 @@ class ArrangementExtractor:
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
             shares = not named and self.kept_apart.search(text) is None  # "each keeps its own"
             shares = shares and self.share.search(self.not_share.sub(" ", text)) is not None
-            shares = shares and not self._councils_in_general(text)  # "most councils"
+            shares = shares and not self.refs.in_general(text)  # "most councils"
             if not shares and not self._mentions_it(ix, text, a["vehicle"]):
                 return False
         self._add_services(ix, facts, k, a)
@@ -759,33 +752,6 @@ class ArrangementExtractor:
                 for c in codes
             ):
                 return True
-        return False
-
-    def _councils_in_general(self, text: str) -> bool:
-        """Whether ``text`` speaks of councils in general: after a quantifier ("most
-        councils", "many local authorities"), or bare, with no determiner, number or name
-        before it ("recognised by councils", "councils need to innovate").
-
-        >>> from councilwatch.nlp.arrangements import ArrangementExtractor
-        >>> general = ArrangementExtractor.__new__(ArrangementExtractor)
-        >>> general.__init__(None, None)
-        >>> [general._councils_in_general(t) for t in ("Most councils share services.",
-        ...  "It is recognised by councils.", "The two councils share it.",
-        ...  "Adur and Worthing councils share it.", "All three councils agreed.")]
-        [True, True, False, False, False]
-        """
-        if self.general_councils.search(text):
-            return True
-        for m in re.finditer(r"\b(?:councils|authorities)\b", text, re.IGNORECASE):
-            words = text[: m.start()].split()[-2:]
-            if not words or words[-1][-1:] in ',;:.!?"“”(':
-                return True
-            last = words[-1].lower()
-            if last in self.definite_before or words[-1][:1].isupper():
-                continue
-            if len(words) == 2 and words[0].lower() in self.definite_before:
-                continue  # "the neighbouring councils"
-            return True
         return False
 
     def _shares_apart(self, text: str, relative_only: bool = False) -> bool:

@@ -275,8 +275,9 @@ class ServiceSenses:
     def _in_service_list(
         self, lower: Any, t: int, sstart: int, send: int, covered: dict[int, str]
     ) -> bool:
-        """Whether token ``t`` is followed by a head noun (or one of its own word's), or sits in a list (items joined
-        by separators) that holds another service or ends in a head noun."""
+        """Whether token ``t`` is followed by a head noun (a general one or one of its own
+        word's), or sits in a list (items joined by separators) that holds another service or
+        ends in a head noun."""
         if t + 1 < send and (
             lower[t + 1] in self.heads or lower[t + 1] in self.word_heads.get(lower[t], ())
         ):
