@@ -21,6 +21,7 @@ import argparse
 import random
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import types
@@ -56,6 +57,7 @@ def store_at(rev: str) -> Callable:
         ["git", "show", f"{rev}:db/store.py"], capture_output=True, text=True, check=True
     ).stdout
     module = types.ModuleType(f"store_at_{rev}")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
     # its imports of the package's modules, made absolute
     exec(source.replace("from .", "from councilwatch.db."), module.__dict__)  # noqa: S102
     return module.store_articles

@@ -4,8 +4,9 @@ Every function takes an open connection and plain values; none reads global
 configuration. Writes that belong together happen in one transaction. sqlite-utils
 does the upserts (reference rows, sources, feed state, per-source run figures, raw
 pages and aliases, the last two once per batch of articles); what is left as SQL is
-the deduplicating lookup and the insert or update of each article, which later
-articles of the same batch depend on.
+one lookup of the stored articles a batch can meet (same canonical URL or same text)
+and one ``executemany`` each of its new and updated articles, decided in order in
+Python so that later articles of a batch see the earlier ones.
 
 >>> from councilwatch.db.schema import connect
 >>> conn = connect(":memory:")
@@ -89,19 +90,15 @@ def _article_row(record: Mapping) -> dict:
 
 
 _INSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-    f"VALUES ({', '.join(f':{c}' for c in ARTICLE_COLUMNS)})"
+    f"INSERT INTO articles (id, {', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES (:id, {', '.join(f':{c}' for c in ARTICLE_COLUMNS)})"
 )
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{c} = :{c}' for c in ARTICLE_COLUMNS if c != 'url')}, "
     "nlp_version = NULL, processed_at = NULL WHERE id = :id"
 )
-# The stored article with this canonical URL, else the first one with the same text.
-_FIND_ARTICLE = (
-    "SELECT id, content_hash, canonical_url FROM articles "
-    "WHERE canonical_url = :canonical_url OR content_hash = :content_hash "
-    "ORDER BY canonical_url = :canonical_url DESC, id LIMIT 1"
-)
+#: Values per ``IN (...)`` of the batch's lookup (well under SQLite's limit on parameters).
+_LOOKUP_CHUNK = 400
 
 
 def utils_db(conn: sqlite3.Connection) -> Database:
@@ -111,18 +108,89 @@ def utils_db(conn: sqlite3.Connection) -> Database:
 
 
 @dataclass
-class _PageRows:
-    """Aliases and raw pages of a batch of articles, written once at its end."""
+class _Batch:
+    """What one batch of articles writes, worked out against the stored articles it can
+    meet (looked up once for the whole batch) and the ones it adds as it goes.
 
+    ``by_canonical`` maps a canonical URL to its article's ``[id, content_hash]``;
+    ``by_hash`` a content hash to the articles with that text, whose first (lowest id) is
+    the one a copy elsewhere becomes an alias of; ``next_id`` is the id the next new article
+    gets (the one SQLite would give it). New rows, updated rows, aliases and raw pages are
+    written together at the end.
+    """
+
+    by_canonical: dict[str, list] = field(default_factory=dict)
+    by_hash: dict[str, dict[int, str]] = field(default_factory=dict)
+    next_id: int = 1
+    inserted: dict[int, dict] = field(default_factory=dict)
+    updated: dict[int, dict] = field(default_factory=dict)
     aliases: list[dict] = field(default_factory=list)
-    raw_pages: list[dict] = field(default_factory=list)
+    raw_pages: dict[int, dict] = field(default_factory=dict)
+
+    @classmethod
+    def lookup(cls, conn: sqlite3.Connection, rows: list[dict]) -> _Batch:
+        """The stored articles that share a canonical URL or a content hash with ``rows``."""
+        (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
+        batch = cls(next_id=next_id)
+        for column in ("canonical_url", "content_hash"):
+            values = sorted({row[column] for row in rows})
+            for start in range(0, len(values), _LOOKUP_CHUNK):
+                chunk = values[start : start + _LOOKUP_CHUNK]
+                found = conn.execute(
+                    "SELECT id, canonical_url, content_hash FROM articles "
+                    f"WHERE {column} IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                for article_id, canonical, text_hash in found:
+                    batch.remember(article_id, canonical, text_hash)
+        return batch
+
+    def remember(self, article_id: int, canonical: str, text_hash: str) -> None:
+        self.by_canonical[canonical] = [article_id, text_hash]
+        self.by_hash.setdefault(text_hash, {})[article_id] = canonical
+
+    def find(self, row: dict) -> tuple[int, str, str] | None:
+        """``(id, content_hash, canonical_url)`` of the stored article with ``row``'s
+        canonical URL, else of the first one with the same text, else ``None``."""
+        if (same_url := self.by_canonical.get(row["canonical_url"])) is not None:
+            return same_url[0], same_url[1], row["canonical_url"]
+        if same_text := self.by_hash.get(row["content_hash"]):
+            article_id = min(same_text)
+            return article_id, row["content_hash"], same_text[article_id]
+        return None
+
+    def insert(self, row: dict) -> int:
+        article_id, self.next_id = self.next_id, self.next_id + 1
+        self.inserted[article_id] = {**row, "id": article_id}
+        self.remember(article_id, row["canonical_url"], row["content_hash"])
+        return article_id
+
+    def update(self, article_id: int, old_hash: str, row: dict) -> None:
+        """New text for a stored article (or one this batch added, which keeps its URL)."""
+        del self.by_hash[old_hash][article_id]
+        self.remember(article_id, row["canonical_url"], row["content_hash"])
+        if article_id in self.inserted:
+            first_url = self.inserted[article_id]["url"]
+            self.inserted[article_id] = {**row, "id": article_id, "url": first_url}
+        else:
+            self.updated[article_id] = {**row, "id": article_id}
+
+    def add_aliases(self, article_id: int, canonical: str, urls: Iterable[str]) -> None:
+        self.aliases.extend(
+            {"url": url, "article_id": article_id}
+            for url in sorted(urls)
+            if url and url != canonical
+        )
 
     def write(self, conn: sqlite3.Connection) -> None:
+        conn.executemany(_INSERT_ARTICLE, self.inserted.values())
+        conn.executemany(_UPDATE_ARTICLE, self.updated.values())
+        _delete_facts(conn, list(self.updated))
         db = utils_db(conn)
         if self.aliases:  # the first article an alias was seen with keeps it
             db["article_aliases"].insert_all(self.aliases, pk="url", ignore=True)
         if self.raw_pages:  # the latest fetch of a page replaces the one stored
-            db["raw_pages"].insert_all(self.raw_pages, pk="article_id", replace=True)
+            db["raw_pages"].insert_all(self.raw_pages.values(), pk="article_id", replace=True)
 
 
 def store_article(
@@ -148,8 +216,8 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
     Each record is as for :func:`store_article`, with the fetched page (if it is kept)
     under ``raw_html``, or already compressed (:func:`compress_page`) under ``html_gz``, and
     its ``content_type``; a record may carry its ``content_hash`` worked out beforehand.
-    Same outcomes as storing the records one by one in order, with one commit instead of
-    one per article.
+    Same outcomes and rows as storing the records one by one in order, with one lookup of
+    the stored articles, a few statements and one commit for the whole batch.
 
     >>> from councilwatch.db.schema import connect
     >>> conn = connect(":memory:")
@@ -158,54 +226,45 @@ def store_articles(conn: sqlite3.Connection, records: Iterable[Mapping]) -> list
     ...                       {"url": "http://x/a", "body": "One."}])
     [('new', 1), ('alias', 1), ('unchanged', 1)]
     """
-    pages = _PageRows()
+    records = list(records)
+    rows = [_article_row(r) for r in records]
     with conn:
-        outcomes = [_store(conn, _article_row(r), r, pages) for r in records]
-        pages.write(conn)
+        batch = _Batch.lookup(conn, rows)
+        outcomes = [_store(batch, row, record) for row, record in zip(rows, records, strict=True)]
+        batch.write(conn)
     return outcomes
 
 
-def _store(
-    conn: sqlite3.Connection, row: dict, record: Mapping, pages: _PageRows
-) -> tuple[str, int]:
-    """Store one article row inside the caller's transaction; its aliases and raw page
-    (``record``'s, compressed only when it is stored) go to ``pages``."""
+def _store(batch: _Batch, row: dict, record: Mapping) -> tuple[str, int]:
+    """The outcome of storing one article row after the batch's earlier ones; its aliases
+    and raw page (``record``'s, compressed only when it is stored) go to ``batch``."""
     canonical = row["canonical_url"]
-    found = conn.execute(_FIND_ARTICLE, row).fetchone()
+    found = batch.find(row)
     if found is not None and found[2] != canonical:  # the same text under another URL
         article_id = found[0]
-        _add_aliases(pages, article_id, found[2], {row["url"], canonical})
+        batch.add_aliases(article_id, found[2], {row["url"], canonical})
         return "alias", article_id
     if found is None:
-        article_id = conn.execute(_INSERT_ARTICLE, row).lastrowid
+        article_id = batch.insert(row)
         outcome = "new"
     else:
         article_id = found[0]
         if found[1] == row["content_hash"]:
-            _add_aliases(pages, article_id, canonical, {row["url"]})
+            batch.add_aliases(article_id, canonical, {row["url"]})
             return "unchanged", article_id
-        conn.execute(_UPDATE_ARTICLE, {**row, "id": article_id})
-        _delete_facts(conn, article_id)
+        batch.update(article_id, found[1], row)
         outcome = "updated"
-    _add_aliases(pages, article_id, canonical, {row["url"]})
+    batch.add_aliases(article_id, canonical, {row["url"]})
     html_gz = record.get("html_gz")
     if html_gz is None and record.get("raw_html") is not None:
         html_gz = compress_page(record["raw_html"])
     if html_gz is not None:
-        pages.raw_pages.append(
-            {
-                "article_id": article_id,
-                "content_type": record.get("content_type"),
-                "html_gz": html_gz,
-            }
-        )
+        batch.raw_pages[article_id] = {
+            "article_id": article_id,
+            "content_type": record.get("content_type"),
+            "html_gz": html_gz,
+        }
     return outcome, article_id
-
-
-def _add_aliases(pages: _PageRows, article_id: int, canonical: str, urls: Iterable[str]) -> None:
-    pages.aliases.extend(
-        {"url": url, "article_id": article_id} for url in sorted(urls) if url and url != canonical
-    )
 
 
 def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -> set[str]:
@@ -229,11 +288,6 @@ def known_urls(conn: sqlite3.Connection, article_ids: list[int] | None = None) -
 _DELETE_ORDER = sorted(FACT_TABLES, key=lambda t: t != "money_mentions")
 
 
-def _delete_facts(conn: sqlite3.Connection, article_id: int) -> None:
-    for table in _DELETE_ORDER:
-        conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-
-
 def replace_facts(
     conn: sqlite3.Connection, article_id: int, facts: Mapping, nlp_version: str
 ) -> None:
@@ -248,6 +302,15 @@ def replace_facts(
 #: Articles per ``DELETE ... WHERE article_id IN (...)`` (well under SQLite's limit on
 #: bound parameters).
 _DELETE_CHUNK = 500
+
+
+def _delete_facts(conn: sqlite3.Connection, article_ids: list[int]) -> None:
+    """Delete every fact of the articles ``article_ids`` (inside the caller's transaction)."""
+    for start in range(0, len(article_ids), _DELETE_CHUNK):
+        chunk = article_ids[start : start + _DELETE_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for table in _DELETE_ORDER:
+            conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
 
 
 def replace_facts_many(
@@ -273,12 +336,7 @@ def replace_facts_many(
     latest = {article_id: (facts, version) for article_id, facts, version in analysed}
     if not latest:
         return
-    ids = list(latest)
-    for start in range(0, len(ids), _DELETE_CHUNK):
-        chunk = ids[start : start + _DELETE_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for table in _DELETE_ORDER:
-            conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
+    _delete_facts(conn, list(latest))
     items = [(article_id, facts, version) for article_id, (facts, version) in latest.items()]
     _insert_mentions(conn, "council_mentions", "code", "code", items, "councils")
     conn.executemany(

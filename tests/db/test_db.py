@@ -6,6 +6,8 @@ import gzip
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from councilwatch.db import store
 from councilwatch.db.schema import NotACouncilwatchDatabase, check_database_file, connect
@@ -58,9 +60,8 @@ def article(**changes) -> dict:
     return {**record, **changes}
 
 
-@pytest.fixture
-def conn(db_path):
-    conn = connect(db_path)
+def with_councils(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """``conn`` with Camden and Islington in its reference rows."""
     store.load_reference_rows(
         conn,
         "councils",
@@ -74,6 +75,12 @@ def conn(db_path):
         ],
         key="code",
     )
+    return conn
+
+
+@pytest.fixture
+def conn(db_path):
+    conn = with_councils(connect(db_path))
     yield conn
     conn.close()
 
@@ -336,3 +343,35 @@ def test_reference_rows_sources_feed_state_and_run_figures_are_upserted(conn):
         "SELECT source, pages_fetched, errors, blocked, newest_published FROM crawl_run_sources"
     ).fetchall()
     assert [tuple(r) for r in rows] == [("theregister", 9, 0, 1, "2026-01-01")]
+
+
+URLS = [f"https://example.org/news/{n}/" for n in "abc"] + ["https://mirror.example/a"]
+BODIES = ["Camden saves £4m.", "camden  saves £4m.", "Islington shares ICT.", "Kent cuts."]
+records_of = st.lists(
+    st.tuples(st.sampled_from(URLS), st.sampled_from([None, *URLS]), st.sampled_from(BODIES)),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=records_of, batch=records_of)
+def test_a_batch_stores_what_its_records_would_one_by_one(tmp_path_factory, before, batch):
+    """Whatever was stored before and whatever the batch repeats, updates or copies, one
+    transaction gives the outcomes and rows of storing the same records one at a time."""
+    folder = tmp_path_factory.mktemp("batch")
+    dbs = {name: with_councils(connect(folder / f"{name}.db")) for name in ("batch", "single")}
+    records = [
+        {**article(url=url, canonical_url=canonical, body=body),
+         "raw_html": f"<p>{i} {body}</p>".encode(), "content_type": "text/html"}
+        for i, (url, canonical, body) in enumerate(before + batch)
+    ]  # fmt: skip
+    earlier, later = records[: len(before)], records[len(before) :]
+    for conn in dbs.values():
+        for record in earlier:
+            outcome, article_id = store.store_articles(conn, [record])[0]
+            with conn:
+                store.replace_facts(conn, article_id, {"councils": FACTS["councils"]}, "v1")
+    outcomes = store.store_articles(dbs["batch"], later)
+    assert outcomes == [store.store_articles(dbs["single"], [r])[0] for r in later]
+    for table in ("articles", "article_aliases", "raw_pages", "council_mentions"):
+        assert table_rows(dbs["batch"], table) == table_rows(dbs["single"], table)
