@@ -186,11 +186,13 @@ class _Batch:
         conn.executemany(_INSERT_ARTICLE, self.inserted.values())
         conn.executemany(_UPDATE_ARTICLE, self.updated.values())
         _delete_facts(conn, list(self.updated))
+        # Both tables exist (migrations made them), keyed on url and article_id: no pk is
+        # passed, which spares sqlite-utils checking it against the table on every batch.
         db = utils_db(conn)
         if self.aliases:  # the first article an alias was seen with keeps it
-            db["article_aliases"].insert_all(self.aliases, pk="url", ignore=True)
+            db["article_aliases"].insert_all(self.aliases, ignore=True)
         if self.raw_pages:  # the latest fetch of a page replaces the one stored
-            db["raw_pages"].insert_all(self.raw_pages.values(), pk="article_id", replace=True)
+            db["raw_pages"].insert_all(self.raw_pages.values(), replace=True)
 
 
 def store_article(

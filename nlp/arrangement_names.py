@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections import Counter
 from itertools import accumulate
 
-__all__ = ["NamesInDoc", "initialisms"]
+__all__ = ["NamesInDoc", "initialisms", "whole_words"]
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w&]*)")
 _LAST_WORD = re.compile(r"\b([A-Z]\w*)[ \t]+$")
@@ -47,9 +47,10 @@ class NamesInDoc:
         self.initials: dict[str, list[str]] = {
             code: initialisms(name) for code, name in (official_names or {}).items() if name
         }
-        self._cache: tuple[frozenset[str], re.Pattern[str] | None, dict[str, str]] | None = None
+        self._cache: tuple[frozenset[str], list[str], dict[str, str]] | None = None
 
-    def _pattern(self, codes: set[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    def _names(self, codes: set[str]) -> tuple[list[str], dict[str, str]]:
+        """The names to look for (longest first) and the code each stands for."""
         key = frozenset(codes)
         if self._cache is None or self._cache[0] != key:
             by_name = {self.short[c]: c for c in sorted(codes) if c in self.short}
@@ -58,10 +59,7 @@ class NamesInDoc:
                 for i in self.initials.get(c, ()):
                     if counts[i] == 1 and i not in by_name:
                         by_name[i] = c
-            names = sorted(by_name, key=len, reverse=True)
-            alts = "|".join(re.escape(n) for n in names)
-            rx = re.compile(rf"(?<![\w&-])(?:{alts})(?![\w&-])") if names else None
-            self._cache = (key, rx, by_name)
+            self._cache = (key, sorted(by_name, key=len, reverse=True), by_name)
         return self._cache[1], self._cache[2]
 
     def find(
@@ -69,26 +67,58 @@ class NamesInDoc:
     ) -> list[tuple[int, int, str]]:
         """``(start, end, code)`` of the short names of ``codes`` in ``text[lo:hi]`` that
         overlap none of the ``taken`` character ranges."""
-        rx, by_name = self._pattern(codes)
-        if rx is None:
+        names, by_name = self._names(codes)
+        if not names:
             return []
         # Overlap test in log time: the taken ranges by start, and the furthest end so far.
         ranges = sorted(taken)
         starts = [a for a, _ in ranges]
         reach = list(accumulate((b for _, b in ranges), max))
         out = []
-        for m in rx.finditer(text, lo, hi):
-            before_end = bisect_left(starts, m.end())  # the ranges starting before m ends
-            if before_end and reach[before_end - 1] > m.start():
+        for start, end, name in whole_words(text, names, lo, hi):
+            before_end = bisect_left(starts, end)  # the ranges starting before this one ends
+            if before_end and reach[before_end - 1] > start:
                 continue
-            after = _NEXT_WORD.match(text, m.end())
-            if m.group(0) in self.short.values() and after and after.group(1) not in self.org_after:
+            after = _NEXT_WORD.match(text, end)
+            if name in self.short.values() and after and after.group(1) not in self.org_after:
                 continue  # part of a longer name: "Mid Kent Services", "Haringey Mental Health"
-            before = _LAST_WORD.search(text, max(0, m.start() - 20), m.start())
+            before = _LAST_WORD.search(text, max(0, start - 20), start)
             if before and before.group(1) in self.not_after:
                 continue  # "Mid and East Devon", "North Northamptonshire"
-            out.append((m.start(), m.end(), by_name[m.group(0)]))
+            out.append((start, end, by_name[name]))
         return out
+
+
+#: A character that continues a name: a match must have none just before or just after it.
+_NAME_CHAR = re.compile(r"[\w&-]")
+
+
+def whole_words(text: str, names: list[str], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of the non-overlapping occurrences of ``names`` in
+    ``text[lo:hi]`` with no word character, "&" or "-" on either side, leftmost first and
+    the longest at a place: what a regex of the names would find, without compiling one for
+    every document's names (a compile costs more than the search).
+
+    >>> whole_words("Kent and Kent County, Kentish", ["Kent County", "Kent"], 0, 29)
+    [(0, 4, 'Kent'), (9, 20, 'Kent County')]
+    """
+    found = []
+    for name in names:
+        start = text.find(name, lo, hi)
+        while start != -1:
+            end = start + len(name)
+            if not (start and _NAME_CHAR.match(text, start - 1)) and not (
+                end < hi and _NAME_CHAR.match(text, end)
+            ):
+                found.append((start, -len(name), name))
+            start = text.find(name, start + 1, hi)
+    found.sort()
+    out, reached = [], lo
+    for start, minus_length, name in found:
+        if start >= reached:
+            reached = start - minus_length
+            out.append((start, reached, name))
+    return out
 
 
 _MINOR = {"of", "upon", "on", "the", "in"}
