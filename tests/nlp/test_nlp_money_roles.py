@@ -37,6 +37,8 @@ def roles(nlp, text: str) -> list[str]:
         # what a project ran over its budget by is a variance, neither spent nor saved
         ("The new payroll system came in £400,000 over budget.", ["other"]),
         ("The scheme finished £1.2m over its budget.", ["other"]),
+        # a pension bill is a liability, not spending on a service
+        ("The borough faces a £14m pension bill next year.", ["other"]),
     ],
 )
 def test_compound_heads(nlp, text, expected):
