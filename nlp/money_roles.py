@@ -84,6 +84,18 @@ def _phrase_map(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
     return {tuple(p.lower().split()): role for role, ps in groups.items() for p in ps}
 
 
+def _by_role(roles: dict[str, str]) -> dict[str, list[str]]:
+    """A phrase -> role map as role -> phrases.
+
+    >>> _by_role({"off": "saving", "over budget": "other", "less": "saving"})
+    {'saving': ['off', 'less'], 'other': ['over budget']}
+    """
+    out: dict[str, list[str]] = {}
+    for phrase, role in roles.items():
+        out.setdefault(role, []).append(phrase)
+    return out
+
+
 def _longest_at(
     words: list[str], i: int, phrases: dict[tuple[str, ...], str], most: int
 ) -> tuple[int, str] | None:
@@ -128,7 +140,8 @@ class RoleResolver:
         self.stops = set(c["compound_stops"])
         self.preps = {"of", "in", "on", "for", "from", "with", "at", "into", "about"}
         self.copulas = set(c["copular_verbs"])
-        self.after_amount = {k.lower(): v for k, v in c["after_amount"].items() if " " not in k}
+        self.after_amount = _phrase_map(_by_role(c["after_amount"]))
+        self.after_longest = max(len(p) for p in self.after_amount)
         self.subject_roles = False
         self.supplier_nouns = set(c["supplier_nouns"])
         self.giving_verbs = set(c["giving_verbs"])
@@ -357,8 +370,9 @@ class RoleResolver:
     def _noun(self, right: list[str]) -> tuple[str, str, bool] | None:
         """The compound the amount modifies, or its of/in complement: ``(role, how, direct)``;
         a complement of the bare amount ("£2m in costs") is not direct (a verb comes first)."""
-        if right and right[0] in self.after_amount:  # "knock £5m off", "£2m cheaper"
-            return self.after_amount[right[0]], "noun", True
+        after = _longest_at(right, 0, self.after_amount, self.after_longest)
+        if after is not None:  # "knock £5m off", "£2m cheaper", "£900,000 over budget"
+            return after[1], "noun", True
         compound: list[str] = []
         for w in right:
             if w in self.stops or not w[0].isalpha() and not _SPAN_WORD.match(w):

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from .docindex import DocIndex, filter_ranges, records_only
 from .gazetteer import DATA_DIR
+from .service_forms import with_number_variants
 from .service_senses import ServiceSenses
 
 LABEL = "SERVICE"
@@ -42,7 +43,7 @@ class ServiceTagger:
     """Match taxonomy phrases: case-insensitive, except acronyms such as "IT" or "CRM"."""
 
     def __init__(self, nlp: Language, data_dir: str | None = None) -> None:
-        patterns = load_service_patterns(Path(data_dir) if data_dir else None)
+        patterns = with_number_variants(load_service_patterns(Path(data_dir) if data_dir else None))
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         for p in patterns:

@@ -34,6 +34,11 @@ def roles(nlp, text: str) -> list[str]:
         # a budget gap is neither spent nor saved
         ("The borough must close a £48m budget gap.", ["other"]),
         ("It warned of a budget shortfall of £12m by 2026.", ["other"]),
+        # what a project ran over its budget by is a variance, neither spent nor saved
+        ("The new payroll system came in £400,000 over budget.", ["other"]),
+        ("The scheme finished £1.2m over its budget.", ["other"]),
+        # a pension bill is a liability, not spending on a service
+        ("The borough faces a £14m pension bill next year.", ["other"]),
     ],
 )
 def test_compound_heads(nlp, text, expected):

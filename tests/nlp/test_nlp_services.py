@@ -293,6 +293,14 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("It can invest in modern systems and separate systems for each service.", set()),
         ("Savings come once systems are consolidated.", set()),
         ("It bought an asset register system.", {"applications"}),
+        # ... not after a quantifier or an adjective that says only which or how many
+        ("Every system in the building went down.", set()),
+        ("Duplicate systems will be retired, and unpatched systems replaced.", set()),
+        ("They moved both teams onto a common platform.", set()),
+        # ... nor as another service's system, nor as the modifier of another noun
+        ("It spent £38,000 on a secure email system.", set()),
+        ("It retired two content systems.", set()),
+        ("The platform upgrade was delayed.", set()),
         # bare words name a service before a head noun or in a list of services
         ("They share planning, housing and environmental health teams.",
          {"planning", "housing", "regulatory"}),
@@ -327,6 +335,7 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("The new councils gain planning powers on day one.", {"planning"}),
         ("Tenants can still report housing repairs by phone.", {"housing"}),
         ("A backlog of benefits claims built up after the attack.", {"revenues_benefits"}),
+        ("Some benefit claims could be delayed.", {"revenues_benefits"}),
         ("Its benefits package for staff was cut.", set()),
     ],
 )  # fmt: skip
