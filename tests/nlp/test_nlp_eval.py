@@ -64,6 +64,16 @@ def predictions(gold):
 #: then the dev set of the round after news-fresh2: read for error analysis, so its figures
 #: overstate real accuracy, as news-dev's do.
 NEWS_FLOORS = {
+    # written from the spec and the register alone, scored only
+    "news-fresh3.jsonl": {
+        ("councils", "f1"): 0.97,
+        ("money", "f1"): 0.99,
+        ("money", "role_accuracy"): 0.91,
+        ("money", "period_accuracy"): 0.99,
+        ("services", "f1"): 0.92,
+        ("arrangements", "f1"): 0.79,
+        ("arr_services", "f1"): 0.83,
+    },
     "news-dev2.jsonl": {
         ("councils", "f1"): 0.99,
         ("money", "f1"): 0.99,
