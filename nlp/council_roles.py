@@ -48,6 +48,10 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
 _DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger", "talks"})
+_DEAL_HEADS = frozenset({"deal", "deals", "contract", "contracts", "agreement", "merger"})
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+_LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "within", "throughout"})
 _MONEY_VERBS = frozenset(
     "save saves saved saving cost costs costing earn earns earned earning".split()
 )
@@ -123,6 +127,8 @@ class RoleCues:
         self.sport_words = set(ctx["sport_words"])
         self.area_nouns = set(ctx["area_nouns"])
         self.area_premodifiers = set(ctx["area_premodifiers"])
+        self.part_nouns = set(ctx["part_nouns"])
+        self.for_heads = set(ctx["for_heads"])
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -164,6 +170,114 @@ class RoleCues:
         ):  # "its predecessors, A and B"
             start -= 1
         return _ends_with(lower, start, self.list_cues)
+
+    def part_of(self, words: Sequence[str], lower: Sequence[str], start: int) -> bool:
+        """ "the IT services at Croydon", "the work of Corby, Kettering and Wellingborough":
+        the name after "of" or "at" that follows a part of an organisation (its staff, budget,
+        services, functions), as "Croydon's IT services" would.
+
+        >>> words = "the IT staff at Sefton".split()
+        >>> _cues().part_of(words, [w.lower() for w in words], 4)
+        True
+        """
+        if start > 2 and lower[start - 1] == "the":  # "the budget of the City of Derby"
+            start -= 1
+        if start < 2 or lower[start - 1] not in ("of", "at"):
+            return False
+        return words[start - 2] in self.part_nouns or lower[start - 2] in self.part_nouns
+
+    def named_on(self, words: Sequence[str], end: int) -> bool:
+        """A capitalised word after the name, not in capitals: the name begins a longer one
+        ("a deal with Cambridge Analytics"), unlike "Sefton IT" or a council's own head.
+
+        >>> _cues().named_on("a deal with Wigan Analytics".split(), 4)
+        True
+        """
+        if end >= len(words):
+            return False
+        word = words[end]
+        if word in self.council_words or word in self.type_words:
+            return False  # "staff at the Dorset Councils Partnership"
+        return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+    def recounted(
+        self, lower: Sequence[str], span: tuple[int, int], sent_end: int, size: int
+    ) -> bool:
+        """The sentence goes on to count the names as councils: "... Merton and Croydon ...
+        as the boroughs' joint contract went live", "Adur and Worthing ... the two councils",
+        "both authorities" (a number, when given, is the list's own); not names after "in"
+        or "at" ("data centres in A and B"), which place things there.
+
+        >>> _cues().recounted("for adur and worthing , the two councils".split(), (1, 4), 8, 2)
+        True
+        >>> _cues().recounted("for adur and worthing , the three councils".split(), (1, 4), 8, 2)
+        False
+        >>> _cues().recounted("in adur and worthing , the two councils".split(), (1, 4), 8, 2)
+        False
+        """
+        start, end = span
+        if start > 0 and lower[start - 1] in _LOCATIVE:
+            return False
+        for i in range(end, sent_end - 1):
+            if lower[i] not in ("the", "both", "all"):
+                continue
+            j = i + 1
+            count = _COUNTS.index(lower[j]) + 2 if lower[j] in _COUNTS else None
+            if count is not None:
+                j += 1
+            if j >= sent_end or lower[j] not in self.area_nouns:
+                continue
+            if count is not None:
+                return count == size
+            if lower[i] == "both":
+                return size == 2
+            return j + 1 < sent_end and lower[j + 1] in _POSSESSIVE_MARKS
+        return False
+
+    def deal_modifier(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """The name before a deal, past up to two nouns of what is dealt in: "Capita wins
+        Wigan IT deal", "the Barnet outsourcing contract" (not "a Kent IT firm's deal").
+
+        >>> words = "Capita wins Wigan IT deal".split()
+        >>> _cues().deal_modifier(words, [w.lower() for w in words], 3)
+        True
+        """
+        for i in range(end, min(end + 3, len(words))):
+            if lower[i] in _DEAL_HEADS:
+                return True
+            word = words[i]
+            if not (word.isalpha() and (word.islower() or word.isupper())):
+                return False
+            if lower[i] in self.place_nouns or lower[i] in self.not_verbs:
+                return False
+        return False
+
+    def headline_for(
+        self,
+        words: Sequence[str],
+        lower: Sequence[str],
+        span: tuple[int, int],
+        bounds: tuple[int, int],
+    ) -> bool:
+        """A headline that ends with "for" the name after a deal or a new officer: "Deal for
+        Sefton", "New CIO for Croydon" (not "Jobs boost for Leeds").
+
+        >>> words = "Deal for Sefton".split()
+        >>> _cues().headline_for(words, [w.lower() for w in words], (2, 3), (0, 3))
+        True
+        """
+        (start, end), (sent_start, sent_end) = span, bounds
+        if start < sent_start + 2 or lower[start - 1] != "for":
+            return False
+        if end < sent_end and not (words[end] in _CLOSERS or words[end].isspace()):
+            return False
+        heads = self.for_heads
+        return any(
+            w in heads or lw in heads
+            for w, lw in zip(
+                words[sent_start : start - 1], lower[sent_start : start - 1], strict=True
+            )
+        )
 
     def verb(self, words: Sequence[str], lower: Sequence[str], end: int, single: bool) -> bool:
         """An organisation's verb after the group, past auxiliaries ("have agreed", "to end")."""
@@ -548,6 +662,13 @@ class RoleCues:
             if i > end + 1 and i < n and lower[i] == ",":
                 return i + 1
         return end
+
+
+def _cues() -> RoleCues:
+    """The package's cue lexicons (for the examples)."""
+    from .gazetteer import load_json
+
+    return RoleCues(load_json("council_context.json"))
 
 
 _QUOTE_MARKS = frozenset({'"', "“", "”"})

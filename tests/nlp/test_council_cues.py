@@ -1,0 +1,79 @@
+"""More organisational roles of a bare council name, and the look-alikes that stay places or
+other bodies (spec §1): a part of the organisation "of" or "at" the name, a partner "worked
+with", the name as the modifier of a deal, a list that the sentence then counts as councils.
+
+Frames are tried over the councils of :mod:`.test_nlp_council_roles` (one in four current
+councils with a plain name), so a cue that works for one name works for all of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_nlp_council_roles import check, link
+
+__all__ = ["link"]  # the fixture, used by name
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # a part of the organisation before "of" or "at"
+        "Capita took over the IT services at {name} in 2012.",
+        "The work of {name} will pass to the new unitary next year.",
+        "The finance team at {name} found the error.",
+        "The budgets of {name} and its neighbours are under strain.",
+        # a partner of working together
+        "Since 2014 the borough has worked with {name} on children's services.",
+        "The county will partner with {name} on a new data centre.",
+        # the modifier of a deal, and a headline's deal for it, in a story about councils
+        "Capita has won the {name} IT deal, the council said.",
+        "Capita wins {name} payroll contract\nThe council signed the deal on Monday.",
+        "Deal for {name}\nThe council has agreed a new payroll contract.",
+        "New CIO for {name}\nThe council has appointed a chief information officer.",
+    ],
+)
+def test_more_roles_make_a_bare_name_a_council(link, frame):
+    check(link, frame, expect_council=True)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "The history of {name} goes back to the Romans.",
+        "The streets of {name} were busy on Saturday.",
+        "Students at {name} College staged a protest.",
+        "The charity works with {name} families on housing.",
+        "The firm worked with {name} University on the study.",
+        "The council said costs had risen. A {name} IT firm won the work.",
+        "The council said costs had risen. Capita won the deal in {name} last year.",
+        "Jobs boost for {name}\nThe council welcomed the new factory.",
+        "The council signed a deal with {name} Analytics last year.",
+        "Visit {name} said the council would fund the campaign.",
+    ],
+)
+def test_places_and_longer_names_stay_what_they_are(link, frame):
+    check(link, frame, expect_council=False)
+
+
+def test_a_list_the_sentence_counts_as_councils(link):
+    assert link(
+        [
+            "Lorries took to the streets of Kingston, Sutton, Merton and Croydon this week as "
+            "the boroughs' joint contract went live.",
+            "Staff from Adur and Worthing moved to one office, and the two councils now share "
+            "a chief executive.",
+            "Residents of Mendip, Sedgemoor and Taunton Deane will be served by the three "
+            "councils' new contact centre.",
+        ]
+    ) == [["CRY", "KTT", "MRT", "STN"], ["ADU", "WOT"], ["MEN", "SEG", "TAU"]]
+
+
+def test_a_list_that_the_sentence_does_not_count_stays_places(link):
+    assert link(
+        [
+            "Flooding hit Kent and Surrey last week, and the councils opened rest centres.",
+            "The firm runs data centres in Kent and Medway, and both councils use them.",
+            "Residents of Kingston, Sutton and Merton were joined by the two councils' leaders.",
+        ]
+    ) == [[], [], []]
