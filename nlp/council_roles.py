@@ -60,7 +60,7 @@ _BY_PLACES = frozenset(
     "bordered flanked go going went".split()
 )  # "by" before a place: "a village by Kent's border", "surrounded by Surrey"
 _COPULAS = frozenset(
-    {"is", "was", "be", "been", "are", "were"}
+    {"is", "was", "be", "been", "are", "were", "become", "becomes", "became"}
 )  # possession, after the auxiliaries: "have had a"
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
@@ -129,6 +129,7 @@ class RoleCues:
         self.area_premodifiers = set(ctx["area_premodifiers"])
         self.part_nouns = set(ctx["part_nouns"])
         self.for_heads = set(ctx["for_heads"])
+        self.route_nouns = set(ctx["route_nouns"])
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -169,7 +170,14 @@ class RoleCues:
             "(",
         ):  # "its predecessors, A and B"
             start -= 1
+        if self.route_between(lower, start):
+            return False
         return _ends_with(lower, start, self.list_cues)
+
+    def route_between(self, lower: Sequence[str], start: int) -> bool:
+        """ "the road between Sefton and Knowsley": places that a way joins, not the parties
+        between whom a deal is made."""
+        return start > 1 and lower[start - 1] == "between" and lower[start - 2] in self.route_nouns
 
     def part_of(self, words: Sequence[str], lower: Sequence[str], start: int) -> bool:
         """ "the IT services at Croydon", "the work of Corby, Kettering and Wellingborough":
@@ -329,6 +337,7 @@ class RoleCues:
             while i < n and i - end < 5 and lower[i] in _AUX:
                 i += 1
             return i < n and (lower[i] in self.group_verbs or lower[i] in self.single_verbs)
+        i = _past_one_of(lower, i)
         if lower[i] not in _DETERMINERS:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
@@ -383,13 +392,17 @@ class RoleCues:
         return end < len(lower) and lower[end] in self.office_nouns
 
     def predicate(self, lower: Sequence[str], end: int) -> bool:
-        """ "Wigan is the lead authority", "Bolton will be the host council": the name is the
-        subject of a copula whose complement is a council noun (not "a large county")."""
+        """ "Wigan is the lead authority", "Bolton will be the host council", "Sefton is one of
+        12 councils", "Leeds became the latest authority": the name is the subject of a copula
+        whose complement is a council noun (not "a large county")."""
         n = len(lower)
         i = end
-        while i < n and i - end < 3 and lower[i] in _AUX:
+        while i < n and i - end < 3 and (lower[i] in _AUX or lower[i] in _COPULAS):
             i += 1
-        if i == end or lower[i - 1] not in _COPULAS or i >= n or lower[i] not in _DETERMINERS:
+        if i == end or lower[i - 1] not in _COPULAS or i >= n:
+            return False
+        i = _past_one_of(lower, i)
+        if lower[i] not in _DETERMINERS and not lower[i].isdigit():
             return False
         j = i + 1
         while j < n and j - i <= 3 and lower[j].isalpha() and lower[j] not in self.predicate_nouns:
@@ -469,7 +482,7 @@ class RoleCues:
             words[start - 1] in self.place_only_prev or lower[start - 1] in self.indefinite
         ):
             return True
-        return False
+        return self.route_between(lower, start)
 
     def in_longer_name(self, words: Sequence[str], start: int, sent_start: int) -> bool:
         """The name follows another capitalised word inside a sentence: part of a person's or
@@ -662,6 +675,17 @@ class RoleCues:
             if i > end + 1 and i < n and lower[i] == ",":
                 return i + 1
         return end
+
+
+def _past_one_of(lower: Sequence[str], i: int) -> int:
+    """The token after "one of" at ``i`` ("Sefton, one of the first councils"), else ``i``.
+
+    >>> _past_one_of("is one of 12 councils".split(), 1)
+    3
+    """
+    if i + 2 < len(lower) and lower[i] == "one" and lower[i + 1] == "of":
+        return i + 2
+    return i
 
 
 def _cues() -> RoleCues:

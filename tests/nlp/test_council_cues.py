@@ -31,6 +31,14 @@ __all__ = ["link"]  # the fixture, used by name
         "Capita wins {name} payroll contract\nThe council signed the deal on Monday.",
         "Deal for {name}\nThe council has agreed a new payroll contract.",
         "New CIO for {name}\nThe council has appointed a chief information officer.",
+        # the party in control, a complement that counts it among councils, finance verbs
+        "Labour-run {name} has frozen all spending on new software.",
+        "The Lib Dem-controlled {name} will vote on the plan in June.",
+        "{name} is one of 12 councils to sign up to the scheme.",
+        "{name}, one of the first authorities to sign up, will go live in May.",
+        "{name} became the latest authority to move its email to the cloud.",
+        "Bosses at {name} said the system would be replaced.",
+        "The council said costs had risen. {name} borrowed £40m to buy a shopping centre.",
     ],
 )
 def test_more_roles_make_a_bare_name_a_council(link, frame):
@@ -50,6 +58,8 @@ def test_more_roles_make_a_bare_name_a_council(link, frame):
         "Jobs boost for {name}\nThe council welcomed the new factory.",
         "The council signed a deal with {name} Analytics last year.",
         "Visit {name} said the council would fund the campaign.",
+        "{name} is one of the sunniest places in England.",
+        "{name} became a city in 2022.",
     ],
 )
 def test_places_and_longer_names_stay_what_they_are(link, frame):
@@ -74,6 +84,7 @@ def test_a_list_that_the_sentence_does_not_count_stays_places(link):
         [
             "Flooding hit Kent and Surrey last week, and the councils opened rest centres.",
             "The firm runs data centres in Kent and Medway, and both councils use them.",
+            "The council said the road between Sefton and Knowsley would close for a month.",
             "Residents of Kingston, Sutton and Merton were joined by the two councils' leaders.",
         ]
-    ) == [[], [], []]
+    ) == [[], [], [], []]
