@@ -39,6 +39,13 @@ __all__ = ["link"]  # the fixture, used by name
         "{name} became the latest authority to move its email to the cloud.",
         "Bosses at {name} said the system would be replaced.",
         "The council said costs had risen. {name} borrowed £40m to buy a shopping centre.",
+        # succession in a reorganisation
+        "The new unitary council replaced {name} in April.",
+        "The new council took over from {name} in April.",
+        "The new council, the successor to {name}, has a new CIO.",
+        "The new council inherited the payroll contract from {name}.",
+        "The new council switched off the legacy {name} system.",
+        "{name} ceased to exist when the new council was formed.",
     ],
 )
 def test_more_roles_make_a_bare_name_a_council(link, frame):
