@@ -49,6 +49,8 @@ _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
 _DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger", "talks"})
 _DEAL_HEADS = frozenset({"deal", "deals", "contract", "contracts", "agreement", "merger"})
+_BUDGETS = frozenset({"budget", "budgets", "outsourcing"})
+_IT_WORDS = frozenset({"IT", "ICT"})
 _COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
 _LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "within", "throughout"})
@@ -242,22 +244,36 @@ class RoleCues:
             return j + 1 < sent_end and lower[j + 1] in _POSSESSIVE_MARKS
         return False
 
-    def deal_modifier(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
-        """The name before a deal, past up to two nouns of what is dealt in: "Capita wins
-        Wigan IT deal", "the Barnet outsourcing contract" (not "a Kent IT firm's deal").
+    def org_compound(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """The name before a noun phrase of the organisation's, within three words: a deal or
+        a budget past any nouns of what is dealt in ("Capita wins Wigan IT deal", "the Barnet
+        broadband contract", "Sefton budget approved"), a part of it past nouns of its
+        business ("the Sefton IT team", "Sefton finance department"), or its IT at the end
+        ("Capita to run Sefton IT"); not a place's things ("a Kent IT firm", "Leeds bus
+        service", "Sefton coast erosion").
 
         >>> words = "Capita wins Wigan IT deal".split()
-        >>> _cues().deal_modifier(words, [w.lower() for w in words], 3)
+        >>> _cues().org_compound(words, [w.lower() for w in words], 3)
         True
+        >>> words = "Sefton IT firm wins award".split()
+        >>> _cues().org_compound(words, [w.lower() for w in words], 1)
+        False
         """
-        for i in range(end, min(end + 3, len(words))):
-            if lower[i] in _DEAL_HEADS:
+        n = len(words)
+        business = True  # every noun so far is one of the organisation's business
+        for i in range(end, min(end + 3, n)):
+            word, low = words[i], lower[i]
+            if low in _DEAL_HEADS or low in _BUDGETS:
                 return True
-            word = words[i]
+            if i > end and business and (word in self.part_nouns or low in self.part_nouns):
+                return True
             if not (word.isalpha() and (word.islower() or word.isupper())):
                 return False
-            if lower[i] in self.place_nouns or lower[i] in self.not_verbs:
+            if low in self.place_nouns or low in self.not_verbs:
                 return False
+            if word in _IT_WORDS and (i + 1 == n or not words[i + 1].isalpha()):
+                return True
+            business = business and (word in self.possessive_nouns or low in self.possessive_nouns)
         return False
 
     def headline_for(

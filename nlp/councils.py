@@ -395,7 +395,7 @@ class CouncilLinker:
                                 len(group),
                                 headline := _headline(ix, sent_start, sent_end),
                             )
-                            or cues.deal_modifier(words, lower, last.end)
+                            or cues.org_compound(words, lower, last.end)
                             or (
                                 headline
                                 and cues.headline_for(

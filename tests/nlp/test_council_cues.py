@@ -40,11 +40,13 @@ __all__ = ["link"]  # the fixture, used by name
         "Bosses at {name} said the system would be replaced.",
         "The council said costs had risen. {name} borrowed £40m to buy a shopping centre.",
         # succession in a reorganisation
-        "The new unitary council replaced {name} in April.",
         "The new council took over from {name} in April.",
         "The new council, the successor to {name}, has a new CIO.",
         "The new council inherited the payroll contract from {name}.",
         "The new council switched off the legacy {name} system.",
+        "The council said the {name} IT team had won an award.",
+        "Capita to run {name} IT\nThe council signed the deal.",
+        "{name} budget approved\nThe council said it would save £2m.",
         "{name} ceased to exist when the new council was formed.",
     ],
 )
@@ -67,6 +69,9 @@ def test_more_roles_make_a_bare_name_a_council(link, frame):
         "Visit {name} said the council would fund the campaign.",
         "{name} is one of the sunniest places in England.",
         "{name} became a city in 2022.",
+        "The council said the {name} bus service would be cut.",
+        "The council said the {name} IT sector was growing.",
+        "{name} coast erosion worsens\nThe council said it was worried.",
     ],
 )
 def test_places_and_longer_names_stay_what_they_are(link, frame):
