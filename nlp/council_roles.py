@@ -99,6 +99,7 @@ class RoleCues:
         self.single_cues = _phrases(ctx["single_cues"])
         self.group_verbs = set(ctx["org_verbs"]) - _AUX
         self.single_verbs = set(ctx["single_verbs"])
+        self.active_verbs = set(ctx["active_verbs"])  # an act only in the active voice
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.apposition_nouns = set(ctx["apposition_nouns"])
         self.office_nouns = set(ctx["office_nouns"])
@@ -320,6 +321,8 @@ class RoleCues:
         if i > start and lower[i - 1] in _HAVE and lower[i] in _DETERMINERS:
             if any(w in self.group_nouns for w in lower[i + 1 : i + 4]):
                 return True  # "Babergh and Mid Suffolk have had a similar arrangement"
+        if lower[i] in self.active_verbs:  # "Sefton postponed", not "Ferries were cancelled"
+            return i == start or lower[i - 1] in _HAVE
         return lower[i] in (self.single_verbs if single else self.group_verbs | self.single_verbs)
 
     def possessive(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:

@@ -39,6 +39,8 @@ __all__ = ["link"]  # the fixture, used by name
         "{name} became the latest authority to move its email to the cloud.",
         "Bosses at {name} said the system would be replaced.",
         "The council said costs had risen. {name} borrowed £40m to buy a shopping centre.",
+        "{name} postponed the switch to the new system until May.",
+        "{name} denied that any residents' data had been lost.",
         # succession in a reorganisation
         "The new council took over from {name} in April.",
         "The new council, the successor to {name}, has a new CIO.",
