@@ -53,7 +53,7 @@ _BUDGETS = frozenset({"budget", "budgets", "outsourcing"})
 _IT_WORDS = frozenset({"IT", "ICT"})
 _COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
-_LOCATIVE = frozenset({"in", "at", "near", "across", "around", "outside", "within", "throughout"})
+_LOCATIVE = frozenset("in at near across around outside within throughout from to visit".split())
 _MONEY_VERBS = frozenset(
     "save saves saved saving cost costs costing earn earns earned earning".split()
 )
@@ -173,24 +173,30 @@ class RoleCues:
             "(",
         ):  # "its predecessors, A and B"
             start -= 1
-        if self.route_between(lower, start):
+        if self.among_places(lower, start):
             return False
         return _ends_with(lower, start, self.list_cues)
 
-    def route_between(self, lower: Sequence[str], start: int) -> bool:
-        """ "the road between Sefton and Knowsley": places that a way joins, not the parties
-        between whom a deal is made."""
-        return start > 1 and lower[start - 1] == "between" and lower[start - 2] in self.route_nouns
+    def among_places(self, lower: Sequence[str], start: int) -> bool:
+        """ "the road between Sefton and Knowsley", "visitors from Kent and Surrey": places
+        that a way joins or people come from, not the parties of a deal ("a deal between")
+        or the councils a new one is made from ("formed from")."""
+        if start < 2 or lower[start - 1] not in ("between", "from"):
+            return False
+        return lower[start - 2] in self.route_nouns or lower[start - 2] in self.place_nouns
 
-    def part_of(self, words: Sequence[str], lower: Sequence[str], start: int) -> bool:
+    def part_of(self, words: Sequence[str], lower: Sequence[str], span: tuple[int, int]) -> bool:
         """ "the IT services at Croydon", "the work of Corby, Kettering and Wellingborough":
         the name after "of" or "at" that follows a part of an organisation (its staff, budget,
         services, functions), as "Croydon's IT services" would.
 
         >>> words = "the IT staff at Sefton".split()
-        >>> _cues().part_of(words, [w.lower() for w in words], 4)
+        >>> _cues().part_of(words, [w.lower() for w in words], (4, 5))
         True
         """
+        start, end = span
+        if end < len(words) and words[end] in _POSSESSIVE_MARKS:
+            return False  # "the systems of Cornwall's rivers"
         if start > 2 and lower[start - 1] == "the":  # "the budget of the City of Derby"
             start -= 1
         if start < 2 or lower[start - 1] not in ("of", "at"):
@@ -216,8 +222,8 @@ class RoleCues:
     ) -> bool:
         """The sentence goes on to count the names as councils: "... Merton and Croydon ...
         as the boroughs' joint contract went live", "Adur and Worthing ... the two councils",
-        "both authorities" (a number, when given, is the list's own); not names after "in"
-        or "at" ("data centres in A and B"), which place things there.
+        "both authorities" (a number, when given, is the list's own); not names after "in",
+        "at" or "from" ("data centres in A and B"), which place things there.
 
         >>> _cues().recounted("for adur and worthing , the two councils".split(), (1, 4), 8, 2)
         True
@@ -424,7 +430,14 @@ class RoleCues:
         if lower[i] not in _DETERMINERS and not lower[i].isdigit():
             return False
         j = i + 1
-        while j < n and j - i <= 3 and lower[j].isalpha() and lower[j] not in self.predicate_nouns:
+        while (
+            j < n
+            and j - i <= 3
+            and lower[j].isalpha()
+            and lower[j] not in self.predicate_nouns
+            and lower[j] not in self.place_nouns
+            and lower[j] != "to"
+        ):  # not "the first city to host", "the host city"
             j += 1
         return j < n and lower[j] in self.predicate_nouns
 
@@ -501,7 +514,7 @@ class RoleCues:
             words[start - 1] in self.place_only_prev or lower[start - 1] in self.indefinite
         ):
             return True
-        return self.route_between(lower, start)
+        return self.among_places(lower, start)
 
     def in_longer_name(self, words: Sequence[str], start: int, sent_start: int) -> bool:
         """The name follows another capitalised word inside a sentence: part of a person's or

@@ -347,7 +347,7 @@ class CouncilLinker:
             or (
                 (
                     cues.before(words, lower, first.start, single)
-                    or cues.part_of(words, lower, first.start)
+                    or cues.part_of(words, lower, (first.start, last.end))
                 )
                 and not cues.modifies_place_noun(words, lower, last.end)
                 and not (single and cues.named_on(words, last.end))
@@ -395,13 +395,21 @@ class CouncilLinker:
                                 len(group),
                                 headline := _headline(ix, sent_start, sent_end),
                             )
-                            or cues.org_compound(words, lower, last.end)
                             or (
-                                headline
-                                and cues.headline_for(
-                                    words, lower, (first.start, last.end), (sent_start, sent_end)
+                                (
+                                    cues.org_compound(words, lower, last.end)
+                                    or (
+                                        headline
+                                        and cues.headline_for(
+                                            words,
+                                            lower,
+                                            (first.start, last.end),
+                                            (sent_start, sent_end),
+                                        )
+                                    )
                                 )
-                            )
+                                and not cues.sporting(lower, (sent_start, sent_end))
+                            )  # "Capita wins Wigan IT deal", not "Kent cricket deal"
                         )
                     )
                     or (

@@ -74,6 +74,11 @@ def test_more_roles_make_a_bare_name_a_council(link, frame):
         "The council said the {name} bus service would be cut.",
         "The council said the {name} IT sector was growing.",
         "{name} coast erosion worsens\nThe council said it was worried.",
+        "The council said the systems of {name}'s rivers were polluted.",
+        "The council said {name} became the first place to host the games.",
+        "The council worked with {name} farmers on the scheme.",
+        "The council said the {name} cricket deal was done.",
+        "New stadium deal for {name}\nThe council agreed the plan.",
     ],
 )
 def test_places_and_longer_names_stay_what_they_are(link, frame):
@@ -99,6 +104,7 @@ def test_a_list_that_the_sentence_does_not_count_stays_places(link):
             "Flooding hit Kent and Surrey last week, and the councils opened rest centres.",
             "The firm runs data centres in Kent and Medway, and both councils use them.",
             "The council said the road between Sefton and Knowsley would close for a month.",
+            "The council said visitors from Kent, Surrey and Essex would pay more.",
             "Residents of Kingston, Sutton and Merton were joined by the two councils' leaders.",
         ]
-    ) == [[], [], [], []]
+    ) == [[], [], [], [], []]
