@@ -48,6 +48,12 @@ _CAPITALISED_FUNCTION_WORDS = frozenset(
 _CLOSERS = frozenset({",", ".", "?", "!", "…"})
 _HAVE = frozenset({"have", "has", "had"})
 _DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "merger", "talks"})
+_DEAL_HEADS = frozenset({"deal", "deals", "contract", "contracts", "agreement", "merger"})
+_BUDGETS = frozenset({"budget", "budgets", "outsourcing"})
+_IT_WORDS = frozenset({"IT", "ICT"})
+_COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_POSSESSIVE_MARKS = frozenset({"'s", "’s", "'", "’"})
+_LOCATIVE = frozenset("in at near across around outside within throughout from to visit".split())
 _MONEY_VERBS = frozenset(
     "save saves saved saving cost costs costing earn earns earned earning".split()
 )
@@ -56,7 +62,7 @@ _BY_PLACES = frozenset(
     "bordered flanked go going went".split()
 )  # "by" before a place: "a village by Kent's border", "surrounded by Surrey"
 _COPULAS = frozenset(
-    {"is", "was", "be", "been", "are", "were"}
+    {"is", "was", "be", "been", "are", "were", "become", "becomes", "became"}
 )  # possession, after the auxiliaries: "have had a"
 _RELATIVE = frozenset({"which", "who", "whose", "that"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
@@ -93,6 +99,7 @@ class RoleCues:
         self.single_cues = _phrases(ctx["single_cues"])
         self.group_verbs = set(ctx["org_verbs"]) - _AUX
         self.single_verbs = set(ctx["single_verbs"])
+        self.active_verbs = set(ctx["active_verbs"])  # an act only in the active voice
         self.possessive_nouns = set(ctx["possessive_nouns"])
         self.apposition_nouns = set(ctx["apposition_nouns"])
         self.office_nouns = set(ctx["office_nouns"])
@@ -123,6 +130,9 @@ class RoleCues:
         self.sport_words = set(ctx["sport_words"])
         self.area_nouns = set(ctx["area_nouns"])
         self.area_premodifiers = set(ctx["area_premodifiers"])
+        self.part_nouns = set(ctx["part_nouns"])
+        self.for_heads = set(ctx["for_heads"])
+        self.route_nouns = set(ctx["route_nouns"])
 
     def suffix(self, words: Sequence[str], end: int) -> bool:
         """A council head after the group, past up to three type words ("District Councils")."""
@@ -163,7 +173,142 @@ class RoleCues:
             "(",
         ):  # "its predecessors, A and B"
             start -= 1
+        if self.among_places(lower, start):
+            return False
         return _ends_with(lower, start, self.list_cues)
+
+    def among_places(self, lower: Sequence[str], start: int) -> bool:
+        """ "the road between Sefton and Knowsley", "visitors from Kent and Surrey": places
+        that a way joins or people come from, not the parties of a deal ("a deal between")
+        or the councils a new one is made from ("formed from")."""
+        if start < 2 or lower[start - 1] not in ("between", "from"):
+            return False
+        return lower[start - 2] in self.route_nouns or lower[start - 2] in self.place_nouns
+
+    def part_of(self, words: Sequence[str], lower: Sequence[str], span: tuple[int, int]) -> bool:
+        """ "the IT services at Croydon", "the work of Corby, Kettering and Wellingborough":
+        the name after "of" or "at" that follows a part of an organisation (its staff, budget,
+        services, functions), as "Croydon's IT services" would.
+
+        >>> words = "the IT staff at Sefton".split()
+        >>> _cues().part_of(words, [w.lower() for w in words], (4, 5))
+        True
+        """
+        start, end = span
+        if end < len(words) and words[end] in _POSSESSIVE_MARKS:
+            return False  # "the systems of Cornwall's rivers"
+        if start > 2 and lower[start - 1] == "the":  # "the budget of the City of Derby"
+            start -= 1
+        if start < 2 or lower[start - 1] not in ("of", "at"):
+            return False
+        return words[start - 2] in self.part_nouns or lower[start - 2] in self.part_nouns
+
+    def named_on(self, words: Sequence[str], end: int) -> bool:
+        """A capitalised word after the name, not in capitals: the name begins a longer one
+        ("a deal with Cambridge Analytics"), unlike "Sefton IT" or a council's own head.
+
+        >>> _cues().named_on("a deal with Wigan Analytics".split(), 4)
+        True
+        """
+        if end >= len(words):
+            return False
+        word = words[end]
+        if word in self.council_words or word in self.type_words:
+            return False  # "staff at the Dorset Councils Partnership"
+        return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+    def recounted(
+        self, lower: Sequence[str], span: tuple[int, int], sent_end: int, size: int
+    ) -> bool:
+        """The sentence goes on to count the names as councils: "... Merton and Croydon ...
+        as the boroughs' joint contract went live", "Adur and Worthing ... the two councils",
+        "both authorities" (a number, when given, is the list's own); not names after "in",
+        "at" or "from" ("data centres in A and B"), which place things there.
+
+        >>> _cues().recounted("for adur and worthing , the two councils".split(), (1, 4), 8, 2)
+        True
+        >>> _cues().recounted("for adur and worthing , the three councils".split(), (1, 4), 8, 2)
+        False
+        >>> _cues().recounted("in adur and worthing , the two councils".split(), (1, 4), 8, 2)
+        False
+        """
+        start, end = span
+        if start > 0 and lower[start - 1] in _LOCATIVE:
+            return False
+        for i in range(end, sent_end - 1):
+            if lower[i] not in ("the", "both", "all"):
+                continue
+            j = i + 1
+            count = _COUNTS.index(lower[j]) + 2 if lower[j] in _COUNTS else None
+            if count is not None:
+                j += 1
+            if j >= sent_end or lower[j] not in self.area_nouns:
+                continue
+            if count is not None:
+                return count == size
+            if lower[i] == "both":
+                return size == 2
+            return j + 1 < sent_end and lower[j + 1] in _POSSESSIVE_MARKS
+        return False
+
+    def org_compound(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
+        """The name before a noun phrase of the organisation's, within three words: a deal or
+        a budget past any nouns of what is dealt in ("Capita wins Wigan IT deal", "the Barnet
+        broadband contract", "Sefton budget approved"), a part of it past nouns of its
+        business ("the Sefton IT team", "Sefton finance department"), or its IT at the end
+        ("Capita to run Sefton IT"); not a place's things ("a Kent IT firm", "Leeds bus
+        service", "Sefton coast erosion").
+
+        >>> words = "Capita wins Wigan IT deal".split()
+        >>> _cues().org_compound(words, [w.lower() for w in words], 3)
+        True
+        >>> words = "Sefton IT firm wins award".split()
+        >>> _cues().org_compound(words, [w.lower() for w in words], 1)
+        False
+        """
+        n = len(words)
+        business = True  # every noun so far is one of the organisation's business
+        for i in range(end, min(end + 3, n)):
+            word, low = words[i], lower[i]
+            if low in _DEAL_HEADS or low in _BUDGETS:
+                return True
+            if i > end and business and (word in self.part_nouns or low in self.part_nouns):
+                return True
+            if not (word.isalpha() and (word.islower() or word.isupper())):
+                return False
+            if low in self.place_nouns or low in self.not_verbs:
+                return False
+            if word in _IT_WORDS and (i + 1 == n or not words[i + 1].isalpha()):
+                return True
+            business = business and (word in self.possessive_nouns or low in self.possessive_nouns)
+        return False
+
+    def headline_for(
+        self,
+        words: Sequence[str],
+        lower: Sequence[str],
+        span: tuple[int, int],
+        bounds: tuple[int, int],
+    ) -> bool:
+        """A headline that ends with "for" the name after a deal or a new officer: "Deal for
+        Sefton", "New CIO for Croydon" (not "Jobs boost for Leeds").
+
+        >>> words = "Deal for Sefton".split()
+        >>> _cues().headline_for(words, [w.lower() for w in words], (2, 3), (0, 3))
+        True
+        """
+        (start, end), (sent_start, sent_end) = span, bounds
+        if start < sent_start + 2 or lower[start - 1] != "for":
+            return False
+        if end < sent_end and not (words[end] in _CLOSERS or words[end].isspace()):
+            return False
+        heads = self.for_heads
+        return any(
+            w in heads or lw in heads
+            for w, lw in zip(
+                words[sent_start : start - 1], lower[sent_start : start - 1], strict=True
+            )
+        )
 
     def verb(self, words: Sequence[str], lower: Sequence[str], end: int, single: bool) -> bool:
         """An organisation's verb after the group, past auxiliaries ("have agreed", "to end")."""
@@ -182,6 +327,8 @@ class RoleCues:
         if i > start and lower[i - 1] in _HAVE and lower[i] in _DETERMINERS:
             if any(w in self.group_nouns for w in lower[i + 1 : i + 4]):
                 return True  # "Babergh and Mid Suffolk have had a similar arrangement"
+        if lower[i] in self.active_verbs:  # "Sefton postponed", not "Ferries were cancelled"
+            return i == start or lower[i - 1] in _HAVE
         return lower[i] in (self.single_verbs if single else self.group_verbs | self.single_verbs)
 
     def possessive(self, words: Sequence[str], lower: Sequence[str], end: int) -> bool:
@@ -215,6 +362,7 @@ class RoleCues:
             while i < n and i - end < 5 and lower[i] in _AUX:
                 i += 1
             return i < n and (lower[i] in self.group_verbs or lower[i] in self.single_verbs)
+        i = _past_one_of(lower, i)
         if lower[i] not in _DETERMINERS:
             return False
         return any(w in self.apposition_nouns for w in lower[i + 1 : i + 6])
@@ -269,16 +417,27 @@ class RoleCues:
         return end < len(lower) and lower[end] in self.office_nouns
 
     def predicate(self, lower: Sequence[str], end: int) -> bool:
-        """ "Wigan is the lead authority", "Bolton will be the host council": the name is the
-        subject of a copula whose complement is a council noun (not "a large county")."""
+        """ "Wigan is the lead authority", "Bolton will be the host council", "Sefton is one of
+        12 councils", "Leeds became the latest authority": the name is the subject of a copula
+        whose complement is a council noun (not "a large county")."""
         n = len(lower)
         i = end
-        while i < n and i - end < 3 and lower[i] in _AUX:
+        while i < n and i - end < 3 and (lower[i] in _AUX or lower[i] in _COPULAS):
             i += 1
-        if i == end or lower[i - 1] not in _COPULAS or i >= n or lower[i] not in _DETERMINERS:
+        if i == end or lower[i - 1] not in _COPULAS or i >= n:
+            return False
+        i = _past_one_of(lower, i)
+        if lower[i] not in _DETERMINERS and not lower[i].isdigit():
             return False
         j = i + 1
-        while j < n and j - i <= 3 and lower[j].isalpha() and lower[j] not in self.predicate_nouns:
+        while (
+            j < n
+            and j - i <= 3
+            and lower[j].isalpha()
+            and lower[j] not in self.predicate_nouns
+            and lower[j] not in self.place_nouns
+            and lower[j] != "to"
+        ):  # not "the first city to host", "the host city"
             j += 1
         return j < n and lower[j] in self.predicate_nouns
 
@@ -355,7 +514,7 @@ class RoleCues:
             words[start - 1] in self.place_only_prev or lower[start - 1] in self.indefinite
         ):
             return True
-        return False
+        return self.among_places(lower, start)
 
     def in_longer_name(self, words: Sequence[str], start: int, sent_start: int) -> bool:
         """The name follows another capitalised word inside a sentence: part of a person's or
@@ -548,6 +707,24 @@ class RoleCues:
             if i > end + 1 and i < n and lower[i] == ",":
                 return i + 1
         return end
+
+
+def _past_one_of(lower: Sequence[str], i: int) -> int:
+    """The token after "one of" at ``i`` ("Sefton, one of the first councils"), else ``i``.
+
+    >>> _past_one_of("is one of 12 councils".split(), 1)
+    3
+    """
+    if i + 2 < len(lower) and lower[i] == "one" and lower[i + 1] == "of":
+        return i + 2
+    return i
+
+
+def _cues() -> RoleCues:
+    """The package's cue lexicons (for the examples)."""
+    from .gazetteer import load_json
+
+    return RoleCues(load_json("council_context.json"))
 
 
 _QUOTE_MARKS = frozenset({'"', "“", "”"})

@@ -345,13 +345,19 @@ class CouncilLinker:
             )
             or (last.kind == "org" and not single and lower[last.end - 1] == "council")
             or (
-                cues.before(words, lower, first.start, single)
+                (
+                    cues.before(words, lower, first.start, single)
+                    or cues.part_of(words, lower, (first.start, last.end))
+                )
                 and not cues.modifies_place_noun(words, lower, last.end)
-            )  # "backed by Kent", not "backed by Kent businesses"
+                and not (single and cues.named_on(words, last.end))
+            )  # "backed by Kent", not "backed by Kent businesses" nor "a deal with Kent Analytics"
             or orgs  # "Dorset County Council and East Dorset"
         )
         headed = role
         sent_start, sent_end = ix.sent_token_bounds(ix.sent_of_token(first.start))
+        if not role and not single:  # "the streets of A, B and C ... the boroughs' contract"
+            role = cues.recounted(lower, (first.start, last.end), sent_end, len(group))
         if single and lower[first.start] in STOP_WORDS and first.end - first.start == 1:
             # a name that is also a word ("Down"): a council head, a cue before it or a verb
             # after it, never first in its sentence ("Down the road, ...")
@@ -380,13 +386,30 @@ class CouncilLinker:
                     or cues.quoted_by_office(words, lower, first.start, (sent_start, sent_end))
                     or (
                         council_doc
-                        and cues.weak(
-                            words,
-                            lower,
-                            (first.start, last.end),
-                            sent_start,
-                            len(group),
-                            _headline(ix, sent_start, sent_end),
+                        and (
+                            cues.weak(
+                                words,
+                                lower,
+                                (first.start, last.end),
+                                sent_start,
+                                len(group),
+                                headline := _headline(ix, sent_start, sent_end),
+                            )
+                            or (
+                                (
+                                    cues.org_compound(words, lower, last.end)
+                                    or (
+                                        headline
+                                        and cues.headline_for(
+                                            words,
+                                            lower,
+                                            (first.start, last.end),
+                                            (sent_start, sent_end),
+                                        )
+                                    )
+                                )
+                                and not cues.sporting(lower, (sent_start, sent_end))
+                            )  # "Capita wins Wigan IT deal", not "Kent cricket deal"
                         )
                     )
                     or (
