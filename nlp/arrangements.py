@@ -166,7 +166,10 @@ class ArrangementExtractor:
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
                 back = self.refs.resolve(new_ones if ref[2] else history, ref, codes)
                 back = self._scattered_to_known(back, ref, history, results)
-                named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
+                named_as = ref[0] is not None and len(codes) == ref[0]
+                named_as = named_as and (
+                    not self._with(ix, ents) or self._refers_within(ix, k, ents)
+                )
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
@@ -333,6 +336,14 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    def _refers_within(self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]) -> bool:
+        """Whether a plural reference with a number comes after all the councils sentence
+        ``k`` names, and so points to them: "Richmond works with Kingston through AfC, the
+        company the two boroughs set up in 2014"."""
+        send = ix.sent_token_bounds(k)[1]
+        after = self.refs.reference(list(ix.lower[ents[-1][1] : min(send, ents[-1][1] + 40)]))
+        return after is not None and after[0] is not None
 
     @staticmethod
     def _scattered_to_known(

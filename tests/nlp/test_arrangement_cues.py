@@ -129,3 +129,13 @@ def test_a_short_name_after_a_locative_is_a_place():
     names = NamesInDoc({"KEN": "Kent"}, ["County", "Council"], [], locatives=["in"])
     text = "Kent County Council. The hubs in Kent and Medway will share staff."
     assert names.find(text, {"KEN"}, 0, len(text), [(0, 19)]) == []
+
+
+def test_a_number_reference_after_the_councils_a_sentence_names_points_to_them(nlp):
+    text = (
+        "Harrow Council and Barnet Council share a legal practice. "
+        "Brent Council also works with Ealing Council through Brent Ealing Care, the company "
+        "the two boroughs set up in 2015 to run their adult social care."
+    )
+    found = [c for c, _ in arrangements(nlp, text)]
+    assert found == [["BNE", "HRW"], ["BEN", "EAL"]]
