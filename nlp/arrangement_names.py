@@ -41,7 +41,6 @@ class NamesInDoc:
         not_after: list[str],
         official_names: dict[str, str] | None = None,
         describers: tuple[list[str], list[str]] = ([], []),
-        locatives: list[str] | tuple[str, ...] = (),
     ) -> None:
         self.short = {code: name.removeprefix("The ") for code, name in short_names.items() if name}
         self.org_after = set(org_after)
@@ -50,7 +49,6 @@ class NamesInDoc:
         self.determiner_before = _words_at_end(determiners)
         self.plural_after = _words_at_start(plurals)
         self.plurals = {p.lower() for p in plurals}
-        self.locatives = {w.lower() for w in locatives}
         self.initials: dict[str, list[str]] = {
             code: initialisms(name) for code, name in (official_names or {}).items() if name
         }
@@ -105,7 +103,7 @@ class NamesInDoc:
             before = _LAST_WORD.search(text, max(0, start - 20), start)
             if before and before.group(1) in self.not_after:
                 continue  # "Mid and East Devon", "North Northamptonshire"
-            if self._describes(text, start, end) or self._place_before(text, start):
+            if self._describes(text, start, end) or self._of_place(text, start):
                 continue
             if _label(text, start, end):
                 continue
@@ -122,19 +120,14 @@ class NamesInDoc:
             return False
         return self.determiner_before.search(text, max(0, start - 12), start) is not None
 
-    def _place_before(self, text: str, start: int) -> bool:
-        """Whether the name at ``text[start:]`` follows a word that makes it a place: a
-        locative preposition ("the hubs in Kent and Medway") or "of" ("the streets of
-        Kingston", "the University of Kent"; not "the councils of Adur and Worthing")."""
-        m = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        if m is None:
-            return False
-        if m.group(2).lower() == "of":
-            return m.group(1) is None or m.group(1).lower() not in self.plurals
-        return m.group(2).lower() in self.locatives
+    def _of_place(self, text: str, start: int) -> bool:
+        """Whether the name at ``text[start:]`` follows "of" as a place: "the streets of
+        Kingston", "the University of Kent"; not "the councils of Adur and Worthing"."""
+        m = _OF_BEFORE.search(text, max(0, start - 30), start)
+        return m is not None and (m.group(1) is None or m.group(1).lower() not in self.plurals)
 
 
-_WORD_BEFORE = re.compile(r"(?:(\w+)[ \t]+)?(\w+)[ \t]+$")
+_OF_BEFORE = re.compile(r"(?:(\w+)[ \t]+)?\bof[ \t]+$")
 
 
 def _words_at_end(words: list[str]) -> re.Pattern[str] | None:

@@ -84,7 +84,6 @@ class ArrangementExtractor:
             cues["short_name_not_after"],
             self.official,
             ([*cues["ref_determiners"], *cues["numbers"]], cues["ref_nouns"]),
-            cues["short_name_place_before"],
         )
         self.status_as = cues.get("status_as", {})
         self.provider_verbs = WordPhrases(cues["provider_verbs"])

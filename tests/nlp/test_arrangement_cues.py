@@ -125,12 +125,6 @@ def test_schools_served_are_customers_not_a_shared_service(nlp):
     assert arrangements(nlp, text) == [(["LEC", "NGM"], ["hr_payroll"])]
 
 
-def test_a_short_name_after_a_locative_is_a_place():
-    names = NamesInDoc({"KEN": "Kent"}, ["County", "Council"], [], locatives=["in"])
-    text = "Kent County Council. The hubs in Kent and Medway will share staff."
-    assert names.find(text, {"KEN"}, 0, len(text), [(0, 19)]) == []
-
-
 def test_a_number_reference_after_the_councils_a_sentence_names_points_to_them(nlp):
     text = (
         "Harrow Council and Barnet Council share a legal practice. "
