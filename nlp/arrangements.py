@@ -282,9 +282,11 @@ class ArrangementExtractor:
         linked them to, of the councils whose short name the text never writes: "Kingston"
         for the Royal Borough of Kingston upon Thames."""
         forms: dict[str, set[str]] = {}
+        written: dict[str, bool] = {}
         for s, e, code in councils:
-            short = self.short_names.get(code) or ""
-            if short.removeprefix("The ") in ix.text:
+            if code not in written:
+                written[code] = (self.short_names.get(code) or "").removeprefix("The ") in ix.text
+            if written[code]:
                 continue
             if not any(w in self.org_words for w in ix.words[s:e]):
                 forms.setdefault(ix.span_text(s, e), set()).add(code)
@@ -708,9 +710,11 @@ class ArrangementExtractor:
             return False  # moving to the successor council's systems is the reorganisation
         if not has_services and self._reorganises(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
-        shared = [m.start() for m in self.share.finditer(text, low)]
-        if shared:
-            return not all(self._negated(text, at) for at in shared)
+        first = self.share.search(text, low)
+        if first is not None:
+            if not self._negated(text, first.start()):
+                return True
+            return any(not self._negated(text, m.start()) for m in self.share.finditer(text, low))
         lower = ix.lower
         if self._provides_to(ix, facts, k, ents, text, low):
             return True
@@ -1150,7 +1154,7 @@ class _Facts:
         if records is None:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
         self.services: list[tuple[int, int, str]] = sorted(
-            (s, e, i) for s, e, i in records if doc[s:e].text.lower() not in clients
+            (s, e, i) for s, e, i in records if e - s > 1 or doc[s].lower_ not in clients
         )  # "payroll for dozens of schools": the schools are customers, not a service shared
         self.service_starts = [s for s, _, _ in self.services]
         money = get_extension(doc, "money") or []
