@@ -40,34 +40,52 @@ class NamesInDoc:
         org_after: list[str],
         not_after: list[str],
         official_names: dict[str, str] | None = None,
+        describers: tuple[list[str], list[str]] = ([], []),
     ) -> None:
         self.short = {code: name.removeprefix("The ") for code, name in short_names.items() if name}
         self.org_after = set(org_after)
         self.not_after = set(not_after)
+        determiners, plurals = describers
+        self.determiner_before = _words_at_end(determiners)
+        self.plural_after = _words_at_start(plurals)
+        self.plurals = {p.lower() for p in plurals}
         self.initials: dict[str, list[str]] = {
             code: initialisms(name) for code, name in (official_names or {}).items() if name
         }
-        self._cache: tuple[frozenset[str], list[str], dict[str, str]] | None = None
+        self._cache: tuple[tuple, list[str], dict[str, str], set[str]] | None = None
 
-    def _names(self, codes: set[str]) -> tuple[list[str], dict[str, str]]:
-        """The names to look for (longest first) and the code each stands for."""
-        key = frozenset(codes)
+    def _names(
+        self, codes: set[str], forms: dict[str, str]
+    ) -> tuple[list[str], dict[str, str], set[str]]:
+        """The names to look for (longest first), the code each stands for, and those of
+        them that are words (not initials)."""
+        key = (frozenset(codes), frozenset(forms.items()))
         if self._cache is None or self._cache[0] != key:
             by_name = {self.short[c]: c for c in sorted(codes) if c in self.short}
+            for form, code in forms.items():  # "Kingston", linked where "upon Thames" is not
+                by_name.setdefault(form, code)
+            words = set(by_name)
             counts = Counter(i for c in codes for i in set(self.initials.get(c, ())))
             for c in sorted(codes):  # "OCC and CDC have also shared legal teams"
                 for i in self.initials.get(c, ()):
                     if counts[i] == 1 and i not in by_name:
                         by_name[i] = c
-            self._cache = (key, sorted(by_name, key=len, reverse=True), by_name)
-        return self._cache[1], self._cache[2]
+            self._cache = (key, sorted(by_name, key=len, reverse=True), by_name, words)
+        return self._cache[1], self._cache[2], self._cache[3]
 
     def find(
-        self, text: str, codes: set[str], lo: int, hi: int, taken: list[tuple[int, int]]
+        self,
+        text: str,
+        codes: set[str],
+        lo: int,
+        hi: int,
+        taken: list[tuple[int, int]],
+        forms: dict[str, str] | None = None,
     ) -> list[tuple[int, int, str]]:
-        """``(start, end, code)`` of the short names of ``codes`` in ``text[lo:hi]`` that
-        overlap none of the ``taken`` character ranges."""
-        names, by_name = self._names(codes)
+        """``(start, end, code)`` of the short names of ``codes`` in ``text[lo:hi]``, and of
+        the bare ``forms`` the linker linked in the document (form -> code), that overlap
+        none of the ``taken`` character ranges."""
+        names, by_name, words = self._names(codes, forms or {})
         if not names:
             return []
         # Overlap test in log time: the taken ranges by start, and the furthest end so far.
@@ -80,13 +98,65 @@ class NamesInDoc:
             if before_end and reach[before_end - 1] > start:
                 continue
             after = _NEXT_WORD.match(text, end)
-            if name in self.short.values() and after and after.group(1) not in self.org_after:
+            if name in words and after and after.group(1) not in self.org_after:
                 continue  # part of a longer name: "Mid Kent Services", "Haringey Mental Health"
             before = _LAST_WORD.search(text, max(0, start - 20), start)
             if before and before.group(1) in self.not_after:
                 continue  # "Mid and East Devon", "North Northamptonshire"
+            if self._describes(text, start, end) or self._of_place(text, start):
+                continue
+            if _label(text, start, end):
+                continue
             out.append((start, end, by_name[name]))
         return out
+
+    def _describes(self, text: str, start: int, end: int) -> bool:
+        """Whether the name at ``text[start:end]`` says where the councils of a plural are,
+        between a determiner or number and a plural council noun: "the two West Sussex
+        councils", "both Kent districts" (no council of its own)."""
+        if self.determiner_before is None or self.plural_after is None:
+            return False
+        if self.plural_after.match(text, end) is None:
+            return False
+        return self.determiner_before.search(text, max(0, start - 12), start) is not None
+
+    def _of_place(self, text: str, start: int) -> bool:
+        """Whether the name at ``text[start:]`` follows "of" as a place: "the streets of
+        Kingston", "the University of Kent"; not "the councils of Adur and Worthing"."""
+        m = _OF_BEFORE.search(text, max(0, start - 30), start)
+        return m is not None and (m.group(1) is None or m.group(1).lower() not in self.plurals)
+
+
+_OF_BEFORE = re.compile(r"(?:(\w+)[ \t]+)?\bof[ \t]+$")
+
+
+def _words_at_end(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern for one of ``words`` and a space at the end of the searched text."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})[ \t]+$", re.IGNORECASE) if words else None
+
+
+def _words_at_start(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern for a space and one of ``words`` (lower case) at the matched position."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[ \t]+(?:{alts})(?![\w-])") if words else None
+
+
+_LABEL_EDGE = re.compile(r"[ \t]*(?:[|>\u203a\u00bb]|\n|$)")
+_LABEL_BEFORE = re.compile(r"(?:^|[|>\u203a\u00bb\n])[ \t]*$")
+
+
+def _label(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` stands alone as a label of page furniture:
+    a segment of a breadcrumb ("News & Star | Carlisle | Cumbria", "News > Kent") or a line
+    of its own, a section's or a place's name rather than a council doing anything.
+
+    >>> _label("News | Carlisle | Cumbria", 7, 15), _label("Carlisle and Eden", 0, 8)
+    (True, False)
+    """
+    if _LABEL_EDGE.match(text, end) is None:
+        return False
+    return _LABEL_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
 #: A character that continues a name: a match must have none just before or just after it.

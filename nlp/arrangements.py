@@ -83,10 +83,17 @@ class ArrangementExtractor:
             cues["short_name_org_after"],
             cues["short_name_not_after"],
             self.official,
+            ([*cues["ref_determiners"], *cues["numbers"]], cues["ref_nouns"]),
         )
         self.status_as = cues.get("status_as", {})
         self.provider_verbs = WordPhrases(cues["provider_verbs"])
         self.provider_links = [tuple(p.split()) for p in cues["provider_links"]]
+        self.provider_verb_words = [tuple(p.split()) for p in cues["provider_verbs"]]
+        self.letting_verbs = set(cues["letting_verbs"])
+        self.client_words = frozenset(cues["client_service_words"])
+        self.share_negation = WordPhrases(cues["share_negations"])
+        self.negation_kept = WordPhrases(cues["share_negations_kept"])
+        self.contract_nouns = set(cues["contract_nouns"])
         self.leave = WordPhrases(cues["leave_phrases"])
         self.gone_after = WordPhrases(cues["gone_after"])
         self.successor_after = WordPhrases(cues["successor_after"])
@@ -117,7 +124,7 @@ class ArrangementExtractor:
             return doc
         ix = DocIndex.of(doc)
         councils = self._named_again(ix, councils)
-        facts = _Facts(doc, councils)
+        facts = _Facts(doc, councils, self.client_words)
         by_sent: dict[int, list[tuple[int, int, str]]] = {}
         named: dict[int, list[str]] = {}  # every council each sentence names, less former ones
         successors: dict[int, list[str]] = {}  # the successor councils ("the new X Council")
@@ -158,7 +165,10 @@ class ArrangementExtractor:
             if ref is not None:  # "The two councils have shared ...", "They also run X with Y"
                 back = self.refs.resolve(new_ones if ref[2] else history, ref, codes)
                 back = self._scattered_to_known(back, ref, history, results)
-                named_as = ref[0] is not None and len(codes) == ref[0] and not self._with(ix, ents)
+                named_as = ref[0] is not None and len(codes) == ref[0]
+                named_as = named_as and (
+                    not self._with(ix, ents) or self._refers_within(ix, k, ents)
+                )
                 if back and not named_as:  # not "The two councils, A and B, ..."
                     codes = list(dict.fromkeys(back + codes))
             joins = len(codes) == 1 and bool(results) and self._joins(ix, k)
@@ -259,12 +269,28 @@ class ArrangementExtractor:
         :class:`~councilwatch.nlp.arrangement_names.NamesInDoc`), in text order."""
         taken = [(ix.starts[s], ix.ends[e - 1]) for s, e, _ in councils]
         codes = {code for _, _, code in councils}
+        forms = self._bare_forms(ix, councils)
         more = []
-        for a, b, code in self.names.find(ix.text, codes, 0, len(ix.text), taken):
+        for a, b, code in self.names.find(ix.text, codes, 0, len(ix.text), taken, forms):
             span = ix.char_span_expand(a, b)
             if span is not None:
                 more.append((span[0], span[1], code))
         return sorted(councils + more) if more else councils
+
+    def _bare_forms(self, ix: DocIndex, councils: list[tuple[int, int, str]]) -> dict[str, str]:
+        """The bare names (no council word) the linker linked, each to the one code it
+        linked them to, of the councils whose short name the text never writes: "Kingston"
+        for the Royal Borough of Kingston upon Thames."""
+        forms: dict[str, set[str]] = {}
+        written: dict[str, bool] = {}
+        for s, e, code in councils:
+            if code not in written:
+                written[code] = (self.short_names.get(code) or "").removeprefix("The ") in ix.text
+            if written[code]:
+                continue
+            if not any(w in self.org_words for w in ix.words[s:e]):
+                forms.setdefault(ix.span_text(s, e), set()).add(code)
+        return {form: next(iter(c)) for form, c in forms.items() if len(c) == 1}
 
     def _place(self, ix: DocIndex, e: tuple[int, int, str]) -> bool:
         """Whether a council's bare name stands for its area after a locative preposition
@@ -311,6 +337,14 @@ class ArrangementExtractor:
         if ref is not None and named >= 2 and ref[0] is None:
             return None  # "both X and Y", "their": the sentence names its own councils
         return ref
+
+    def _refers_within(self, ix: DocIndex, k: int, ents: list[tuple[int, int, str]]) -> bool:
+        """Whether a plural reference with a number comes after all the councils sentence
+        ``k`` names, and so points to them: "Richmond works with Kingston through AfC, the
+        company the two boroughs set up in 2014"."""
+        send = ix.sent_token_bounds(k)[1]
+        after = self.refs.reference(list(ix.lower[ents[-1][1] : min(send, ents[-1][1] + 40)]))
+        return after is not None and after[0] is not None
 
     @staticmethod
     def _scattered_to_known(
@@ -676,8 +710,11 @@ class ArrangementExtractor:
             return False  # moving to the successor council's systems is the reorganisation
         if not has_services and self._reorganises(text, low) and not self._shares_apart(text):
             return False  # a structural merger of whole councils, not a shared service
-        if self.share.search(text, low):
-            return True
+        first = self.share.search(text, low)
+        if first is not None:
+            if not self._negated(text, first.start()):
+                return True
+            return any(not self._negated(text, m.start()) for m in self.share.finditer(text, low))
         lower = ix.lower
         if self._provides_to(ix, facts, k, ents, text, low):
             return True
@@ -686,7 +723,34 @@ class ArrangementExtractor:
                 return True
         if self._brand(ix, facts, k) is not None:  # "Havering and Newham formed oneSource"
             return True
-        return self._forms_vehicle(lower, sstart, send)
+        return self._forms_vehicle(lower, sstart, send) or self._let_together(ix, ents, send)
+
+    def _negated(self, text: str, at: int) -> bool:
+        """Whether the sharing word at ``text[at:]`` is negated: a negation among the four
+        words before it in its clause ("said they had no plans to share services", "will not
+        share"), not one that says it ended or goes further ("no longer share", "not only")."""
+        before = _CLAUSE_PUNCT.split(text[max(0, at - 40) : at])[-1]
+        words = " ".join(before.lower().split()[-4:])
+        if self.negation_kept.search(words) is not None:
+            return False
+        return self.share_negation.search(words) is not None
+
+    def _let_together(self, ix: DocIndex, ents: list[tuple[int, int, str]], send: int) -> bool:
+        """ "Hertfordshire and Essex county councils awarded a £30m framework": the councils,
+        one list, are the subject of a verb letting one contract (letting_verbs, a few words
+        on, then a singular contract noun soon after): a joint contract or framework."""
+        lower = ix.lower
+        if len(ents) < 2 or not all(
+            _joined(lower, a[1], b[0]) for a, b in zip(ents[:-1], ents[1:], strict=True)
+        ):
+            return False
+        end = ents[-1][1]
+        for j in range(end, min(end + 4, send)):
+            if lower[j] in self.letting_verbs:
+                return any(w in self.contract_nouns for w in lower[j + 1 : min(j + 6, send)])
+            if lower[j] in _LIST_BREAKS:
+                return False
+        return False
 
     def _brand(self, ix: DocIndex, facts: _Facts, k: int) -> tuple[int, int] | None:
         """The token span of a name right after a verb of setting up or working through a
@@ -783,7 +847,22 @@ class ArrangementExtractor:
         sstart = ix.sent_token_bounds(k)[0]
         if any(self._after_link(ix, sstart, start) for start, _, _ in ents[1:]):
             return True
+        if any(self._runs_theirs(ix, sstart, e) for e in ents[1:]):
+            return True
         return self._vehicle_serves_list(ix, facts, k, ents)
+
+    def _runs_theirs(self, ix: DocIndex, sstart: int, e: tuple[int, int, str]) -> bool:
+        """Whether the council ``e`` is the possessor right after a provider verb ("the"
+        between is fine): "Leeds will run Bradford's payroll", "Wychavon manages Malvern
+        Hills' building control team"."""
+        start, end, _ = e
+        if end >= len(ix.lower) or ix.lower[end] not in _POSSESSIVE_MARKS:
+            return False
+        t = start - 1 if start > sstart and ix.lower[start - 1] == "the" else start
+        return any(
+            t - len(v) >= sstart and tuple(ix.lower[t - len(v) : t]) == v
+            for v in self.provider_verb_words
+        )
 
     def _vehicle_serves_list(
         self, ix: DocIndex, facts: _Facts, k: int, ents: list[tuple[int, int, str]]
@@ -1048,6 +1127,9 @@ def _relative_closed(clause: str) -> list[str]:
     return [clause, clause[:close]] if close > 0 else [clause]
 
 
+_CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
+_LIST_BREAKS = {",", ";", ":", "(", "which", "who", "that"}
+_POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _CONTRAST_OPEN = re.compile(r",?\s+(?:while|whilst|whereas|but|although|though)\b")
 _RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
 
@@ -1065,11 +1147,15 @@ class _Facts:
     sorted by position so a sentence finds its own in log time (the extractor stays linear
     in the length of the text)."""
 
-    def __init__(self, doc: Doc, councils: list[tuple[int, int, str]]) -> None:
+    def __init__(
+        self, doc: Doc, councils: list[tuple[int, int, str]], clients: frozenset[str] = frozenset()
+    ) -> None:
         records = doc.user_data.get(SERVICES_KEY)
         if records is None:
             records = [(s.start, s.end, s.kb_id_) for s in doc.spans.get("services", [])]
-        self.services: list[tuple[int, int, str]] = sorted((s, e, i) for s, e, i in records)
+        self.services: list[tuple[int, int, str]] = sorted(
+            (s, e, i) for s, e, i in records if e - s > 1 or doc[s].lower_ not in clients
+        )  # "payroll for dozens of schools": the schools are customers, not a service shared
         self.service_starts = [s for s, _, _ in self.services]
         money = get_extension(doc, "money") or []
         self.savings = sorted((m for m in money if m["role"] == "saving"), key=lambda m: m["start"])
