@@ -60,12 +60,13 @@ PAGE_COMPRESSLEVEL = 6
 
 
 def compress_page(raw_html: bytes) -> bytes:
-    """A fetched page as ``raw_pages.html_gz`` stores it.
+    """A fetched page as ``raw_pages.html_gz`` stores it: the same bytes for the same page
+    (no timestamp in the gzip header).
 
     >>> gzip.decompress(compress_page(b"<p>x</p>"))
     b'<p>x</p>'
     """
-    return gzip.compress(raw_html, compresslevel=PAGE_COMPRESSLEVEL)
+    return gzip.compress(raw_html, compresslevel=PAGE_COMPRESSLEVEL, mtime=0)
 
 
 def content_hash(body: str) -> str:
