@@ -108,3 +108,17 @@ def test_a_list_that_the_sentence_does_not_count_stays_places(link):
             "Residents of Kingston, Sutton and Merton were joined by the two councils' leaders.",
         ]
     ) == [[], [], [], [], []]
+
+
+def test_a_register_label_that_is_a_first_word_names_the_council_only_on_its_own(link):
+    """The register's "Eilean" for Comhairle nan Eilean Siar: a bare place name like the
+    others (a council in an organisational role), never the first word of a longer name."""
+    found = link(
+        [
+            "Eilean has agreed to share its payroll service.",
+            "Eilean's cabinet approved the budget on Monday.",
+            "Eilean Donan Castle has agreed a new visitor deal.",
+            "Visitors came to Eilean on the ferry.",
+        ]
+    )
+    assert found == [["ELS"], ["ELS"], [], []]
