@@ -39,6 +39,7 @@ from typing import Any
 
 from .docindex import DocIndex
 from .gazetteer import DATA_DIR
+from .numwords import parse_number
 from .phrases import WordPhrases, fold
 
 __all__ = ["ServiceSenses"]
@@ -84,6 +85,15 @@ class _PhraseSet:
         return False
 
 
+def _is_count(word: str) -> bool:
+    """Whether ``word`` is a number that counts things: digits or a number word, not "a".
+
+    >>> _is_count("60"), _is_count("twelve"), _is_count("a"), _is_count("schools")
+    (True, True, False, False)
+    """
+    return word[:1].isdigit() or (word not in ("a", "an") and bool(parse_number(word)))
+
+
 class _Block:
     def __init__(self, rule: dict[str, Any]) -> None:
         self.ids = set(rule["ids"])
@@ -92,6 +102,7 @@ class _Block:
         self.before = _PhraseSet(rule.get("before", []))
         self.after = _PhraseSet(rule.get("after", []))
         self.unless = _PhraseSet(rule.get("unless", []))
+        self.after_count = bool(rule.get("after_count", False))
         longest = max(self.before.longest, self.after.longest, self.unless.longest)
         self.reach = self.window + longest - 1
 
@@ -105,8 +116,10 @@ class _Block:
             before = before[len(before) - before[::-1].index(",") :]
         if "," in after:
             after = after[: after.index(",")]
-        hit = self.before.within(before, self.window, end=True) or self.after.within(
-            after, self.window
+        hit = (
+            self.before.within(before, self.window, end=True)
+            or self.after.within(after, self.window)
+            or (self.after_count and bool(before) and _is_count(before[-1]))
         )
         return hit and not self.unless.within(before + after)
 

@@ -337,6 +337,13 @@ def test_every_taxonomy_id_is_in_the_coverage_table():
         ("A backlog of benefits claims built up after the attack.", {"revenues_benefits"}),
         ("Some benefit claims could be delayed.", {"revenues_benefits"}),
         ("Its benefits package for staff was cut.", set()),
+        # schools counted are customers or buildings, not the education service
+        ("The shared team runs payroll for 140 schools in the county.", {"hr_payroll"}),
+        ("It sells HR support to dozens of schools and two colleges.", {"hr_payroll"}),
+        ("Its finance staff also serve several schools.", {"finance"}),
+        ("Broadband will reach forty schools by March.", {"infrastructure"}),
+        ("The two councils will share their schools improvement team.", {"education"}),
+        ("Funding for schools was cut again.", {"education"}),
     ],
 )  # fmt: skip
 def test_word_sense(nlp, text, expected):
