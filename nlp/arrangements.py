@@ -909,7 +909,7 @@ class ArrangementExtractor:
             vehicle = vehicle if vehicle and vehicle in ix.text[lo:hi] else None
             savings = facts.savings_within(lo, hi)
             saving = savings[0] if savings else None
-        services = facts.services_within(start, end)
+        services = self._own_services(ix, facts, (start, end), codes)
         scope = ix.span_text(start, end)
         status, said = self._status(scope)
         return {
@@ -924,6 +924,36 @@ class ArrangementExtractor:
             "start": ix.starts[start],
             "end": ix.ends[end - 1],
         }, said
+
+    def _own_services(
+        self, ix: DocIndex, facts: _Facts, bounds: tuple[int, int], codes: list[str]
+    ) -> list[str]:
+        """The services of tokens ``bounds`` that the arrangement of ``codes`` shares: less
+        those of a contrasted part naming only other councils ("..., while Devon County
+        Council runs its own IT"; "A and B lead work on inclusion, while C and D pilot a
+        shared data platform" for C and D) or saying what is kept apart ("..., although each
+        borough keeps its own planning team")."""
+        lo, hi = ix.starts[bounds[0]], ix.ends[bounds[1] - 1]
+        cuts = [m.start() for m in _CONTRAST_OPEN.finditer(ix.text, lo, hi)]
+        if not cuts:
+            return facts.services_within(*bounds)
+        found: list[str] = []
+        for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
+            span = ix.char_span_expand(a, b)
+            if span is None:
+                continue
+            named = {code for _, _, code in facts.councils_within(*span)}
+            if named and not named & set(codes):
+                continue
+            if a > lo and self._kept_apart(ix.text[a:b]):
+                continue
+            found += facts.services_within(*span)
+        return found
+
+    def _kept_apart(self, clause: str) -> bool:
+        """Whether ``clause`` says what a council keeps apart, with no sharing word
+        ("although each borough keeps its own planning team")."""
+        return self.kept_apart.search(clause) is not None and self.share.search(clause) is None
 
     def _vehicle_spans(self, ix: DocIndex, k: int) -> list[tuple[int, int]]:
         """Title-case words ending in a vehicle noun ("Mid Kent Services"): the Matcher pattern

@@ -1,0 +1,51 @@
+"""Which parts of a sentence give an arrangement's services (spec §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilwatch.nlp.analyse import analyse_texts
+from councilwatch.nlp.language import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def services_of(nlp, text: str, councils: set[str]) -> list[str]:
+    [rec] = analyse_texts(nlp, [(text, None)])
+    [a] = [a for a in rec["arrangements"] if set(a["councils"]) == councils]
+    return a["services"]
+
+
+def test_contrasted_clause_of_another_council_gives_no_service(nlp):
+    text = (
+        "Rother and Wealden district councils plan a shared building control service, "
+        "while East Sussex County Council keeps its own payroll."
+    )
+    assert "hr_payroll" not in services_of(nlp, text, {"ROH", "WEA"})
+
+
+def test_contrasted_clause_of_other_councils_before_the_sharing_one(nlp):
+    text = (
+        "Leeds and York will study new payroll software, whereas Barnsley and Rotherham "
+        "are to share a legal team."
+    )
+    assert services_of(nlp, text, {"BNS", "ROT"}) == ["legal"]
+
+
+def test_contrasted_clause_keeping_a_service_apart_gives_no_service(nlp):
+    text = (
+        "Rother and Wealden district councils will share an ICT service, although each "
+        "council keeps its own planning team."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["ict"]
+
+
+def test_relative_clause_naming_other_councils_keeps_the_services(nlp):
+    text = (
+        "Kirklees, Calderdale and Wakefield councils, which with Leeds form a regional "
+        "group, are sharing a new ICT service desk."
+    )
+    assert "ict" in services_of(nlp, text, {"KIR", "CLD", "WKF"})
