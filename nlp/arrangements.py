@@ -980,7 +980,9 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                clause = end + 1 < send and _goes_on(ix.lower[end + 1])
+                clause = end + 1 < send and (
+                    _goes_on(ix.lower[end + 1]) or facts.service_starts_at(end + 1)
+                )  # "..., to run payroll"; "share ICT, legal through X, HR and audit"
                 if not clause and not self._tail_shares(ix, ents, s, end, send):
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
@@ -1206,6 +1208,11 @@ class _Facts:
                 found.append(self.services[i][2])
             i += 1
         return found
+
+    def service_starts_at(self, token: int) -> bool:
+        """Whether a service mention starts at ``token``."""
+        i = bisect_left(self.service_starts, token)
+        return i < len(self.service_starts) and self.service_starts[i] == token
 
     def councils_within(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The council mentions that start inside tokens ``[start, end)``, in order."""

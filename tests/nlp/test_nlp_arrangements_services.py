@@ -49,3 +49,11 @@ def test_relative_clause_naming_other_councils_keeps_the_services(nlp):
         "group, are sharing a new ICT service desk."
     )
     assert "ict" in services_of(nlp, text, {"KIR", "CLD", "WKF"})
+
+
+def test_services_listed_after_a_vehicle_name_belong_to_the_arrangement(nlp):
+    text = (
+        "Rother and Wealden district councils share ICT, legal services through East "
+        "Sussex Legal Services, payroll and internal audit."
+    )
+    assert {"hr_payroll", "audit"} <= set(services_of(nlp, text, {"ROH", "WEA"}))
