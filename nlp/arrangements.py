@@ -628,6 +628,8 @@ class ArrangementExtractor:
         for a_, b_ in zip([lo, *cuts], [*cuts, hi], strict=True):
             if self.kept_apart.search(ix.text[a_:b_]) is not None:
                 continue
+            if self._denies(ix.text[a_:b_]):
+                continue
             span = ix.char_span_expand(a_, b_)
             if span is not None:
                 found = facts.services_within(*span)
@@ -724,6 +726,13 @@ class ArrangementExtractor:
         if self._brand(ix, facts, k) is not None:  # "Havering and Newham formed oneSource"
             return True
         return self._forms_vehicle(lower, sstart, send) or self._let_together(ix, ents, send)
+
+    def _denies(self, clause: str) -> bool:
+        """Whether ``clause`` is negated ("The councils' IT was never merged"), not by words
+        that say it ended or goes further ("no longer", "not only")."""
+        return self.share_negation.search(clause) is not None and (
+            self.negation_kept.search(clause) is None
+        )
 
     def _negated(self, text: str, at: int) -> bool:
         """Whether the sharing word at ``text[at:]`` is negated: a negation among the four

@@ -57,3 +57,11 @@ def test_services_listed_after_a_vehicle_name_belong_to_the_arrangement(nlp):
         "Sussex Legal Services, payroll and internal audit."
     )
     assert {"hr_payroll", "audit"} <= set(services_of(nlp, text, {"ROH", "WEA"}))
+
+
+def test_a_negated_later_sentence_adds_no_service(nlp):
+    text = (
+        "Rother and Wealden district councils share a legal team. "
+        "The two councils' payroll was never merged."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
