@@ -940,8 +940,10 @@ class ArrangementExtractor:
         """The services of tokens ``bounds`` that the arrangement of ``codes`` shares: less
         those of a contrasted part naming only other councils ("..., while Devon County
         Council runs its own IT"; "A and B lead work on inclusion, while C and D pilot a
-        shared data platform" for C and D) or saying what is kept apart ("..., although each
-        borough keeps its own planning team")."""
+        shared data platform" for C and D) or saying, with no sharing word, what is kept
+        apart ("..., although each borough keeps its own planning team"; "They will each run
+        their own copy of the software but share one contract"). A sentence of one part keeps
+        all ("B will join, adding its own ICT and HR services")."""
         lo, hi = ix.starts[bounds[0]], ix.ends[bounds[1] - 1]
         cuts = [m.start() for m in _CONTRAST_OPEN.finditer(ix.text, lo, hi)]
         if not cuts:
@@ -954,7 +956,7 @@ class ArrangementExtractor:
             named = {code for _, _, code in facts.councils_within(*span)}
             if named and not named & set(codes):
                 continue
-            if a > lo and self._kept_apart(ix.text[a:b]):
+            if self._kept_apart(ix.text[a:b]):
                 continue
             found += facts.services_within(*span)
         return found

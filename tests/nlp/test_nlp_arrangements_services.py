@@ -65,3 +65,11 @@ def test_a_negated_later_sentence_adds_no_service(nlp):
         "The two councils' payroll was never merged."
     )
     assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
+
+
+def test_a_first_part_keeping_things_apart_gives_no_service(nlp):
+    text = (
+        "Rother and Wealden district councils will each keep their own payroll software "
+        "but share a legal team."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
