@@ -73,3 +73,11 @@ def test_a_first_part_keeping_things_apart_gives_no_service(nlp):
         "but share a legal team."
     )
     assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
+
+
+def test_a_sentence_opening_with_the_team_continues_the_arrangement(nlp):
+    text = (
+        "Rother and Wealden district councils are to set up a joint digital team. "
+        "The team will also take on payroll."
+    )
+    assert "hr_payroll" in services_of(nlp, text, {"ROH", "WEA"})
