@@ -541,16 +541,17 @@ class ArrangementExtractor:
     ) -> bool:
         """ "The partnership already runs finance, HR and procurement": a sentence soon after
         an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
-        "it"), naming all its councils, or naming none and sharing with nothing kept apart
-        ("Social work will remain a shared service"), and naming no other council, adds its services to it, less those
-        of a clause that says what each council keeps apart ("The councils will keep
-        separate applications"). Whether it continues it."""
+        "it"), naming all its councils, or sharing with nothing kept apart ("Social work
+        will remain a shared service", "Sutton will also host the joint payroll team"), and
+        naming no other council, adds its services to it, less those of a clause that says
+        what each council keeps apart ("The councils will keep separate applications").
+        Whether it continues it."""
         if not set(named) <= set(a["councils"]):
             return False
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            shares = not named and self.kept_apart.search(text) is None  # "each keeps its own"
+            shares = self.kept_apart.search(text) is None  # "each keeps its own"
             shares = shares and self.share.search(self.not_share.sub(" ", text)) is not None
             shares = shares and not self.refs.in_general(text)  # "most councils"
             if not shares and not self._mentions_it(ix, text, a["vehicle"]):

@@ -81,3 +81,19 @@ def test_a_sentence_opening_with_the_team_continues_the_arrangement(nlp):
         "The team will also take on payroll."
     )
     assert "hr_payroll" in services_of(nlp, text, {"ROH", "WEA"})
+
+
+def test_a_later_sentence_naming_one_member_that_shares_adds_its_services(nlp):
+    text = (
+        "Rother and Wealden district councils share a legal team. "
+        "Wealden will also host the joint payroll service from May."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal", "hr_payroll"]
+
+
+def test_a_later_sentence_naming_one_member_keeping_its_own_adds_nothing(nlp):
+    text = (
+        "Rother and Wealden district councils share a legal team. "
+        "Wealden will keep its own shared payroll contract with a supplier."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
