@@ -943,21 +943,27 @@ class ArrangementExtractor:
         Council runs its own IT"; "A and B lead work on inclusion, while C and D pilot a
         shared data platform" for C and D) or saying, with no sharing word, what is kept
         apart ("..., although each borough keeps its own planning team"; "They will each run
-        their own copy of the software but share one contract"). A sentence of one part keeps
-        all ("B will join, adding its own ICT and HR services")."""
+        their own copy of the software but share one contract"), and of a part, after a
+        contrast or ", and", sharing with councils in general ("A shares planning with B, and
+        its CCTV with neighbouring councils"). A sentence of one part keeps all ("B will
+        join, adding its own ICT and HR services")."""
         lo, hi = ix.starts[bounds[0]], ix.ends[bounds[1] - 1]
-        cuts = [m.start() for m in _CONTRAST_OPEN.finditer(ix.text, lo, hi)]
+        cuts = [m.start() for m in _PART_OPEN.finditer(ix.text, lo, hi)]
         if not cuts:
             return facts.services_within(*bounds)
+        contrasted = _CONTRAST_OPEN.search(ix.text, lo, hi) is not None
         found: list[str] = []
         for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
             span = ix.char_span_expand(a, b)
             if span is None:
                 continue
+            part = ix.text[a:b]
             named = {code for _, _, code in facts.councils_within(*span)}
             if named and not named & set(codes):
                 continue
-            if self._kept_apart(ix.text[a:b]):
+            if (contrasted and self._kept_apart(part)) or (
+                not named and self.refs.in_general(part)
+            ):
                 continue
             found += facts.services_within(*span)
         return found
@@ -1175,6 +1181,7 @@ _CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
 _LIST_BREAKS = {",", ";", ":", "(", "which", "who", "that"}
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _CONTRAST_OPEN = re.compile(r",?\s+(?:while|whilst|whereas|but|although|though)\b")
+_PART_OPEN = re.compile(rf"{_CONTRAST_OPEN.pattern}|,\s+and\b")
 _RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
 
 

@@ -97,3 +97,11 @@ def test_a_later_sentence_naming_one_member_keeping_its_own_adds_nothing(nlp):
         "Wealden will keep its own shared payroll contract with a supplier."
     )
     assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
+
+
+def test_a_part_sharing_with_councils_in_general_gives_no_service(nlp):
+    text = (
+        "Rother District Council shares its legal team with Wealden District Council, "
+        "and its payroll with other councils in the county."
+    )
+    assert services_of(nlp, text, {"ROH", "WEA"}) == ["legal"]
