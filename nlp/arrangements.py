@@ -541,16 +541,17 @@ class ArrangementExtractor:
     ) -> bool:
         """ "The partnership already runs finance, HR and procurement": a sentence soon after
         an arrangement's, opening with a word for it (its vehicle's name, "the partnership",
-        "it"), naming all its councils, or naming none and sharing with nothing kept apart
-        ("Social work will remain a shared service"), and naming no other council, adds its services to it, less those
-        of a clause that says what each council keeps apart ("The councils will keep
-        separate applications"). Whether it continues it."""
+        "it"), naming all its councils, or sharing with nothing kept apart ("Social work
+        will remain a shared service", "Sutton will also host the joint payroll team"), and
+        naming no other council, adds its services to it, less those of a clause that says
+        what each council keeps apart ("The councils will keep separate applications").
+        Whether it continues it."""
         if not set(named) <= set(a["councils"]):
             return False
         text = ix.sent_text(k).lstrip()
         all_named = len(set(named)) >= 2 and set(named) == set(a["councils"])
         if not all_named and not self._opens_with_it(text, a["vehicle"]):
-            shares = not named and self.kept_apart.search(text) is None  # "each keeps its own"
+            shares = self.kept_apart.search(text) is None  # "each keeps its own"
             shares = shares and self.share.search(self.not_share.sub(" ", text)) is not None
             shares = shares and not self.refs.in_general(text)  # "most councils"
             if not shares and not self._mentions_it(ix, text, a["vehicle"]):
@@ -627,6 +628,8 @@ class ArrangementExtractor:
         cuts = [m.start() for m in self.clause_break.finditer(ix.text, lo, hi)]
         for a_, b_ in zip([lo, *cuts], [*cuts, hi], strict=True):
             if self.kept_apart.search(ix.text[a_:b_]) is not None:
+                continue
+            if self._denies(ix.text[a_:b_]):
                 continue
             span = ix.char_span_expand(a_, b_)
             if span is not None:
@@ -724,6 +727,13 @@ class ArrangementExtractor:
         if self._brand(ix, facts, k) is not None:  # "Havering and Newham formed oneSource"
             return True
         return self._forms_vehicle(lower, sstart, send) or self._let_together(ix, ents, send)
+
+    def _denies(self, clause: str) -> bool:
+        """Whether ``clause`` is negated ("The councils' IT was never merged"), not by words
+        that say it ended or goes further ("no longer", "not only")."""
+        return self.share_negation.search(clause) is not None and (
+            self.negation_kept.search(clause) is None
+        )
 
     def _negated(self, text: str, at: int) -> bool:
         """Whether the sharing word at ``text[at:]`` is negated: a negation among the four
@@ -909,7 +919,7 @@ class ArrangementExtractor:
             vehicle = vehicle if vehicle and vehicle in ix.text[lo:hi] else None
             savings = facts.savings_within(lo, hi)
             saving = savings[0] if savings else None
-        services = facts.services_within(start, end)
+        services = self._own_services(ix, facts, (start, end), codes)
         scope = ix.span_text(start, end)
         status, said = self._status(scope)
         return {
@@ -924,6 +934,44 @@ class ArrangementExtractor:
             "start": ix.starts[start],
             "end": ix.ends[end - 1],
         }, said
+
+    def _own_services(
+        self, ix: DocIndex, facts: _Facts, bounds: tuple[int, int], codes: list[str]
+    ) -> list[str]:
+        """The services of tokens ``bounds`` that the arrangement of ``codes`` shares: less
+        those of a contrasted part naming only other councils ("..., while Devon County
+        Council runs its own IT"; "A and B lead work on inclusion, while C and D pilot a
+        shared data platform" for C and D) or saying, with no sharing word, what is kept
+        apart ("..., although each borough keeps its own planning team"; "They will each run
+        their own copy of the software but share one contract"), and of a part, after a
+        contrast or ", and", sharing with councils in general ("A shares planning with B, and
+        its CCTV with neighbouring councils"). A sentence of one part keeps all ("B will
+        join, adding its own ICT and HR services")."""
+        lo, hi = ix.starts[bounds[0]], ix.ends[bounds[1] - 1]
+        cuts = [m.start() for m in _PART_OPEN.finditer(ix.text, lo, hi)]
+        if not cuts:
+            return facts.services_within(*bounds)
+        contrasted = _CONTRAST_OPEN.search(ix.text, lo, hi) is not None
+        found: list[str] = []
+        for a, b in zip([lo, *cuts], [*cuts, hi], strict=True):
+            span = ix.char_span_expand(a, b)
+            if span is None:
+                continue
+            part = ix.text[a:b]
+            named = {code for _, _, code in facts.councils_within(*span)}
+            if named and not named & set(codes):
+                continue
+            if (contrasted and self._kept_apart(part)) or (
+                not named and self.refs.in_general(part)
+            ):
+                continue
+            found += facts.services_within(*span)
+        return found
+
+    def _kept_apart(self, clause: str) -> bool:
+        """Whether ``clause`` says what a council keeps apart, with no sharing word
+        ("although each borough keeps its own planning team")."""
+        return self.kept_apart.search(clause) is not None and self.share.search(clause) is None
 
     def _vehicle_spans(self, ix: DocIndex, k: int) -> list[tuple[int, int]]:
         """Title-case words ending in a vehicle noun ("Mid Kent Services"): the Matcher pattern
@@ -950,7 +998,9 @@ class ArrangementExtractor:
                 close = next((t for t in range(end, min(end + 6, send)) if words[t] == ")"), None)
                 end = close + 1 if close is not None else end
             if end < send and words[end] in self.tail_starts:
-                clause = end + 1 < send and _goes_on(ix.lower[end + 1])
+                clause = end + 1 < send and (
+                    _goes_on(ix.lower[end + 1]) or facts.service_starts_at(end + 1)
+                )  # "..., to run payroll"; "share ICT, legal through X, HR and audit"
                 if not clause and not self._tail_shares(ix, ents, s, end, send):
                     return ix.span_text(s, e), end  # what follows describes the vehicle
             return ix.span_text(s, e), send
@@ -1131,6 +1181,7 @@ _CLAUSE_PUNCT = re.compile(r"[,;:.!?()]")
 _LIST_BREAKS = {",", ";", ":", "(", "which", "who", "that"}
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _CONTRAST_OPEN = re.compile(r",?\s+(?:while|whilst|whereas|but|although|though)\b")
+_PART_OPEN = re.compile(rf"{_CONTRAST_OPEN.pattern}|,\s+and\b")
 _RELATIVE_OPEN = re.compile(r",\s+(?:which|who)\b")
 
 
@@ -1176,6 +1227,11 @@ class _Facts:
                 found.append(self.services[i][2])
             i += 1
         return found
+
+    def service_starts_at(self, token: int) -> bool:
+        """Whether a service mention starts at ``token``."""
+        i = bisect_left(self.service_starts, token)
+        return i < len(self.service_starts) and self.service_starts[i] == token
 
     def councils_within(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The council mentions that start inside tokens ``[start, end)``, in order."""
