@@ -84,18 +84,6 @@ def _phrase_map(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
     return {tuple(p.lower().split()): role for role, ps in groups.items() for p in ps}
 
 
-def _by_role(roles: dict[str, str]) -> dict[str, list[str]]:
-    """A phrase -> role map as role -> phrases.
-
-    >>> _by_role({"off": "saving", "over budget": "other", "less": "saving"})
-    {'saving': ['off', 'less'], 'other': ['over budget']}
-    """
-    out: dict[str, list[str]] = {}
-    for phrase, role in roles.items():
-        out.setdefault(role, []).append(phrase)
-    return out
-
-
 def _longest_at(
     words: list[str], i: int, phrases: dict[tuple[str, ...], str], most: int
 ) -> tuple[int, str] | None:
@@ -140,7 +128,7 @@ class RoleResolver:
         self.stops = set(c["compound_stops"])
         self.preps = {"of", "in", "on", "for", "from", "with", "at", "into", "about"}
         self.copulas = set(c["copular_verbs"])
-        self.after_amount = _phrase_map(_by_role(c["after_amount"]))
+        self.after_amount = {tuple(k.lower().split()): v for k, v in c["after_amount"].items()}
         self.after_longest = max(len(p) for p in self.after_amount)
         self.subject_roles = False
         self.supplier_nouns = set(c["supplier_nouns"])
