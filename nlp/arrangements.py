@@ -740,10 +740,7 @@ class ArrangementExtractor:
         words before it in its clause ("said they had no plans to share services", "will not
         share"), not one that says it ended or goes further ("no longer share", "not only")."""
         before = _CLAUSE_PUNCT.split(text[max(0, at - 40) : at])[-1]
-        words = " ".join(before.lower().split()[-4:])
-        if self.negation_kept.search(words) is not None:
-            return False
-        return self.share_negation.search(words) is not None
+        return self._denies(" ".join(before.lower().split()[-4:]))
 
     def _let_together(self, ix: DocIndex, ents: list[tuple[int, int, str]], send: int) -> bool:
         """ "Hertfordshire and Essex county councils awarded a £30m framework": the councils,
