@@ -113,14 +113,14 @@ class _Batch:
     """What one batch of articles writes, worked out against the stored articles it can
     meet (looked up once for the whole batch) and the ones it adds as it goes.
 
-    ``by_canonical`` maps a canonical URL to its article's ``[id, content_hash]``;
+    ``by_canonical`` maps a canonical URL to its article's ``(id, content_hash)``;
     ``by_hash`` a content hash to the articles with that text, whose first (lowest id) is
     the one a copy elsewhere becomes an alias of; ``next_id`` is the id the next new article
     gets (the one SQLite would give it). New rows, updated rows, aliases and raw pages are
     written together at the end.
     """
 
-    by_canonical: dict[str, list] = field(default_factory=dict)
+    by_canonical: dict[str, tuple[int, str]] = field(default_factory=dict)
     by_hash: dict[str, dict[int, str]] = field(default_factory=dict)
     next_id: int = 1
     inserted: dict[int, dict] = field(default_factory=dict)
@@ -147,7 +147,7 @@ class _Batch:
         return batch
 
     def remember(self, article_id: int, canonical: str, text_hash: str) -> None:
-        self.by_canonical[canonical] = [article_id, text_hash]
+        self.by_canonical[canonical] = (article_id, text_hash)
         self.by_hash.setdefault(text_hash, {})[article_id] = canonical
 
     def find(self, row: dict) -> tuple[int, str, str] | None:
