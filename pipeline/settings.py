@@ -106,8 +106,10 @@ COUNCILWATCH_DB = "data/councilwatch.db"
 # Fetch articles again even when already stored.
 COUNCILWATCH_REFRESH = False
 # Articles written per transaction, and the longest an article waits for its batch
-# (seconds). 1 writes each article in its own transaction.
-COUNCILWATCH_STORE_BATCH = 100
+# (seconds). 1 writes each article in its own transaction. Each commit flushes the
+# full-text index's pending terms into a new segment, so fewer, larger transactions do
+# less index work (BENCHMARKS.md, "Fewer commits").
+COUNCILWATCH_STORE_BATCH = 500
 COUNCILWATCH_STORE_INTERVAL = 1.0
 # Run page extraction on fetched articles (False: fetch only, for benchmarks).
 COUNCILWATCH_EXTRACT = True
