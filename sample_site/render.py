@@ -22,6 +22,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from functools import cache
 from importlib import resources
+from itertools import islice
 from string import Template
 from typing import Any
 
@@ -180,10 +181,8 @@ class SiteRenderer:
     def related_for(self, index: int) -> list[SampleArticle]:
         """Up to three other articles, same section first (newest first), then any other."""
         article = self.articles[index]
-        related: list[SampleArticle] = []
-        for other in self.by_section[article["section"]]:
-            if other != index and len(related) < 3:
-                related.append(self.articles[other])
+        same_section = (i for i in self.by_section[article["section"]] if i != index)
+        related = [self.articles[i] for i in islice(same_section, 3)]  # not the whole section
         for other_article in self.articles:
             if len(related) >= 3:
                 break

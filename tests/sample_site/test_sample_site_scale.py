@@ -13,14 +13,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from councilwatch.sample_site.data import body_text, sample_articles
+from councilwatch.sample_site.data import body_text, sample_articles, sort_articles
 from councilwatch.sample_site.faults import PERMANENT_KINDS, TARGET_KINDS, FaultPlan
 from councilwatch.sample_site.generate import (
     GENERATED_LABEL,
     complete_article,
     generate_articles,
 )
-from councilwatch.sample_site.render import article_path
+from councilwatch.sample_site.render import SiteRenderer, article_path
 from councilwatch.sample_site.server import SampleSite, running_sample_site
 
 from .test_sample_site import fetch, parse_page
@@ -73,6 +73,18 @@ def test_generated_articles_are_deterministic_and_varied() -> None:
 def test_fifty_thousand_articles_have_distinct_paths() -> None:
     articles = generate_articles(50_000, seed=1)  # its speed is measured in bench/e2e.py
     assert len({article_path(a) for a in articles}) == 50_000
+
+
+def test_related_stories_are_the_newest_three_others_same_section_first() -> None:
+    renderer = SiteRenderer("http://127.0.0.1:9", sort_articles(generate_articles(EXTRA, SEED)))
+    articles = renderer.articles
+    for index, article in enumerate(articles):
+        related = renderer.related_for(index)
+        same = [
+            a for i, a in enumerate(articles) if i != index and a["section"] == article["section"]
+        ]
+        others = [a for a in articles if a["section"] != article["section"]]
+        assert related == (same + others)[:3]
 
 
 def test_every_article_is_discoverable_through_the_sitemap_index(big_site: SampleSite) -> None:
